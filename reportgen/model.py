@@ -1,0 +1,144 @@
+"""Report data: what a workbook says, independent of Excel.
+
+Values live in one flat mapping from field key (``t3.granted.natural_person``)
+to ``int`` (counts), ``Decimal`` (the 万元 fee) or ``None`` (missing or unusable;
+the reader has said why).  The JSON form nests the keys
+(``{"t3": {"granted": {"natural_person": 0}}}``) and writes the fee as a string so
+that 24252.311082 never passes through a binary float.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Union
+
+from .errors import UnusableInput
+from .formats import get_format
+from .spec import ReportFormat
+
+Value = Union[int, Decimal, None]
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of a text part, with an optional run-in sub-heading."""
+
+    text: str
+    heading: str = ""  # e.g. "（一）主动公开情况。", printed in 楷体 before the text
+
+    def plain(self) -> str:
+        return self.heading + self.text
+
+
+@dataclass
+class ReportData:
+    format: ReportFormat
+    info: dict[str, Any] = field(default_factory=dict)  # agency, year (int), website, …
+    text: dict[str, list[Paragraph]] = field(default_factory=dict)
+    values: dict[str, Value] = field(default_factory=dict)
+    # Totals whose workbook cell held reportgen's formula with no stored result:
+    # reportgen computed them from their parts, so no clerk typed them.
+    computed: set[str] = field(default_factory=set)
+
+    @property
+    def agency(self) -> str:
+        return str(self.info.get("agency") or "")
+
+    @property
+    def year(self) -> int | None:
+        year = self.info.get("year")
+        return year if isinstance(year, int) else None
+
+    @property
+    def title(self) -> str:
+        return self.format.title(self.agency, self.year if self.year is not None else "")
+
+    def section_text(self, key: str) -> str:
+        return "".join(p.plain() for p in self.text.get(key, []))
+
+    # ------------------------------------------------------------------ JSON
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": self.format.id,
+            "info": {f.key: self.info.get(f.key) for f in self.format.info_fields},
+            "text": {
+                s.key: [{"heading": p.heading, "text": p.text} for p in self.text.get(s.key, [])]
+                for s in self.format.text_sections
+            },
+        }
+        for f in self.format.fields:
+            value = self.values.get(f.key)
+            node = out
+            *path, last = f.key.split(".")
+            for part in path:
+                node = node.setdefault(part, {})
+            node[last] = str(value) if isinstance(value, Decimal) else value
+        return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, obj: Any, source: str = "JSON") -> "ReportData":
+        """Build report data from :meth:`to_json`'s form; raise UnusableInput with
+        the key at fault when a value is not what the format allows."""
+        if not isinstance(obj, dict):
+            raise UnusableInput(f"{source} 不是 reportgen 的报告数据（最外层应是一个对象）。")
+        fmt = get_format(str(obj.get("format", "")))
+        if fmt is None:
+            raise UnusableInput(f"{source} 的 format 是“{obj.get('format')}”，reportgen 不认识这个格式。")
+        info_in = obj.get("info") or {}
+        info: dict[str, Any] = {}
+        for f in fmt.info_fields:
+            value = info_in.get(f.key)
+            if f.kind == "year" and value is not None and not isinstance(value, int):
+                raise UnusableInput(f"{source} 中 info.{f.key} 应是整数年份，现在是“{value}”。")
+            info[f.key] = value
+        text: dict[str, list[Paragraph]] = {}
+        text_in = obj.get("text") or {}
+        for s in fmt.text_sections:
+            paragraphs = []
+            for i, p in enumerate(text_in.get(s.key) or []):
+                if not isinstance(p, dict) or not isinstance(p.get("text", ""), str):
+                    raise UnusableInput(f"{source} 中 text.{s.key}[{i}] 应是含 heading 和 text 的对象。")
+                paragraphs.append(Paragraph(text=p.get("text", ""), heading=p.get("heading", "") or ""))
+            text[s.key] = paragraphs
+        values: dict[str, Value] = {}
+        for f in fmt.fields:
+            node: Any = obj
+            for part in f.key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            values[f.key] = _json_value(node, f.kind, f.key, source)
+        return cls(fmt, info, text, values)
+
+    @classmethod
+    def load(cls, path: Path) -> "ReportData":
+        try:
+            obj = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise UnusableInput(f"找不到文件：{path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UnusableInput(f"无法读取 {path}：它不是 UTF-8 编码的 JSON 文件（{exc}）。") from None
+        return cls.from_json(obj, source=str(path))
+
+
+def _json_value(node: Any, kind: str, key: str, source: str) -> Value:
+    if node is None:
+        return None
+    if kind == "count":
+        if isinstance(node, bool) or not isinstance(node, int):
+            raise UnusableInput(f"{source} 中 {key} 应是整数，现在是“{node}”。")
+        return node
+    if isinstance(node, bool) or not isinstance(node, (str, int)):
+        # A float in JSON has already lost the exact decimal the clerk typed.
+        raise UnusableInput(f"{source} 中 {key} 应写成字符串形式的金额（如 \"24252.311082\"），现在是 {node!r}。")
+    try:
+        amount = Decimal(str(node))
+    except InvalidOperation:
+        raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。") from None
+    if not amount.is_finite():
+        raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。")
+    return amount

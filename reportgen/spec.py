@@ -1,0 +1,198 @@
+"""The classes that describe a report format.
+
+A format (``reportgen.formats.gov2021`` is the national one) is *data* built from
+these classes: its parts, its tables with every label and merged cell, every value
+field with its stable key, and the arithmetic relations between the fields.
+The workbook writer, the reader, the checks, the renderers and the generated docs
+all read the same objects, so a label exists in exactly one place.
+
+Tables are described as a grid of cells in the coordinates of the official table
+(row 0, column 0 is its top-left cell).  The workbook places that grid at
+``Table.origin`` on the table's sheet; Word and HTML draw it as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+from openpyxl.utils import get_column_letter
+
+CellKind = Literal["caption", "header", "label", "value"]
+ValueKind = Literal["count", "amount"]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One (possibly merged) cell of an official table."""
+
+    row: int
+    col: int
+    kind: CellKind
+    text: str = ""  # the label, for caption/header/label cells
+    key: str = ""  # the value field's key, for value cells
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value cell: one number a clerk types (or a total computed from others)."""
+
+    key: str  # e.g. "t3.granted.natural_person"; stable, documented, a JSON key
+    table: str  # "t2"
+    kind: ValueKind  # "count": whole number ≥ 0; "amount": decimal ≥ 0 (万元)
+    row_label: str  # the row's label path joined, as a clerk reads it
+    col_label: str
+    sheet: str
+    cell: str  # "D7"
+    is_total: bool = False  # defined by a SumRule; the workbook holds a formula
+
+
+@dataclass(frozen=True)
+class SumRule:
+    """``total`` must equal the sum of ``parts``; the workbook writes it as a formula."""
+
+    code: str  # the finding code raised when it does not hold
+    total: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BalanceRule:
+    """The sum of ``left`` must equal the sum of ``right`` (table 3's 勾稽关系)."""
+
+    code: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    column_label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One official table, the way it is printed."""
+
+    key: str  # "t3"
+    number: str  # "表三": the sheet name and how messages name it
+    caption: str  # a caption for screen readers and the table of contents
+    ncols: int
+    nrows: int
+    cells: tuple[GridCell, ...]
+    origin: tuple[int, int] = (4, 1)  # sheet row/column (1-based) of grid cell (0, 0)
+    col_widths: tuple[float, ...] = ()  # relative widths, one per grid column
+
+    @property
+    def sheet(self) -> str:
+        return self.number
+
+    def address(self, row: int, col: int) -> str:
+        """The sheet address of grid cell (row, col)."""
+        return f"{get_column_letter(self.origin[1] + col)}{self.origin[0] + row}"
+
+    def rows(self) -> list[list[GridCell]]:
+        """The cells grouped by the grid row they start in, in order (for HTML/Word)."""
+        grouped: list[list[GridCell]] = [[] for _ in range(self.nrows)]
+        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            grouped[cell.row].append(cell)
+        return grouped
+
+    @property
+    def header_rows(self) -> int:
+        """How many leading grid rows hold only captions and headers."""
+        first_value = min(c.row for c in self.cells if c.kind == "value")
+        return max(
+            (c.row + c.rowspan for c in self.cells if c.kind == "header" and c.row < first_value),
+            default=0,
+        )
+
+
+@dataclass(frozen=True)
+class InfoField:
+    """A line of the agency-details sheet."""
+
+    key: str  # "agency"
+    label: str  # "机关名称"
+    required: bool = False
+    kind: Literal["text", "year", "date"] = "text"
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class TextSection:
+    """A text part of the report (preamble, 一, 五, 六)."""
+
+    key: str  # "overview"
+    label: str  # how the workbook and messages name it: "一、总体情况"
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of the report's parts, in order: text or table."""
+
+    heading: str
+    text: str = ""  # a TextSection key
+    table: str = ""  # a Table key
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """Everything the toolkit knows about one version of the national format."""
+
+    id: str  # "gov-2021": written into every workbook
+    name: str
+    first_year: int
+    last_year: int | None
+    title_pattern: str  # "{agency}{year}年政府信息公开工作年度报告"
+    info_fields: tuple[InfoField, ...]
+    text_sections: tuple[TextSection, ...]
+    parts: tuple[Part, ...]
+    tables: tuple[Table, ...]
+    fields: tuple[Field, ...]
+    sum_rules: tuple[SumRule, ...]
+    balance_rules: tuple[BalanceRule, ...]
+    # Checks that need more than arithmetic read these, so that a province's
+    # variant can change them as data.
+    fee_keyword: str = "信息处理费"
+    overview_max_chars: int = 1000
+    other_share_key: str = ""  # （六）3.其他 total
+    results_total_key: str = ""  # （七）总计 total
+    other_share_limit: float = 0.2
+    _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({f.key: f for f in self.fields})
+
+    def field(self, key: str) -> Field:
+        return self._by_key[key]
+
+    def has_field(self, key: str) -> bool:
+        return key in self._by_key
+
+    def table(self, key: str) -> Table:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+    def table_fields(self, table_key: str) -> Iterator[Field]:
+        return (f for f in self.fields if f.table == table_key)
+
+    def sum_rule_for(self, total_key: str) -> SumRule | None:
+        for rule in self.sum_rules:
+            if rule.total == total_key:
+                return rule
+        return None
+
+    def text_section(self, key: str) -> TextSection:
+        for section in self.text_sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    def title(self, agency: str, year: int | str) -> str:
+        return self.title_pattern.format(agency=agency, year=year)
+
+    def applies_to(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)

@@ -1,0 +1,343 @@
+"""Read a standard workbook into report data, with a finding for every cell a
+clerk has to fix.  The input file is only ever opened for reading.
+
+Totals are never taken on trust: a total cell holding reportgen's formula with no
+stored result is computed from its parts; a typed total, or the result a
+spreadsheet program stored, is kept as found and checked against its parts by
+:mod:`reportgen.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .. import findings as F
+from ..errors import UnusableInput
+from ..findings import Finding, Location
+from ..formats import get_format
+from ..model import Paragraph, ReportData, Value
+from ..spec import Field, ReportFormat
+from . import layout as L
+
+# Characters that are illegal in XML 1.0 (and so in .docx): pasted from PDFs or chat apps.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What clerks type for "nothing" in a number cell.
+PLACEHOLDERS = {"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空", "n/a", "na", "null", "none"}
+SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass
+class ReadResult:
+    """What reading a workbook gave: the data, and the findings made while reading."""
+
+    path: Path
+    data: ReportData
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_workbook(path: Path | str) -> ReadResult:
+    """Read a standard workbook.  Raises :class:`UnusableInput` (one plain-Chinese
+    sentence) when the file is not a standard workbook that can be read."""
+    path = Path(path)
+    formulas, cached = _open(path)
+    fmt = _format_of(formulas, path)
+    result = ReadResult(path, ReportData(fmt))
+    _Reader(fmt, formulas, cached, result).read()
+    return result
+
+
+# --------------------------------------------------------------------------- opening
+def _open(path: Path):
+    if not path.exists():
+        raise UnusableInput(f"找不到文件：{path}")
+    if path.is_dir():
+        raise UnusableInput(f"{path} 是一个文件夹，不是工作簿。")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnusableInput(f"无法打开 {path}：{exc.strerror or exc}。请确认文件没有被其他程序独占。") from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
+        if _is_encrypted(path):
+            raise UnusableInput(f"{path.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
+        raise UnusableInput(f"{path.name} 是旧版 .xls 格式。请用 Excel/WPS 打开后“另存为” .xlsx 格式。")
+    if not zipfile.is_zipfile(path):
+        raise UnusableInput(f"{path.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions etc.
+            formulas = load_workbook(path, read_only=True, data_only=False)
+            cached = load_workbook(path, read_only=True, data_only=True)
+            return _grid(formulas), _grid(cached)
+    except UnusableInput:
+        raise
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise UnusableInput(f"{path.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取（{type(exc).__name__}）。") from None
+    except Exception as exc:  # openpyxl raises many kinds on damaged files; the clerk needs one sentence
+        raise UnusableInput(f"{path.name} 无法读取，可能已损坏（{type(exc).__name__}）。请用 Excel/WPS 打开后重新保存再试。") from None
+
+
+def _is_encrypted(path: Path) -> bool:
+    # An encrypted OOXML file is an OLE container with an "EncryptedPackage" stream;
+    # its directory stores names in UTF-16LE.
+    try:
+        return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]
+    except OSError:
+        return False
+
+
+def _grid(wb) -> dict[str, dict[tuple[int, int], Any]]:
+    """Every non-empty cell of every sheet, as {sheet: {(row, col): value}}; closes the file."""
+    sheets: dict[str, dict[tuple[int, int], Any]] = {}
+    try:
+        for ws in wb.worksheets:
+            cells: dict[tuple[int, int], Any] = {}
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    if value is not None:
+                        cells[(r, c)] = value
+            sheets[ws.title] = cells
+    finally:
+        wb.close()
+    return sheets
+
+
+def _format_of(sheets, path: Path) -> ReportFormat:
+    mark = sheets.get(L.MARK_SHEET)
+    not_ours = (f"{path.name} 不是 reportgen 的标准工作簿（找不到标准工作簿的标记）。"
+                f"请用 reportgen new-workbook 生成的工作簿填写，或把数据抄到标准工作簿中。")
+    if mark is None:
+        raise UnusableInput(not_ours)
+    entries = {str(mark.get((r, 1))): mark.get((r, 2)) for r in range(1, 20) if (r, 1) in mark}
+    if entries.get("template") != L.TEMPLATE_ID:
+        raise UnusableInput(not_ours)
+    fmt = get_format(str(entries.get("format")))
+    if fmt is None:
+        raise UnusableInput(f"{path.name} 使用的格式“{entries.get('format')}”本版 reportgen 不认识。请升级 reportgen。")
+    try:
+        version = int(entries.get("template_version") or 0)
+    except (TypeError, ValueError):
+        version = 0
+    if version > L.TEMPLATE_VERSION:
+        raise UnusableInput(f"{path.name} 由更新版本的 reportgen 生成（工作簿版本 {version}）。请升级 reportgen。")
+    missing = [name for name in [L.INFO_SHEET, L.TEXT_SHEET] + [t.sheet for t in fmt.tables] if name not in sheets]
+    if missing:
+        raise UnusableInput(f"{path.name} 缺少工作表“{'”“'.join(missing)}”。请不要删除或重命名工作表。")
+    return fmt
+
+
+# --------------------------------------------------------------------------- reading
+class _Reader:
+    def __init__(self, fmt: ReportFormat, formulas, cached, result: ReadResult) -> None:
+        self.fmt = fmt
+        self.formulas = formulas
+        self.cached = cached
+        self.result = result
+        self.data = result.data
+
+    def read(self) -> None:
+        self._labels()
+        self._info()
+        self._text()
+        totals = []
+        for f in self.fmt.fields:
+            if self.fmt.sum_rule_for(f.key) is not None:
+                totals.append(f)
+            else:
+                self.data.values[f.key] = self._number(f)
+        for f in totals:  # after the parts, which they may need
+            self.data.values[f.key] = self._total(f)
+
+    def _add(self, finding: Finding) -> None:
+        self.result.findings.append(finding)
+
+    # ---- labels: an edited or obsolete layout
+    def _labels(self) -> None:
+        for table in self.fmt.tables:
+            sheet = self.formulas[table.sheet]
+            for cell in table.cells:
+                if cell.kind == "value":
+                    continue
+                row, col = table.origin[0] + cell.row, table.origin[1] + cell.col
+                found = _clean_label(sheet.get((row, col)))
+                if found != _clean_label(cell.text):
+                    self._add(F.make("label-changed", Location(table.sheet, table.address(cell.row, cell.col)),
+                                     value=found, expected=cell.text))
+
+    # ---- details sheet
+    def _info(self) -> None:
+        sheet = self.cached[L.INFO_SHEET]
+        for info in self.fmt.info_fields:
+            row = L.info_row(self.fmt, info)
+            where = Location(L.INFO_SHEET, f"B{row}", info.label)
+            raw = sheet.get((row, 2))
+            if info.kind == "year":
+                self.data.info[info.key] = self._year(raw, where)
+            elif info.kind == "date" and isinstance(raw, (dt.date, dt.datetime)):
+                self.data.info[info.key] = raw.date().isoformat() if isinstance(raw, dt.datetime) else raw.isoformat()
+            else:
+                self.data.info[info.key] = self._text_value(raw, where, single_line=True)
+
+    def _year(self, raw: Any, where: Location) -> int | None:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        text = _normalise(str(raw.year if isinstance(raw, (dt.date, dt.datetime)) else raw)).removesuffix("年")
+        if isinstance(raw, float) and raw.is_integer():
+            text = str(int(raw))
+        if re.fullmatch(r"\d{4}", text):
+            return int(text)
+        self._add(F.make("invalid-year", where, value=raw))
+        return None
+
+    # ---- text sheet
+    def _text(self) -> None:
+        sheet = self.cached[L.TEXT_SHEET]
+        by_label = {s.label: s for s in self.fmt.text_sections}
+        choices = "、".join(by_label)
+        self.data.text = {s.key: [] for s in self.fmt.text_sections}
+        last_row = max((r for r, _ in sheet), default=0)
+        section = None
+        for row in range(L.TEXT_FIRST_ROW, last_row + 1):
+            label = _clean_label(sheet.get((row, 1)))
+            heading = self._text_value(sheet.get((row, 2)), Location(L.TEXT_SHEET, f"B{row}", "小标题"))
+            text = self._text_value(sheet.get((row, 3)), Location(L.TEXT_SHEET, f"C{row}", "正文"))
+            if label:
+                section = by_label.get(label)
+                if section is None:
+                    self._add(F.make("unknown-section", Location(L.TEXT_SHEET, f"A{row}", "部分"),
+                                     value=label, expected=choices))
+                    continue
+            if not heading and not text:
+                continue
+            if section is None:  # text before any section is named
+                self._add(F.make("unknown-section", Location(L.TEXT_SHEET, f"A{row}", "部分"),
+                                 value="（空）", expected=choices))
+                continue
+            lines = [line.strip() for line in text.split("\n") if line.strip()] or [""]
+            paragraphs = self.data.text[section.key]
+            paragraphs.append(Paragraph(lines[0], heading))
+            paragraphs.extend(Paragraph(line) for line in lines[1:])
+
+    def _text_value(self, raw: Any, where: Location, single_line: bool = False) -> str:
+        if raw is None:
+            return ""
+        if isinstance(raw, (dt.date, dt.datetime)):
+            return raw.isoformat()
+        text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+        if isinstance(raw, float) and raw.is_integer():
+            text = str(int(raw))
+        bad = CONTROL_CHARS.findall(text)
+        if bad:
+            self._add(F.make("control-characters", where, value=len(bad)))
+            text = CONTROL_CHARS.sub("", text)
+        if single_line:
+            text = " ".join(text.split())
+        return text.strip()
+
+    # ---- numbers
+    def _location(self, f: Field) -> Location:
+        return Location(f.sheet, f.cell, f.row_label, f.col_label)
+
+    def _raw(self, f: Field) -> tuple[Any, Any]:
+        row, col = _rowcol(f.cell)
+        return self.formulas[f.sheet].get((row, col)), self.cached[f.sheet].get((row, col))
+
+    def _number(self, f: Field) -> Value:
+        formula, cached = self._raw(f)
+        if isinstance(formula, str) and formula.startswith("="):
+            if cached is None:
+                self._add(F.make("unreadable-formula", self._location(f), value=formula, key=f.key))
+                return None
+            return parse_number(cached, f, self._location(f), self._add)
+        return parse_number(formula, f, self._location(f), self._add)
+
+    def _total(self, f: Field) -> Value:
+        formula, cached = self._raw(f)
+        if isinstance(formula, str) and formula.startswith("=") and cached is None:
+            # reportgen's own formula, never calculated by a spreadsheet: compute it.
+            rule = self.fmt.sum_rule_for(f.key)
+            parts = [self.data.values.get(k) for k in rule.parts]
+            self.data.computed.add(f.key)
+            return None if any(p is None for p in parts) else sum(parts)
+        return self._number(f)
+
+
+def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
+    """A cell's value as the format wants it (int count or Decimal amount), or None
+    with a finding passed to ``report``.  Accepts what clerks really type."""
+    kind = f.kind
+    if isinstance(raw, bool):
+        report(F.make("not-a-number", where, value=raw, key=f.key))
+        return None
+    if isinstance(raw, (int, float, Decimal)):
+        return _checked(raw, f, where, report, raw)
+    if isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        report(F.make("not-a-number", where, value=raw, key=f.key))
+        return None
+    text = "" if raw is None else str(raw)
+    compact = SPACES.sub("", _normalise(text)).replace(",", "")
+    if compact.lower() in PLACEHOLDERS:
+        shown = f"填的是“{text.strip()}”" if text.strip() else "是空的"
+        report(F.make("blank-value", where, value=text.strip(), key=f.key, shown=shown))
+        return None
+    if not NUMBER.fullmatch(compact):
+        report(F.make("not-a-number", where, value=text.strip(), key=f.key))
+        return None
+    number = Decimal(compact)
+    value = _checked(number, f, where, report, text.strip())
+    if value is not None:
+        report(F.make("number-as-text", where, value=text, expected=value, key=f.key))
+    return value
+
+
+def _checked(number, f: Field, where: Location, report, shown) -> Value:
+    if isinstance(number, float):
+        # The sheet stores decimal text; repr() gives back the shortest text that
+        # reads as the same float, i.e. what was typed (24252.311082, not …0819).
+        number = Decimal(repr(number))
+    number = Decimal(number)
+    if not number.is_finite():
+        report(F.make("not-a-number", where, value=shown, key=f.key))
+        return None
+    if number < 0:
+        report(F.make("negative-number", where, value=shown, key=f.key))
+        return None
+    if f.kind == "count":
+        if number != number.to_integral_value():
+            report(F.make("not-whole-number", where, value=shown, key=f.key))
+            return None
+        return int(number)
+    if number == number.to_integral_value():
+        return Decimal(int(number))  # 7545.0 from a spreadsheet is 7545
+    return number
+
+
+def _normalise(text: str) -> str:
+    """Full-width digits, points and signs to ASCII (NFKC), as Chinese IMEs type them."""
+    return unicodedata.normalize("NFKC", text).replace("。", ".")
+
+
+def _clean_label(value: Any) -> str:
+    return "" if value is None else SPACES.sub("", str(value))
+
+
+def _rowcol(address: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    letters, row = coordinate_from_string(address)
+    return row, column_index_from_string(letters)
+
+
+__all__ = ["ReadResult", "read_workbook", "parse_number", "CONTROL_CHARS"]
