@@ -32,6 +32,9 @@ from . import layout as L
 
 # Characters that are illegal in XML 1.0 (and so in .docx): pasted from PDFs or chat apps.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Excel stores characters that XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring);
+# openpyxl hands them over undecoded.
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # What clerks type for "nothing" in a number cell.
 PLACEHOLDERS = {"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空", "n/a", "na", "null", "none"}
 SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -235,7 +238,8 @@ class _Reader:
             return ""
         if isinstance(raw, (dt.date, dt.datetime)):
             return raw.isoformat()
-        text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+        text = OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(raw))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
         bad = CONTROL_CHARS.findall(text)

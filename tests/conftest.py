@@ -1,0 +1,104 @@
+"""Shared fixtures: the bundled samples, workbooks written and edited with openpyxl,
+and the reportgen command run as a clerk runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from reportgen.cli import main
+from reportgen.model import ReportData
+from reportgen.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_inputs"
+SEED = "xiangxiang-kjgxj-2023"
+CASES = ("xiangxiang-kjgxj-2023", "pingtan-2021", "hongze-2023")
+SHARED = ROOT.parent / "shared"
+
+
+def sample(name: str) -> Path:
+    return SAMPLES / f"{name}.xlsx"
+
+
+def sample_json(name: str) -> dict:
+    return json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def workbook_from(obj: dict, path: Path) -> Path:
+    """A standard workbook written from report-data JSON (as new-workbook --from does)."""
+    write_workbook(path, ReportData.from_json(obj))
+    return path
+
+
+def edit(path: Path, changes: dict[tuple[str, str], object], out: Path | None = None) -> Path:
+    """Set cells as a clerk would in a spreadsheet program ({(sheet, cell): value})."""
+    wb = load_workbook(path)
+    for (sheet, cell), value in changes.items():
+        wb[sheet][cell].value = value
+    target = out or path
+    wb.save(target)
+    return target
+
+
+@pytest.fixture
+def copy_sample(tmp_path):
+    def make(name: str = SEED) -> Path:
+        target = tmp_path / f"{name}.xlsx"
+        shutil.copyfile(sample(name), target)
+        return target
+    return make
+
+
+@pytest.fixture
+def cli():
+    """Invoke the click command in-process; exceptions propagate so a traceback fails the test."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+def run_reportgen(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The installed console command, as a clerk runs it (a separate process)."""
+    exe = shutil.which("reportgen")
+    cmd = [exe] if exe else [sys.executable, "-c", "from reportgen.cli import run; run()"]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, encoding="utf-8",
+                          cwd=cwd, env=env, timeout=300)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+needs_libreoffice = pytest.mark.skipif(
+    soffice() is None and not os.environ.get("CI"), reason="LibreOffice is not installed")
+
+
+def libreoffice_convert(src: Path, outdir: Path, target: str) -> Path:
+    """Convert with LibreOffice headless (its own profile dir, so parallel runs do not clash)."""
+    exe = soffice()
+    assert exe, "LibreOffice (soffice) is required for this test"
+    profile = outdir / "lo-profile"
+    result = subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile.as_posix()}", "--headless", "--convert-to", target,
+         "--outdir", str(outdir), str(src)],
+        capture_output=True, text=True, timeout=240)
+    produced = outdir / (src.stem + "." + target.split(":")[0])
+    assert produced.exists(), f"LibreOffice did not convert {src}: {result.stdout} {result.stderr}"
+    return produced
