@@ -192,13 +192,32 @@ def _table_sheet(ws: Worksheet, fmt: ReportFormat, table: Table, data: ReportDat
             target.fill = HEAD_FILL
     _validation(ws, fmt, table)
     base = 11 if table.ncols > 4 else 18
-    for i, width in enumerate(table.col_widths or (1,) * table.ncols):
-        ws.column_dimensions[get_column_letter(left + i)].width = base * width
+    widths = [base * w for w in (table.col_widths or (1,) * table.ncols)]
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(left + i)].width = width
+    _fit_rows(ws, table, widths)
     ws.freeze_panes = table.address(table.header_rows, next(c.col for c in table.cells if c.kind == "value"))
     ws.page_setup.orientation = "landscape" if table.ncols > 4 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _protect(ws)
+
+
+def _fit_rows(ws: Worksheet, table: Table, widths: list[float]) -> None:
+    """Give rows with long wrapped labels enough height (spreadsheets do not do it for
+    merged or generated cells).  A CJK character is about two width units wide."""
+    lines_needed: dict[int, float] = {}
+    for cell in table.cells:
+        if cell.kind == "value" or not cell.text:
+            continue
+        width = sum(widths[cell.col: cell.col + cell.colspan])
+        lines = -(-len(cell.text) * 2 // max(int(width) - 1, 1))  # ceiling division
+        per_row = lines / cell.rowspan
+        for row in range(cell.row, cell.row + cell.rowspan):
+            lines_needed[row] = max(lines_needed.get(row, 1), per_row)
+    for row, lines in lines_needed.items():
+        if lines > 1:
+            ws.row_dimensions[table.origin[0] + row].height = 14 * -(-lines // 1)
 
 
 def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> None:
