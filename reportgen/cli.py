@@ -169,6 +169,86 @@ def _json_report(outcomes) -> dict:
     return {"reportgen": __version__, "workbooks": items}
 
 
+# --------------------------------------------------------------------------- render
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="输出文件夹。")
+@click.option("--format", "formats", default="docx,html", show_default=True,
+              help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）。")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
+              help="自定义模板文件夹（缺少的文件用自带模板）。")
+def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | None) -> None:
+    """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
+
+    有“错误”时不生成任何文件，退出码 1；“提醒”会显示，但照常生成。
+    """
+    from .render import render_report
+
+    try:
+        result = check_workbook(workbook)
+    except UnusableInput as exc:
+        _fail(str(exc))
+    if not result.can_render:
+        _print_result(workbook, result, "", SHOWN_PER_GROUP)
+        click.secho("没有生成报告：请先改正上面的“错误”。", fg="red", err=True)
+        sys.exit(EXIT_ERRORS)
+    if result.findings:
+        _print_result(workbook, result, "", SHOWN_PER_GROUP)
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    try:
+        written = render_report(result.data, out_dir, wanted, templates_dir)
+    except TemplateProblem as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+    for path in written:
+        click.echo(f"已生成：{path}")
+
+
+# --------------------------------------------------------------------------- templates
+@main.group()
+def templates() -> None:
+    """导出、检查报告模板（供信息技术人员定制字体、段落和网页样式）。"""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖文件夹中已有的模板文件。")
+def templates_export(folder: Path, force: bool) -> None:
+    """把自带模板复制到 FOLDER，修改后用 render --templates FOLDER 使用。"""
+    from .render.environment import export_templates
+
+    try:
+        written = export_templates(folder, force)
+    except TemplateProblem as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"已导出：{path}")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def templates_check(folder: Path | None, as_json: bool) -> None:
+    """检查模板文件夹中的每个模板，一次列出全部问题。退出码：0 无问题；1 有问题。"""
+    from .render.template_check import check_templates
+
+    try:
+        problems = check_templates(folder)
+    except TemplateProblem as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
+    elif not problems:
+        click.secho("模板检查通过：没有发现问题。", fg="green")
+    else:
+        click.secho(f"模板有 {len(problems)} 处问题：", fg="red", bold=True)
+        for problem in problems:
+            click.echo(f"  · {problem}")
+    sys.exit(EXIT_ERRORS if problems else EXIT_OK)
+
+
 # --------------------------------------------------------------------------- dump
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
