@@ -1,0 +1,132 @@
+"""The HTML report: standalone, accessible, escaped; checked in a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, sample
+from reportgen import read_workbook
+from reportgen.formats import DEFAULT_FORMAT as FMT
+from reportgen.render import render_report
+from test_render_docx import HOSTILE, _hostile_data
+
+
+@pytest.fixture(scope="module")
+def seed_html(tmp_path_factory) -> Path:
+    [path] = render_report(read_workbook(sample(SEED)).data, tmp_path_factory.mktemp("html"), ["html"])
+    return path
+
+
+class _Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _outline(path: Path) -> list[tuple[str, dict]]:
+    parser = _Outline()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def test_standalone_chinese_document_with_headings_in_order(seed_html):
+    tags = _outline(seed_html)
+    assert tags[0] == ("html", {"lang": "zh-CN"})
+    assert not [a for t, a in tags if t in ("link", "script", "img", "iframe")]
+    assert not re.search(r"(src|href)\s*=|url\(|@import", seed_html.read_text(encoding="utf-8"))
+    headings = [t for t, _ in tags if re.fullmatch(r"h\d", t)]
+    assert headings == ["h1"] + ["h2"] * 6
+
+
+def test_tables_have_captions_scopes_and_the_official_spans(seed_html):
+    tags = _outline(seed_html)
+    assert sum(1 for t, _ in tags if t == "caption") == 3
+    assert all("scope" in a for t, a in tags if t == "th")
+    spans = sorted((int(a.get("rowspan", 1)), int(a.get("colspan", 1))) for t, a in tags
+                   if t in ("th", "td") and ("rowspan" in a or "colspan" in a))
+    expected = sorted((c.rowspan, c.colspan) for t in FMT.tables for c in t.cells if c.rowspan > 1 or c.colspan > 1)
+    assert spans == expected
+    html = seed_html.read_text(encoding="utf-8")
+    assert '<th scope="rowgroup" class="label" rowspan="22">三、本年度办理结果</th>' in html
+
+
+def test_hostile_text_is_escaped_and_never_executed(tmp_path):
+    [path] = render_report(_hostile_data(), tmp_path, ["html"])
+    html = path.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "{{ 7*7 }}" in html and "{% for x in y %}" in html and "{{ agency }}" in html
+    assert "A&amp;B &lt;b&gt;粗&lt;/b&gt; &#34;引号&#34; &#39;单引号&#39;" in html
+    assert "\x07" not in html and "\x01" not in html
+
+
+# --------------------------------------------------------------------------- a real browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = None
+try:
+    import axe_playwright_python
+    AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+except ImportError:  # pragma: no cover - the test extras bring it
+    pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if (CHROMIUM is None or AXE is None) and not os.environ.get("CI"):
+        pytest.skip("headless Chromium and the test extras (playwright, axe-playwright-python) are needed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.browser
+def test_axe_finds_no_serious_or_critical_violation(seed_html, browser):
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(seed_html.as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    assert page.title() == "湘乡市科技和工业信息化局2023年政府信息公开工作年度报告"
+
+
+@pytest.mark.browser
+def test_readable_on_a_phone_wide_tables_scroll_in_their_box(seed_html, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    page.goto(seed_html.as_uri())
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 375  # the page itself never scrolls sideways
+    wrap = page.evaluate("""() => { const w = document.querySelector('table.t3').parentElement;
+                                    return [w.scrollWidth, w.clientWidth, getComputedStyle(w).overflowX]; }""")
+    assert wrap[0] > wrap[1] and wrap[2] == "auto"  # table 3 scrolls inside its box
+    font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
+    assert font >= 16
+
+
+@pytest.mark.browser
+def test_prints_on_a4(seed_html, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(seed_html.as_uri())
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "(A4)" in info
