@@ -216,6 +216,9 @@ def _table(doc, table: Table) -> None:
         paragraph.text = f"{{{{ {cell.key} }}}}" if cell.kind == "value" else cell.text
         if cell.kind == "caption":
             paragraph.runs[0].bold = True
+        if table.key != "t3" and cell.row + cell.rowspan < table.nrows:
+            # Keep a short table on one page: a caption never stays behind alone.
+            _child(paragraph._p.get_or_add_pPr(), "w:keepNext")
         _child(target._tc.get_or_add_tcPr(), "w:vAlign", val="center")
 
 
