@@ -130,3 +130,31 @@ def test_prints_on_a4(seed_html, browser, tmp_path):
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "(A4)" in info
+
+
+def test_hostile_text_typed_into_workbook_fields_comes_out_literally_in_both_formats(tmp_path, copy_sample):
+    """As a clerk would paste it: markup, template code, quotes and control characters
+    (stored by Excel as _x0007_) in the details and text sheets."""
+    from conftest import edit, run_reportgen
+    from reportgen.render.docx import document_text
+
+    hostile = "A&B <i>x</i> \"q\" 'q' <script>alert(1)</script> {{ 7*7 }} {% for x in y %}"
+    path = edit(copy_sample(), {
+        ("基本信息", "B4"): "测试局<&>\"'_x0007_",
+        ("基本信息", "B6"): "{{ 7*7 }}",
+        ("文字部分", "B4"): "{% if true %}（零）",
+        ("文字部分", "C4"): hostile + "_x001B_",
+    })
+    proc = run_reportgen("render", path, "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "文字中有不可见的控制字符" in proc.stdout  # a 提醒, with the cell
+    [docx] = (tmp_path / "out").glob("*.docx")
+    [html] = (tmp_path / "out").glob("*.html")
+    assert docx.name == "测试局_&__'2023年政府信息公开工作年度报告.docx"  # < > " replaced; ' and & are legal
+    word = "\n".join(document_text(docx))
+    assert "{% if true %}（零）" + hostile in word
+    assert "测试局<&>\"'2023年政府信息公开工作年度报告" in word and "\x07" not in word and "\x1b" not in word
+    page = html.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% for x in y %}" in page
+    assert "<script>" not in page and "<i>x</i>" not in page
+    assert "<title>测试局&lt;&amp;&gt;&#34;&#39;2023年政府信息公开工作年度报告</title>" in page
