@@ -155,14 +155,13 @@ def check_identity(context: CheckContext) -> Iterator[Finding]:
     for info in fmt.info_fields:
         if info.required and data.info.get(info.key) in (None, ""):
             where = Location(L.INFO_SHEET, L.info_cell(fmt, info.key), info.label)
-            # An invalid year already has its own finding from the reader.
             yield F.make("missing-info", where, label=info.label)
-    year = data.year
-    if year is None:
+    year = data.info.get("year")
+    if year in (None, ""):
         return
     where = Location(L.INFO_SHEET, L.info_cell(fmt, "year"), "报告年度")
     today = context.today or dt.date.today()
-    if year > today.year or year < 2000:
+    if not isinstance(year, int) or year > today.year or year < 2000:
         yield F.make("invalid-year", where, value=year)
     elif not fmt.applies_to(year):
         yield F.make("year-not-covered", where, value=year, format=fmt.name, first=fmt.first_year)

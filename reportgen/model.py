@@ -94,7 +94,7 @@ class ReportData:
         info: dict[str, Any] = {}
         for f in fmt.info_fields:
             value = info_in.get(f.key)
-            if f.kind == "year" and value is not None and not isinstance(value, int):
+            if f.kind == "year" and value is not None and not isinstance(value, (int, str)):
                 raise UnusableInput(f"{source} 中 info.{f.key} 应是整数年份，现在是“{value}”。")
             info[f.key] = value
         text: dict[str, list[Paragraph]] = {}

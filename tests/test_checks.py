@@ -25,6 +25,7 @@ def test_the_seed_has_no_finding():
     (lambda o: o["info"].update(year=None), [("missing-info", "B5", True)]),
     (lambda o: o["info"].update(year=2020), [("year-not-covered", "B5", True)]),
     (lambda o: o["info"].update(year=2031), [("invalid-year", "B5", True)]),
+    (lambda o: o["info"].update(year="二〇二三"), [("invalid-year", "B5", True)]),
     (lambda o: o["text"].update(problems=[]), [("missing-text", "", True)]),
     (lambda o: o["text"].update(other_matters=[{"heading": "", "text": "无其他需要报告的事项。"}]),
      [("fee-not-reported", "", True)]),

@@ -181,3 +181,16 @@ def test_json_round_trip_rejects_a_float_fee(tmp_path):
     obj["t2"]["fees"]["amount"] = 24252.311082
     with pytest.raises(UnusableInput, match="t2.fees.amount"):
         workbook_from(obj, tmp_path / "x.xlsx")
+
+
+@pytest.mark.parametrize("typed, year, codes", [
+    ("２０２３年", 2023, []),
+    (2023.0, 2023, []),
+    ("二〇二三", "二〇二三", ["invalid-year"]),
+    (None, None, ["missing-info"]),
+])
+def test_the_year_as_clerks_type_it(copy_sample, typed, year, codes):
+    path = edit(copy_sample(), {("基本信息", "B5"): typed})
+    result = check_workbook(path)
+    assert result.data.info["year"] == year
+    assert [(f.code, f.location.cell) for f in result.findings] == [(c, "B5") for c in codes]

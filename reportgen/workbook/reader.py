@@ -193,16 +193,16 @@ class _Reader:
             else:
                 self.data.info[info.key] = self._text_value(raw, where, single_line=True)
 
-    def _year(self, raw: Any, where: Location) -> int | None:
+    def _year(self, raw: Any, where: Location) -> int | str | None:
+        """The year as an int; text that is not a year is kept as typed for the checks to name."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        text = _normalise(str(raw.year if isinstance(raw, (dt.date, dt.datetime)) else raw)).removesuffix("年")
+        if isinstance(raw, (dt.date, dt.datetime)):
+            return raw.year
         if isinstance(raw, float) and raw.is_integer():
-            text = str(int(raw))
-        if re.fullmatch(r"\d{4}", text):
-            return int(text)
-        self._add(F.make("invalid-year", where, value=raw))
-        return None
+            raw = int(raw)
+        text = SPACES.sub("", _normalise(str(raw))).removesuffix("年")
+        return int(text) if re.fullmatch(r"\d{4}", text) else str(raw).strip()
 
     # ---- text sheet
     def _text(self) -> None:

@@ -260,23 +260,24 @@ def _formula(fmt: ReportFormat, rule: SumRule) -> str:
     return f"=SUM({first}:{last})" if contiguous else "=" + "+".join(cells)
 
 
+# Excel/WPS/LibreOffice validation of a value cell, by the field's kind, with Chinese texts.
+VALIDATION = {
+    "count": dict(type="whole", errorTitle="请填写整数", promptTitle="件数", prompt="填写整数，没有数据填 0",
+                  error="这里只能填写 0 或正整数（件数），不要带单位；没有数据填 0。"),
+    "amount": dict(type="decimal", errorTitle="请填写金额", promptTitle="金额（万元）",
+                   prompt="以万元为单位，可带小数，如 9116.36；没有填 0",
+                   error="这里只能填写 0 或正数，单位是万元，可以带小数；没有数据填 0。"),
+}
+
+
 def _validation(ws: Worksheet, fmt: ReportFormat, table: Table) -> None:
-    counts = [f.cell for f in fmt.table_fields(table.key) if f.kind == "count" and not f.is_total]
-    amounts = [f.cell for f in fmt.table_fields(table.key) if f.kind == "amount"]
-    if counts:
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, showInputMessage=True, errorTitle="请填写整数",
-                            error="这里只能填写 0 或正整数（件数），不要带单位；没有数据填 0。",
-                            promptTitle="件数", prompt="填写整数，没有数据填 0")
-        for cell in counts:
-            dv.add(cell)
-        ws.add_data_validation(dv)
-    if amounts:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, showInputMessage=True, errorTitle="请填写金额",
-                            error="这里只能填写 0 或正数，单位是万元，可以带小数；没有数据填 0。",
-                            promptTitle="金额（万元）", prompt="以万元为单位，可带小数，如 9116.36；没有填 0")
-        for cell in amounts:
+    for kind, texts in VALIDATION.items():
+        cells = [f.cell for f in fmt.table_fields(table.key) if f.kind == kind and not f.is_total]
+        if not cells:
+            continue
+        dv = DataValidation(operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, showInputMessage=True, **texts)
+        for cell in cells:
             dv.add(cell)
         ws.add_data_validation(dv)
 
