@@ -75,7 +75,7 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
          f"（如“（一）主动公开情况。”），第三列填正文。同一部分有几段就填几行，按顺序排列。", None),
         (f"4. {tables}：与国家规定的表格完全一致。所有数字格都要填写，没有数据填 0，不要留空，"
          f"不要填“/”“—”“无”，不要带单位。件数填整数；收费金额以万元为单位，可带小数。", None),
-        ("5. 表三的勾稽关系：每一列“一、本年新收”加“二、上年结转”，等于“（七）总计”加“四、结转下年度继续办理”。", None),
+        (f"5. {fmt.table('t3').number}的勾稽关系：每一列{_balance_in_words(fmt)}。", None),
         (f"6. “{fmt.text_section('other_matters').label}”必须写明收取信息处理费的情况，未收取也要写明。", None),
         ("", None),
         ("填好以后", Font(name=FONT, size=12, bold=True)),
@@ -89,6 +89,16 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 110
     ws.protection.sheet = True
+
+
+def _balance_in_words(fmt: ReportFormat) -> str:
+    """“一、本年新收…”加“二、上年结转…”，等于“（七）总计”加“四、…”, from the balance rule."""
+    rule = fmt.balance_rules[0]
+
+    def side(keys) -> str:
+        return "加".join(f"“{fmt.field(k).row_label}”" for k in keys)
+
+    return f"{side(rule.left)}，等于{side(rule.right)}"
 
 
 def _title(ws: Worksheet, title: str, hint: str, width: int) -> None:
