@@ -34,6 +34,7 @@ def _findings(path):
         (3.5, None, "not-whole-number"),
         (-1, None, "negative-number"),
         (7.0, 7, None),  # a whole float from a spreadsheet is fine
+        ("=1+2", None, "unreadable-formula"),  # a clerk's formula the file holds no result for
     ],
 )
 def test_count_cells_accept_what_clerks_type_and_name_the_cell(tmp_path, copy_sample, typed, value, code):
