@@ -71,10 +71,13 @@ def new_workbook(out: Path, year: int | None, agency: str | None, from_json: Pat
               help="另存一份标注了问题格子的工作簿（只能检查一个工作簿时使用）。")
 @click.option("--all", "show_all", is_flag=True, help=f"每类问题全部列出（默认每类最多列 {SHOWN_PER_GROUP} 处）。")
 def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, show_all: bool) -> None:
-    """检查一个或多个填好的工作簿。
+    """检查一个或多个填好的工作簿（也可以给一个文件夹，检查其中所有 .xlsx）。
 
     退出码：0 没有错误；1 有错误；2 文件无法使用。
     """
+    workbooks = _expand_folders(workbooks)
+    if not workbooks:
+        _fail("文件夹里没有 .xlsx 工作簿。")
     if annotate and len(workbooks) != 1:
         _fail("--annotate 只能用于一个工作簿。")
     outcomes: list[tuple[Path, CheckResult | None, str]] = []
@@ -102,6 +105,17 @@ def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, sho
         if annotated:
             click.echo(annotated)
     sys.exit(max(_exit_code(result) for _, result, _ in outcomes))
+
+
+def _expand_folders(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A folder stands for the workbooks in it (Excel's ~$ lock files left out)."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$"))
+        else:
+            expanded.append(path)
+    return tuple(expanded)
 
 
 def _exit_code(result: CheckResult | None) -> int:

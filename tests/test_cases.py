@@ -53,3 +53,15 @@ def test_several_workbooks_in_one_run_exit_with_the_worst(tmp_path):
     report = json.loads(proc.stdout)
     assert proc.returncode == 1
     assert [w["exit_code"] for w in report["workbooks"]] == [0, 1]
+
+
+def test_a_folder_of_collected_workbooks_is_checked_whole(tmp_path):
+    import shutil
+    folder = tmp_path / "收回的工作簿"
+    folder.mkdir()
+    for name in ("xiangxiang-kjgxj-2023", "hongze-2023", "pingtan-2021"):
+        shutil.copyfile(sample(name), folder / f"{name}.xlsx")
+    (folder / "~$hongze-2023.xlsx").write_bytes(b"lock")  # Excel's lock file while a workbook is open
+    proc = run_reportgen("check", folder)
+    assert proc.returncode == 1
+    assert "共检查 3 个工作簿：2 个可以生成报告，1 个有错误，0 个无法读取。" in proc.stdout
