@@ -69,8 +69,7 @@ def check_workbook(path: Path | str, previous: ReportData | None = None) -> Chec
 
 # --------------------------------------------------------------------------- arithmetic
 def _where(data: ReportData, key: str) -> Location:
-    f = data.format.field(key)
-    return Location(f.sheet, f.cell, f.row_label, f.col_label)
+    return Location.of(data.format.field(key))
 
 
 def _cell(data: ReportData, key: str) -> str:
@@ -194,7 +193,7 @@ def check_other_share(context: CheckContext) -> Iterator[Finding]:
         return
     where = _where(data, fmt.other_share_key)
     yield F.make("other-share-high", where, value=other, key=fmt.other_share_key, cells=(where.cell,),
-                 total=total, share=f"{other / total:.0%}", limit=f"{fmt.other_share_limit:.0%}")
+                 label=where.row_label, total_label=fmt.field(fmt.results_total_key).row_label, total=total, share=f"{other / total:.0%}", limit=f"{fmt.other_share_limit:.0%}")
 
 
 CHECKS: tuple[Check, ...] = (check_identity, check_sums, check_balance, check_text, check_other_share)

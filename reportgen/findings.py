@@ -63,7 +63,7 @@ _TYPES = (
                 "总计是 {value}，但本行各列 {arith}。请核对本行各格。",
                 "Table 3, a row: 总计 ≠ 自然人 + the five 法人或其他组织 columns."),
     FindingType("t3-results-total", E, "表三：（七）总计不等于各项办理结果之和",
-                "（七）总计是 {value}，但（一）至（六）各项 {arith}。请核对本列各格。",
+                "{group}是 {value}，但本列各项办理结果 {arith}。请核对本列各格。",
                 "Table 3, a column: （七）总计 ≠ the sum of the 21 result rows."),
     FindingType("t3-balance", E, "表三：勾稽关系不成立（一 + 二 应等于 三（七）总计 + 四）",
                 "{column}列：{arith}。请核对本列的新收、上年结转、办理结果和结转下年度各格。",
@@ -94,7 +94,7 @@ _TYPES = (
                 "“一、总体情况”有 {value} 字，格式要求原则上不超过 {expected} 字。建议精简。",
                 "Part 一 is longer than the notice's 1000 characters."),
     FindingType("other-share-high", W, "“其他”处理的申请占比偏高",
-                "（六）其他处理中的“3.其他”有 {value} 件，占（七）总计 {total} 件的 {share}，"
+                "“{label}”有 {value} 件，占{total_label} {total} 件的 {share}，"
                 "超过 {limit}。请确认这些申请确实不属于前面列出的任何情形。",
                 "Table 3: （六）3.其他 is a high share of （七）总计 (supervisors look into it)."),
 )
@@ -110,6 +110,11 @@ class Location:
     cell: str = ""
     row_label: str = ""
     col_label: str = ""
+
+    @classmethod
+    def of(cls, field) -> "Location":
+        """Where a value field of the format is: its sheet, cell, row and column labels."""
+        return cls(field.sheet, field.cell, field.row_label, field.col_label)
 
     def __str__(self) -> str:
         labels = " / ".join(x for x in (self.row_label, self.col_label) if x)

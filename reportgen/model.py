@@ -10,6 +10,7 @@ that 24252.311082 never passes through a binary float.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +21,21 @@ from .formats import get_format
 from .spec import ReportFormat
 
 Value = Union[int, Decimal, None]
+
+# Characters illegal in XML 1.0, hence in .docx (pasted from PDFs or chat apps).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """{"t3.granted.total": 1} -> {"t3": {"granted": {"total": 1}}}: the JSON and template shape."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        node = out
+        *path, last = key.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
 
 
 @dataclass
@@ -69,13 +85,8 @@ class ReportData:
                 for s in self.format.text_sections
             },
         }
-        for f in self.format.fields:
-            value = self.values.get(f.key)
-            node = out
-            *path, last = f.key.split(".")
-            for part in path:
-                node = node.setdefault(part, {})
-            node[last] = str(value) if isinstance(value, Decimal) else value
+        values = {f.key: self.values.get(f.key) for f in self.format.fields}
+        out.update(nest({k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}))
         return out
 
     def dumps(self) -> str:

@@ -181,3 +181,15 @@ def test_check_json_lists_codes(tmp_path):
     import json
     codes = sorted(item["code"] for item in json.loads(proc.stdout))
     assert codes == ["unknown-filter", "unknown-variable"] and proc.returncode == 1
+
+
+def test_a_broken_tag_is_shown_where_it_is_not_at_an_earlier_good_tag(tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    shutil.copyfile(Path(__file__).parents[1] / "templates" / "tables.html", folder / "tables.html")
+    (folder / "report.html").write_text("<p>{{ title }} 正文很长很长很长很长很长很长很长很长很长 {{ agency }</p>\n",
+                                        encoding="utf-8")
+    proc = run_reportgen("templates", "check", folder)
+    assert proc.returncode == 1
+    [line] = [ln for ln in proc.stdout.splitlines() if "[broken-tag]" in ln]
+    assert "{{ agency }" in line and "{{ title }}" not in line

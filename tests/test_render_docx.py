@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from conftest import SEED, sample, sample_json, workbook_from
+from conftest import SEED, sample, sample_json
 from reportgen import read_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
 from reportgen.model import ReportData

@@ -15,7 +15,7 @@ from conftest import SEED, sample
 from reportgen import read_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
 from reportgen.render import render_report
-from test_render_docx import HOSTILE, _hostile_data
+from test_render_docx import _hostile_data
 
 
 @pytest.fixture(scope="module")

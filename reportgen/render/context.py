@@ -6,21 +6,17 @@ The variables are documented in docs/templates.md, generated from
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..model import ReportData, Value
+from ..model import CONTROL_CHARS, ReportData, Value, nest
 from ..spec import ReportFormat, Table
 
-# Illegal in XML 1.0, hence in .docx; the reader already strips them from workbooks,
-# this catches data that came another way (JSON, Python).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def clean(text: Any) -> str:
-    return _ILLEGAL.sub("", "" if text is None else str(text))
+    """Text without XML-illegal characters: the reader strips them from workbooks
+    already; this catches data that came another way (JSON, Python)."""
+    return CONTROL_CHARS.sub("", "" if text is None else str(text))
 
 
 def format_value(value: Value) -> str:
@@ -71,17 +67,6 @@ def table_view(table: Table, data: ReportData) -> TableView:
     return TableView(table.key, table.number, table.caption, rows, table.header_rows)
 
 
-def _nested_values(fmt: ReportFormat, data: ReportData) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fmt.fields:
-        node = out
-        *path, last = f.key.split(".")
-        for part in path:
-            node = node.setdefault(part, {})
-        node[last] = format_value(data.values.get(f.key))
-    return out
-
-
 def build_context(data: ReportData) -> dict[str, Any]:
     """Everything a template may use.  All strings are plain text: the template
     engines escape them (autoescape), so data never becomes markup or template code."""
@@ -111,7 +96,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "tables": tables,
         "format_name": fmt.name,
     }
-    context.update(_nested_values(fmt, data))  # t2, t3, t4
+    context.update(nest({f.key: format_value(data.values.get(f.key)) for f in fmt.fields}))  # t2, t3, t4
     return context
 
 
@@ -132,7 +117,3 @@ def variable_reference(fmt: ReportFormat) -> list[tuple[str, str]]:
     rows += [(f.key, f"{f.sheet} {f.row_label} / {f.col_label}") for f in fmt.fields]
     return rows
 
-
-def top_level_names(fmt: ReportFormat) -> set[str]:
-    """The names a template may use at its top level."""
-    return {name.split(".")[0] for name, _ in variable_reference(fmt)} | {"loop", "range", "caller"}

@@ -78,7 +78,7 @@ def validate_docx(path: Path, expected_marks: dict[str, int] | None = None) -> N
     for cell in body.iter(f"{W}tc"):
         if cell.find(f"{W}p") is None:
             raise TemplateProblem("生成的 Word 表格中有单元格没有段落，Word 会打不开。请检查模板中的表格。")
-    text = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p"))
+    text = "\n".join(paragraph_text(p) for p in body.iter(f"{W}p"))
     expected = expected_marks or dict.fromkeys(TAG_MARKS, 0)
     for mark in TAG_MARKS:
         if text.count(mark) > expected[mark]:
@@ -91,6 +91,11 @@ def document_text(path: Path) -> list[str]:
     """The text of every paragraph of a .docx, in order (tables row by row)."""
     with zipfile.ZipFile(path) as archive:
         body = etree.fromstring(archive.read("word/document.xml"))
-    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
+    return [paragraph_text(p) for p in body.iter(f"{W}p")]
+
+
+def paragraph_text(paragraph) -> str:
+    """A w:p's text as Word shows it: its runs joined (a tag Word split is whole again)."""
+    return "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
 
 

@@ -22,9 +22,8 @@ from lxml import etree
 from ..formats import DEFAULT_FORMAT
 from ..spec import ReportFormat
 from .context import variable_reference
+from .docx import W, paragraph_text
 from .environment import ReportEnvironment, builtin_templates_dir
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @dataclass(frozen=True)
@@ -222,19 +221,21 @@ class _Checker:
 
     def _tags_of(self, file: str, where: str, text: str):
         found = []
-        rest = text
+        rest = text  # the text with every complete tag blanked out, positions kept
         for match in re.finditer(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#(.*?)#\}", text, flags=re.S):
             snippet = match.group(0)[:60]
             if match.group(1) is not None:
                 found.append(("expr", match.group(1), where, snippet))
             elif match.group(2) is not None:
                 found.append(("stmt", match.group(2), where, snippet))
-            rest = rest.replace(match.group(0), " ", 1)
+            rest = rest[:match.start()] + " " * len(match.group(0)) + rest[match.end():]
         leftovers = [m for m in ("{{", "}}", "{%", "%}", "{#", "#}") if m in rest]
-        if re.search(r"[｛｝]|\{\s+[{%]|[}%]\s+\}", rest):
+        odd = re.search(r"[｛｝]|\{\s+[{%]|[}%]\s+\}", rest)
+        if odd:
             leftovers.append("全角括号或括号间有空格")
         if leftovers:
-            snippet = _around(text, leftovers[0])
+            at = min([rest.find(m) for m in leftovers if m in rest] + ([odd.start()] if odd else []))
+            snippet = text[max(at - 15, 0): at + 30]
             fix = ("请在 Word 中删掉这个标签，用半角括号一次完整地重新输入。" if file.lower().endswith(".docx")
                    else "请把这个标签补完整（用半角括号）。")
             self.add("broken-tag", file, where, f"标签不完整或被拆开（{'、'.join(leftovers)}）：“{snippet}”。{fix}")
@@ -306,7 +307,7 @@ def _paragraphs(tree, prefix: str) -> Iterator[tuple[str, str]]:
     count = 0
     for p in tree.iter(f"{W}p"):
         count += 1
-        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        text = paragraph_text(p)
         cell = next((a for a in p.iterancestors(f"{W}tc")), None)
         if cell is not None:
             row = cell.getparent()
@@ -317,11 +318,6 @@ def _paragraphs(tree, prefix: str) -> Iterator[tuple[str, str]]:
         else:
             where = f"第 {count} 段"
         yield (f"{prefix}{where}" if prefix else where), text
-
-
-def _around(text: str, mark: str) -> str:
-    i = max(text.find(mark.split("或")[0][:2]) if mark[:1] in "{}%#" else 0, 0)
-    return text[max(i - 15, 0): i + 30]
 
 
 JINJA_MESSAGES = (

@@ -20,18 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import findings as F
 from ..errors import UnusableInput
 from ..findings import Finding, Location
 from ..formats import get_format
-from ..model import Paragraph, ReportData, Value
+from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
 from ..spec import Field, ReportFormat
 from . import layout as L
 
-# Characters that are illegal in XML 1.0 (and so in .docx): pasted from PDFs or chat apps.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Excel stores characters that XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring);
 # openpyxl hands them over undecoded.
 OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -184,16 +183,16 @@ class _Reader:
         sheet = self.cached[L.INFO_SHEET]
         for info in self.fmt.info_fields:
             row = L.info_row(self.fmt, info)
-            where = Location(L.INFO_SHEET, f"B{row}", info.label)
-            raw = sheet.get((row, 2))
+            where = Location(L.INFO_SHEET, L.info_cell(self.fmt, info.key), info.label)
+            raw = sheet.get((row, L.INFO_VALUE_COL))
             if info.kind == "year":
-                self.data.info[info.key] = self._year(raw, where)
+                self.data.info[info.key] = self._year(raw)
             elif info.kind == "date" and isinstance(raw, (dt.date, dt.datetime)):
                 self.data.info[info.key] = raw.date().isoformat() if isinstance(raw, dt.datetime) else raw.isoformat()
             else:
                 self.data.info[info.key] = self._text_value(raw, where, single_line=True)
 
-    def _year(self, raw: Any, where: Location) -> int | str | None:
+    def _year(self, raw: Any) -> int | str | None:
         """The year as an int; text that is not a year is kept as typed for the checks to name."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
@@ -213,19 +212,19 @@ class _Reader:
         last_row = max((r for r, _ in sheet), default=0)
         section = None
         for row in range(L.TEXT_FIRST_ROW, last_row + 1):
-            label = _clean_label(sheet.get((row, 1)))
-            heading = self._text_value(sheet.get((row, 2)), Location(L.TEXT_SHEET, f"B{row}", "小标题"))
-            text = self._text_value(sheet.get((row, 3)), Location(L.TEXT_SHEET, f"C{row}", "正文"))
+            label = _clean_label(sheet.get((row, L.TEXT_SECTION_COL)))
+            heading = self._text_value(sheet.get((row, L.TEXT_HEADING_COL)), L.text_location(row, L.TEXT_HEADING_COL))
+            text = self._text_value(sheet.get((row, L.TEXT_BODY_COL)), L.text_location(row, L.TEXT_BODY_COL))
             if label:
                 section = by_label.get(label)
                 if section is None:
-                    self._add(F.make("unknown-section", Location(L.TEXT_SHEET, f"A{row}", "部分"),
+                    self._add(F.make("unknown-section", L.text_location(row, L.TEXT_SECTION_COL),
                                      value=label, expected=choices))
                     continue
             if not heading and not text:
                 continue
             if section is None:  # text before any section is named
-                self._add(F.make("unknown-section", Location(L.TEXT_SHEET, f"A{row}", "部分"),
+                self._add(F.make("unknown-section", L.text_location(row, L.TEXT_SECTION_COL),
                                  value="（空）", expected=choices))
                 continue
             lines = [line.strip() for line in text.split("\n") if line.strip()] or [""]
@@ -251,9 +250,6 @@ class _Reader:
         return text.strip()
 
     # ---- numbers
-    def _location(self, f: Field) -> Location:
-        return Location(f.sheet, f.cell, f.row_label, f.col_label)
-
     def _raw(self, f: Field) -> tuple[Any, Any]:
         row, col = _rowcol(f.cell)
         return self.formulas[f.sheet].get((row, col)), self.cached[f.sheet].get((row, col))
@@ -262,10 +258,10 @@ class _Reader:
         formula, cached = self._raw(f)
         if isinstance(formula, str) and formula.startswith("="):
             if cached is None:
-                self._add(F.make("unreadable-formula", self._location(f), value=formula, key=f.key))
+                self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
                 return None
-            return parse_number(cached, f, self._location(f), self._add)
-        return parse_number(formula, f, self._location(f), self._add)
+            return parse_number(cached, f, Location.of(f), self._add)
+        return parse_number(formula, f, Location.of(f), self._add)
 
     def _total(self, f: Field) -> Value:
         formula, cached = self._raw(f)
@@ -281,7 +277,6 @@ class _Reader:
 def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
     """A cell's value as the format wants it (int count or Decimal amount), or None
     with a finding passed to ``report``.  Accepts what clerks really type."""
-    kind = f.kind
     if isinstance(raw, bool):
         report(F.make("not-a-number", where, value=raw, key=f.key))
         return None
@@ -338,10 +333,8 @@ def _clean_label(value: Any) -> str:
 
 
 def _rowcol(address: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
     letters, row = coordinate_from_string(address)
     return row, column_index_from_string(letters)
 
 
-__all__ = ["ReadResult", "read_workbook", "parse_number", "CONTROL_CHARS"]
+__all__ = ["ReadResult", "read_workbook", "parse_number"]

@@ -6,7 +6,6 @@ comes from the format definition and :mod:`.layout`.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -65,11 +64,11 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
     ws.title = L.INSTRUCTIONS_SHEET
     tables = "、".join(f"{t.number}（{t.caption}）" for t in fmt.tables)
     lines = [
-        (f"政府信息公开工作年度报告 标准工作簿", Font(name=FONT, size=16, bold=True)),
+        ("政府信息公开工作年度报告 标准工作簿", Font(name=FONT, size=16, bold=True)),
         (f"格式：{fmt.name}", None),
         ("", None),
         ("怎样填写", Font(name=FONT, size=12, bold=True)),
-        (f"1. 只在浅黄色格子里填写；灰色格子（总计）会自动计算，其他格子已锁定。", None),
+        ("1. 只在浅黄色格子里填写；灰色格子（总计）会自动计算，其他格子已锁定。", None),
         (f"2. “{L.INFO_SHEET}”：填写机关名称、报告年度等。机关名称和报告年度必须填写。", None),
         (f"3. “{L.TEXT_SHEET}”：每一行是报告中的一段。第一列选择属于哪一部分，第二列可填小标题"
          f"（如“（一）主动公开情况。”），第三列填正文。同一部分有几段就填几行，按顺序排列。", None),
@@ -121,11 +120,11 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
         _head(ws.cell(row=L.INFO_FIRST_ROW - 1, column=col, value=header))
     for f in fmt.info_fields:
         row = L.info_row(fmt, f)
-        label = ws.cell(row=row, column=1, value=f.label)
+        label = ws.cell(row=row, column=L.INFO_LABEL_COL, value=f.label)
         label.font = Font(name=FONT, bold=f.required)
         label.border = BORDER
         value = info.get(f.key)
-        cell = ws.cell(row=row, column=2, value=value if value not in ("",) else None)
+        cell = ws.cell(row=row, column=L.INFO_VALUE_COL, value=value if value != "" else None)
         _input(cell)
         if f.kind == "year":
             dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
@@ -134,7 +133,7 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
                                 promptTitle=f.label, prompt=f.hint)
             dv.add(cell.coordinate)
             ws.add_data_validation(dv)
-        hint = ws.cell(row=row, column=3, value=("* 必填。" if f.required else "") + f.hint)
+        hint = ws.cell(row=row, column=L.INFO_HINT_COL, value=("* 必填。" if f.required else "") + f.hint)
         hint.font = Font(name=FONT, size=10, color="7F7F7F")
         hint.border = BORDER
     ws.column_dimensions["A"].width = 14
@@ -157,11 +156,11 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> No
     last = L.TEXT_FIRST_ROW + max(L.TEXT_ROWS, len(rows) + 50) - 1
     for offset, (label, heading, text) in enumerate(rows):
         row = L.TEXT_FIRST_ROW + offset
-        ws.cell(row=row, column=1, value=label)
-        ws.cell(row=row, column=2, value=heading or None)
-        ws.cell(row=row, column=3, value=text or None)
+        ws.cell(row=row, column=L.TEXT_SECTION_COL, value=label)
+        ws.cell(row=row, column=L.TEXT_HEADING_COL, value=heading or None)
+        ws.cell(row=row, column=L.TEXT_BODY_COL, value=text or None)
     for row in range(L.TEXT_FIRST_ROW, last + 1):
-        for col in (1, 2, 3):
+        for col in (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL):
             cell = ws.cell(row=row, column=col)
             _input(cell)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -170,7 +169,8 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> No
                         showInputMessage=True, errorTitle="请从列表中选择",
                         error="“部分”只能从下拉列表中选择。", promptTitle="部分",
                         prompt="这一段属于报告的哪一部分")
-    dv.add(f"A{L.TEXT_FIRST_ROW}:A{last}")
+    column = get_column_letter(L.TEXT_SECTION_COL)
+    dv.add(f"{column}{L.TEXT_FIRST_ROW}:{column}{last}")
     ws.add_data_validation(dv)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 26
@@ -249,12 +249,7 @@ def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> N
     _input(cell)
     if field.kind == "amount":
         cell.number_format = "0.######"
-    cell.value = value if not isinstance(value, Decimal) else _exact_number(value)
-
-
-def _exact_number(amount: Decimal):
-    """An amount as openpyxl writes it exactly: int when whole, else the Decimal itself."""
-    return int(amount) if amount == amount.to_integral_value() and amount.as_tuple().exponent >= 0 else amount
+    cell.value = value  # openpyxl writes a Decimal as its exact decimal text
 
 
 def _consistent(rule: SumRule, value, data: ReportData) -> bool:
