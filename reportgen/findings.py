@@ -97,6 +97,10 @@ _TYPES = (
                 "“{label}”有 {value} 件，占{total_label} {total} 件的 {share}，"
                 "超过 {limit}。请确认这些申请确实不属于前面列出的任何情形。",
                 "Table 3: （六）3.其他 is a high share of （七）总计 (supervisors look into it)."),
+    # ---- text against the tables (checks/text_vs_table.py)
+    # ---- this year against last year (checks/crossyear.py)
+    # ---- a collection of workbooks (collection.py)
+    # ---- importing a published report (importers/)
 )
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

@@ -74,10 +74,10 @@ def cli():
 
 
 def run_reportgen(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The installed console command, as a clerk runs it (a separate process)."""
-    exe = shutil.which("reportgen")
-    cmd = [exe] if exe else [sys.executable, "-c", "from reportgen.cli import run; run()"]
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    """The console command, as a clerk runs it (a separate process), from this source tree."""
+    cmd = [sys.executable, "-m", "reportgen"]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, encoding="utf-8",
                           cwd=cwd, env=env, timeout=300)
 

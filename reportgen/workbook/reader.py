@@ -12,16 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import findings as F
 from ..errors import UnusableInput
@@ -30,6 +26,7 @@ from ..formats import get_format
 from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
 from ..spec import Field, ReportFormat
 from . import layout as L
+from .xlsx import read_cells
 
 # Excel stores characters that XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring);
 # openpyxl hands them over undecoded.
@@ -53,67 +50,11 @@ def read_workbook(path: Path | str) -> ReadResult:
     """Read a standard workbook.  Raises :class:`UnusableInput` (one plain-Chinese
     sentence) when the file is not a standard workbook that can be read."""
     path = Path(path)
-    formulas, cached = _open(path)
+    formulas, cached = read_cells(path)
     fmt = _format_of(formulas, path)
     result = ReadResult(path, ReportData(fmt))
     _Reader(fmt, formulas, cached, result).read()
     return result
-
-
-# --------------------------------------------------------------------------- opening
-def _open(path: Path):
-    if not path.exists():
-        raise UnusableInput(f"找不到文件：{path}")
-    if path.is_dir():
-        raise UnusableInput(f"{path} 是一个文件夹，不是工作簿。")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UnusableInput(f"无法打开 {path}：{exc.strerror or exc}。请确认文件没有被其他程序独占。") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
-        if _is_encrypted(path):
-            raise UnusableInput(f"{path.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
-        raise UnusableInput(f"{path.name} 是旧版 .xls 格式。请用 Excel/WPS 打开后“另存为” .xlsx 格式。")
-    if not zipfile.is_zipfile(path):
-        raise UnusableInput(f"{path.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions etc.
-            formulas = load_workbook(path, read_only=True, data_only=False)
-            cached = load_workbook(path, read_only=True, data_only=True)
-            return _grid(formulas), _grid(cached)
-    except UnusableInput:
-        raise
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise UnusableInput(f"{path.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取（{type(exc).__name__}）。") from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged files; the clerk needs one sentence
-        raise UnusableInput(f"{path.name} 无法读取，可能已损坏（{type(exc).__name__}）。请用 Excel/WPS 打开后重新保存再试。") from None
-
-
-def _is_encrypted(path: Path) -> bool:
-    # An encrypted OOXML file is an OLE container with an "EncryptedPackage" stream;
-    # its directory stores names in UTF-16LE.
-    try:
-        return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]
-    except OSError:
-        return False
-
-
-def _grid(wb) -> dict[str, dict[tuple[int, int], Any]]:
-    """Every non-empty cell of every sheet, as {sheet: {(row, col): value}}; closes the file."""
-    sheets: dict[str, dict[tuple[int, int], Any]] = {}
-    try:
-        for ws in wb.worksheets:
-            cells: dict[tuple[int, int], Any] = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                for c, value in enumerate(row, start=1):
-                    if value is not None:
-                        cells[(r, c)] = value
-            sheets[ws.title] = cells
-    finally:
-        wb.close()
-    return sheets
 
 
 def _format_of(sheets, path: Path) -> ReportFormat:

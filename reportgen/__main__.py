@@ -1,0 +1,3 @@
+from .cli.base import run
+
+run()

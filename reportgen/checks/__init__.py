@@ -1,0 +1,69 @@
+"""The checks of FORMAT.md §5, as functions of report data.
+
+Each check is a function of a :class:`CheckContext` that yields findings;
+:data:`CHECKS` lists them in the order the console prints them.  Arithmetic checks
+read the sum and balance relations from the format definition, so they never
+restate a label.
+
+- :mod:`.arithmetic`: sums and the 勾稽 balance
+- :mod:`.report`: identity, mandatory text, the fee paragraph, shares
+- :mod:`.text_vs_table`: numbers stated in the text against the tables
+- :mod:`.crossyear`: this year against last year (with ``previous``)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import findings as F
+from ..findings import Finding
+from ..model import ReportData
+from .arithmetic import check_balance, check_sums
+from .base import Check, CheckContext
+from .crossyear import check_cross_year
+from .report import check_identity, check_other_share, check_text
+from .text_vs_table import check_text_vs_tables
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one workbook: its data and every finding, reading included."""
+
+    path: Path | None
+    data: ReportData
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return F.count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return F.count(self.findings)[1]
+
+    @property
+    def can_render(self) -> bool:
+        return self.errors == 0
+
+
+CHECKS: tuple[Check, ...] = (check_identity, check_sums, check_balance, check_text, check_other_share,
+                             check_text_vs_tables, check_cross_year)
+
+
+def check_report(data: ReportData, previous: ReportData | None = None, today: dt.date | None = None) -> list[Finding]:
+    """Run every check on report data; returns the findings in print order."""
+    context = CheckContext(data, previous, today or dt.date.today())
+    return [finding for check in CHECKS for finding in check(context)]
+
+
+def check_workbook(path: Path | str, previous: ReportData | None = None) -> CheckResult:
+    """Read a workbook and check it.  Raises UnusableInput for a file that cannot be read."""
+    from ..workbook.reader import read_workbook
+
+    read = read_workbook(path)
+    return CheckResult(read.path, read.data, read.findings + check_report(read.data, previous))
+
+
+__all__ = ["CHECKS", "Check", "CheckContext", "CheckResult", "check_report", "check_workbook"]

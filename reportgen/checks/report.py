@@ -1,0 +1,61 @@
+"""Checks on the report as a whole: identity, mandatory text, the fee paragraph, shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from .. import findings as F
+from ..findings import Finding, Location
+from ..workbook import layout as L
+from .base import CheckContext, field_location
+
+
+def check_identity(context: CheckContext) -> Iterator[Finding]:
+    """Agency and year present; the year is one the format applies to."""
+    data, fmt = context.data, context.data.format
+    for info in fmt.info_fields:
+        if info.required and data.info.get(info.key) in (None, ""):
+            where = Location(L.INFO_SHEET, L.info_cell(fmt, info.key), info.label)
+            yield F.make("missing-info", where, label=info.label)
+    year = data.info.get("year")
+    if year in (None, ""):
+        return
+    where = Location(L.INFO_SHEET, L.info_cell(fmt, "year"), "报告年度")
+    today = context.today or dt.date.today()
+    if not isinstance(year, int) or year > today.year or year < 2000:
+        yield F.make("invalid-year", where, value=year)
+    elif not fmt.applies_to(year):
+        yield F.make("year-not-covered", where, value=year, format=fmt.name, first=fmt.first_year)
+
+
+def _section_location(label: str) -> Location:
+    return Location(L.TEXT_SHEET, "", label)
+
+
+def check_text(context: CheckContext) -> Iterator[Finding]:
+    """Mandatory parts present; part 六 reports the 信息处理费; part 一 not over length."""
+    data, fmt = context.data, context.data.format
+    for section in fmt.text_sections:
+        if section.required and not data.section_text(section.key).strip():
+            yield F.make("missing-text", _section_location(section.label), label=section.label, hint=section.hint)
+    other = data.section_text("other_matters")
+    if other.strip() and fmt.fee_keyword not in re.sub(r"\s", "", other):
+        yield F.make("fee-not-reported", _section_location(fmt.text_section("other_matters").label))
+    length = len(re.sub(r"\s", "", data.section_text("overview")))
+    if length > fmt.overview_max_chars:
+        yield F.make("overview-too-long", _section_location(fmt.text_section("overview").label),
+                     value=length, expected=fmt.overview_max_chars)
+
+
+def check_other_share(context: CheckContext) -> Iterator[Finding]:
+    """（六）3.其他 should not be a large share of all handled applications."""
+    data, fmt = context.data, context.data.format
+    other, total = data.values.get(fmt.other_share_key), data.values.get(fmt.results_total_key)
+    if not other or not total or Decimal(other) / Decimal(total) <= Decimal(str(fmt.other_share_limit)):
+        return
+    where = field_location(data, fmt.other_share_key)
+    yield F.make("other-share-high", where, value=other, key=fmt.other_share_key, cells=(where.cell,),
+                 label=where.row_label, total_label=fmt.field(fmt.results_total_key).row_label, total=total, share=f"{other / total:.0%}", limit=f"{fmt.other_share_limit:.0%}")

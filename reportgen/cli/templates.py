@@ -1,0 +1,64 @@
+"""``reportgen templates export|check`` and ``reportgen docs``: for IT staff who customise templates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import TemplateProblem
+from .base import EXIT_ERRORS, EXIT_OK, fail, main
+
+
+@main.group()
+def templates() -> None:
+    """导出、检查报告模板（供信息技术人员定制字体、段落和网页样式）。"""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖文件夹中已有的模板文件。")
+def templates_export(folder: Path, force: bool) -> None:
+    """把自带模板复制到 FOLDER，修改后用 render --templates FOLDER 使用。"""
+    from ..render.environment import export_templates
+
+    try:
+        written = export_templates(folder, force)
+    except TemplateProblem as exc:
+        fail(str(exc))
+    for path in written:
+        click.echo(f"已导出：{path}")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def templates_check(folder: Path | None, as_json: bool) -> None:
+    """检查模板文件夹中的每个模板，一次列出全部问题。退出码：0 无问题；1 有问题。"""
+    from ..render.template_check import check_templates
+
+    try:
+        problems = check_templates(folder)
+    except TemplateProblem as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
+    elif not problems:
+        click.secho("模板检查通过：没有发现问题。", fg="green")
+    else:
+        click.secho(f"模板有 {len(problems)} 处问题：", fg="red", bold=True)
+        for problem in problems:
+            click.echo(f"  · {problem}")
+    sys.exit(EXIT_ERRORS if problems else EXIT_OK)
+
+
+@main.command("docs", hidden=True)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"))
+def docs_command(folder: Path) -> None:
+    """Regenerate the reference docs (keys, checks) from the format definition."""
+    from ..docs import write_docs
+
+    for path in write_docs(folder):
+        click.echo(f"wrote {path}")
