@@ -23,8 +23,10 @@ from .base import EXIT_ERRORS, fail, main
               help="自定义模板文件夹（缺少的文件用自带模板）。")
 @click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="正版公文字体所在的文件夹，生成 PDF 时使用（也可设环境变量 REPORTGEN_FONTS）。")
+@click.option("--allow-incomplete-template", is_flag=True,
+              help="允许使用省略了部分内容的模板（报告中会注明省略了什么）。")
 def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | None,
-           font_dirs: tuple[Path, ...]) -> None:
+           font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
     有“错误”时不生成任何文件，退出码 1；“提醒”会显示，但照常生成。
@@ -44,7 +46,8 @@ def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | No
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
         notes: list[str] = []
-        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes)
+        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes,
+                                allow_incomplete_template=allow_incomplete_template)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
