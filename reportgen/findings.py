@@ -100,6 +100,13 @@ _TYPES = (
     # ---- text against the tables (checks/text_vs_table.py)
     # ---- this year against last year (checks/crossyear.py)
     # ---- a collection of workbooks (collection.py)
+    FindingType("collection-duplicate-agency", W, "同一机关交了不止一份工作簿",
+                "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。请确认哪一份是最终版本，"
+                "其余的移出文件夹。",
+                "Two or more workbooks of a collection name the same agency (with the other files' names)."),
+    FindingType("collection-other-year", W, "报告年度与本批其他工作簿不同",
+                "报告年度是 {value}，本批工作簿的年度是 {expected}。请确认交的是 {expected} 年的工作簿。",
+                "A workbook's year differs from the collection's (``--year``, or the most common year)."),
     # ---- importing a published report (importers/)
 )
 
