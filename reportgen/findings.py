@@ -28,6 +28,10 @@ class FindingType:
     title: str  # short, Chinese: the group heading in the console
     template: str  # the message, str.format()-ed with the finding's params
     description: str  # for the docs: when it fires
+    # For faults of one cell: how the console says “N of them” when it groups many in
+    # one table into one line per block of rows (“共 126 个数字格为空…”).
+    grouped: str = ""
+    group_hint: str = ""  # printed once under the grouped lines
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -38,16 +42,19 @@ _TYPES = (
                 "这一格{shown}（核对合计时暂按 0 计算）。公布的表格不能留空或只填符号，没有数据请填 0"
                 "（reportgen fix 可把这类格子一次填为 0）。",
                 "A number cell is blank or holds a placeholder such as “/”, “—”, “无”. The sums and the 勾稽 "
-                "relation count it as 0, so that every other fault is found in the same check."),
+                "relation count it as 0, so that every other fault is found in the same check.",
+                "个数字格为空或只填了符号",
+                "核对合计时空格暂按 0 计算。没有数据请填 0；reportgen fix 可把它们一次填为 0。"),
     FindingType("not-a-number", E, "数字格里有非数字内容",
                 "格内是“{value}”，不是数字。请只填阿拉伯数字，不要带单位或文字（如“12件”应填 12）。",
-                "A number cell holds text that is not a number, e.g. “12件”."),
+                "A number cell holds text that is not a number, e.g. “12件”.",
+                "个数字格里有非数字内容", "请只填阿拉伯数字，不要带单位或文字。"),
     FindingType("not-whole-number", E, "件数不是整数",
                 "格内是 {value}，件数必须是整数。请填写整数。",
-                "A count holds a fraction, e.g. 3.5."),
+                "A count holds a fraction, e.g. 3.5.", "个件数不是整数"),
     FindingType("negative-number", E, "数字为负数",
                 "格内是 {value}，这里不能是负数。请填写 0 或正数。",
-                "A number is below zero."),
+                "A number is below zero.", "个数字为负数"),
     FindingType("number-too-large", E, "数字过大或过长",
                 "格内是“{value}”，{reason}。请核对这一格。",
                 "A number typed as text longer than limits.max_number_chars, with an exponent beyond "
@@ -60,7 +67,9 @@ _TYPES = (
                 "exactly as typed; 6 decimals of 万元 are 0.01 元, so more usually means a typo)."),
     FindingType("number-as-text", W, "数字以文本形式填写（已自动识别）",
                 "格内是文本“{value}”，已按数字 {expected} 读取。如无误可不处理；建议改为直接输入数字。",
-                "A number typed as text, with full-width digits or stray spaces; read as the number."),
+                "A number typed as text, with full-width digits or stray spaces; read as the number.",
+                "个数字以文本形式填写（已按数字读取）",
+                "reportgen fix 可把它们一次改为数字。"),
     FindingType("unreadable-formula", E, "格内公式无法读取",
                 "格内是公式 {value}，且没有保存计算结果。请直接填写数字。",
                 "A value cell holds a formula whose result the workbook does not store."),
@@ -78,7 +87,8 @@ _TYPES = (
                 "A row of an official table was deleted: found by matching the row labels, reported once."),
     FindingType("label-changed", E, "表格标签被改动",
                 "这里应是“{expected}”，现在是“{value}”。请不要改动表格的标签；请用最新的标准工作簿重新填写。",
-                "A label of an official table differs from the format (an edited or obsolete layout)."),
+                "A label of an official table differs from the format (an edited or obsolete layout).",
+                "个表格标签被改动", "请不要改动表格的标签。"),
     # ---- sums
     FindingType("t3-row-total", E, "表三：总计不等于各类申请人之和",
                 "{lead}总计是 {value}，但本行各列 {arith}。{advice}",
