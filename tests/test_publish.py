@@ -173,6 +173,28 @@ def test_a_batch_converts_in_one_libreoffice(tmp_path):
     assert all(_pages(pdf) >= 3 for _, pdf in pairs)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell-script stand-in for LibreOffice")
+def test_a_libreoffice_that_hangs_is_ended_with_everything_it_started(tmp_path, monkeypatch):
+    from reportgen.errors import TemplateProblem
+    from reportgen.render import PdfConverter
+
+    marker = f"reportgen-hang-{os.getpid()}"
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n"
+                    f"sh -c 'sleep 600; echo {marker}' &\n"  # a child of its own, like soffice.bin
+                    f"exec sh -c 'sleep 600; echo {marker}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    [docx] = render_report(read_workbook(sample(SEED)).data, tmp_path, ["docx"])
+    with pytest.raises(TemplateProblem, match="没有完成 PDF 转换，已被结束"):
+        with PdfConverter(timeout=2) as converter:
+            converter.convert(docx, tmp_path / "out.pdf")
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    assert left == ""
+    assert not (tmp_path / "out.pdf").exists()
+
+
 # --------------------------------------------------------------------------- the title
 def _title_paragraphs(docx: Path) -> list[str]:
     doc = Document(str(docx))
