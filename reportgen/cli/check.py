@@ -26,8 +26,6 @@ def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, sho
 
     退出码：0 没有错误；1 有错误；2 文件无法使用。
     """
-    from ..workbook import annotate_workbook
-
     workbooks = _expand_folders(workbooks)
     if not workbooks:
         fail("文件夹里没有 .xlsx 工作簿。")
@@ -41,6 +39,8 @@ def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, sho
             outcomes.append((path, None, str(exc)))
     annotated = ""
     if annotate and outcomes[0][1] is not None:
+        from ..workbook import annotate_workbook  # openpyxl: only when a copy is written
+
         try:
             marked = annotate_workbook(workbooks[0], annotate, outcomes[0][1].findings)
             annotated = f"已另存标注副本：{annotate}（标出 {marked} 个格子）"
