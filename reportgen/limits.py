@@ -24,6 +24,7 @@ class Limits:
     # Numbers typed in cells.
     max_count: int = 10**12 - 1  # a count is an int below 10^12
     max_number_chars: int = 40  # digits, sign, point and exponent of a number typed as text
+    max_exponent: int = 20  # |e| of a number typed as 1.5e3: larger is refused before any arithmetic
     max_fee_decimals: int = 6  # the 万元 amount: real reports carry 0 to 6 decimals
     # Text.
     max_cell_chars: int = 32767  # Excel's own limit for one cell

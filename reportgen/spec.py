@@ -176,6 +176,17 @@ class Part:
 
 
 @dataclass(frozen=True)
+class ObsoleteLayout:
+    """An earlier layout of the tables, kept only so that a published report still in
+    it can be recognised and named (importers); nothing writes it."""
+
+    name: str  # how findings name it: "2019 年试行格式（国办公开办函〔2019〕60号）"
+    table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
+    # (table key, a row label of this layout, the key of the current row its numbers go to)
+    rows: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     """Everything the toolkit knows about one version of the national format."""
 
@@ -198,6 +209,7 @@ class ReportFormat:
     other_share_key: str = ""  # （六）3.其他 total
     results_total_key: str = ""  # （七）总计 total
     other_share_limit: float = 0.2
+    obsolete_layouts: tuple[ObsoleteLayout, ...] = ()  # earlier layouts importers recognise
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     _rule_by_total: dict[str, SumRule] = field(default_factory=dict, compare=False, repr=False)
 

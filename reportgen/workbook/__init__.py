@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 _LAZY = {
     "annotate_workbook": ".annotate",
+    "Change": ".fix",
+    "fix_workbook": ".fix",
     "ReadResult": ".reader",
     "read_workbook": ".reader",
     "write_workbook": ".writer",
@@ -18,6 +20,7 @@ _LAZY = {
 
 if TYPE_CHECKING:  # for editors and type checkers
     from .annotate import annotate_workbook
+    from .fix import Change, fix_workbook
     from .reader import ReadResult, read_workbook
     from .writer import write_workbook
 
@@ -30,4 +33,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["ReadResult", "annotate_workbook", "read_workbook", "write_workbook"]
+__all__ = ["Change", "ReadResult", "annotate_workbook", "fix_workbook", "read_workbook", "write_workbook"]
