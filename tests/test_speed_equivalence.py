@@ -209,6 +209,19 @@ def test_a_huge_declared_dimension_is_ignored(tmp_path):
     assert read_workbook(path).data.title  # the report still reads
 
 
+def test_a_paragraph_in_the_sheets_last_row_is_read(tmp_path):
+    """Only rows holding cells are walked: row 1048576 is one more row, not a million."""
+    source = sample(CASES[1])
+    member = _member_of(source, "文字部分")
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read(member).decode("utf-8")
+    last = '<row r="1048576"><c r="C1048576" t="inlineStr"><is><t>最后一行的段落</t></is></c></row>'
+    path = _replace_member(source, tmp_path / "最后一行.xlsx", member,
+                           xml.replace("</sheetData>", last + "</sheetData>").encode("utf-8"))
+    text = read_workbook(path).data.text
+    assert any(p.text == "最后一行的段落" for paragraphs in text.values() for p in paragraphs)
+
+
 def test_a_zip_bomb_is_refused_naming_the_file_and_the_part(tmp_path):
     source = sample(CASES[0])
     member = _member_of(source, "填写说明")
