@@ -4,6 +4,7 @@ collected workbooks in one command each; sum them (aggregate); send workbooks ou
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -85,3 +86,83 @@ def test_a_broken_template_over_a_collection_says_so_once(tmp_path):
     proc = run_reportgen("render", sample(SEED), sample("pingtan-2021"), "-o", tmp_path / "out",
                          "--templates", tpl, "--format", "html", "-j", "1")
     assert proc.returncode == 2 and proc.stderr.count("网页模板有错误") == 1
+
+
+# --------------------------------------------------------------------------- cross-year checks
+def _next_year(last: dict) -> dict:
+    """Last year's data made into a consistent next year: 上年结转 = last 结转下年度
+    (新收 lowered to keep 勾稽), 现行有效 carried on, part 五 rewritten."""
+    import copy
+
+    obj = copy.deepcopy(last)
+    obj["info"]["year"] = last["info"]["year"] + 1
+    t3 = obj["t3"]
+    for col in ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org"):
+        delta = last["t3"]["carried_forward"][col] - t3["carried_over"][col]
+        t3["carried_over"][col] += delta
+        t3["new_received"][col] -= delta
+    for row in ("carried_over", "new_received"):
+        t3[row]["total"] = sum(v for k, v in t3[row].items() if k != "total")
+    for row in ("regulations", "normative_documents"):
+        t2 = obj["t2"][row]
+        t2["in_force"] = last["t2"][row]["in_force"] + t2["issued"] - t2["repealed"]
+    obj["text"]["problems"] = [{"heading": "", "text": "本年度新出现的问题是网站栏目更新不及时，已建立周检制度。"}]
+    return obj
+
+
+@pytest.fixture
+def two_years(tmp_path):
+    from conftest import sample_json, workbook_from
+
+    last = sample_json("pingtan-2021")
+    this = _next_year(last)
+    return workbook_from(last, tmp_path / "2021.xlsx"), workbook_from(this, tmp_path / "2022.xlsx"), this
+
+
+def test_check_previous_is_quiet_when_the_years_agree(two_years):
+    last, this, _ = two_years
+    proc = run_reportgen("check", this, "--previous", last)
+    assert proc.returncode == 0, proc.stdout
+    assert "crossyear" not in proc.stdout and "与上年 2021.xlsx 比较" in proc.stdout
+
+
+def test_check_previous_names_a_carry_over_mismatch_at_both_cells(two_years, tmp_path):
+    from conftest import workbook_from
+
+    last, _, this = two_years
+    this["t3"]["carried_over"]["natural_person"] = 0
+    this["t3"]["new_received"]["natural_person"] += 1
+    this["t3"]["carried_over"]["total"] -= 1
+    this["t3"]["new_received"]["total"] += 1
+    this["t2"]["normative_documents"]["in_force"] = 700
+    this["text"]["problems"] = [dict(p) for p in _problems_of(last)]
+    path = workbook_from(this, tmp_path / "2022-错.xlsx")
+    proc = run_reportgen("check", path, "--previous", last)
+    out = proc.stdout
+    assert proc.returncode == 0  # 提醒 only
+    assert ("表三 D8（二、上年结转政府信息公开申请数量 / 自然人）：本年二、上年结转政府信息公开申请数量（自然人）是 0，"
+            "上年报告的四、结转下年度继续办理（自然人，上年工作簿 表三 D31）是 1。") in out
+    assert "本年现行有效 700 件，但上年现行有效 665 + 本年制发 69 − 本年废止 3 = 731 件" in out
+    assert "与上年报告相同 100%" in out
+
+
+def _problems_of(path: Path) -> list[dict]:
+    from reportgen.workbook import read_workbook
+
+    return [{"heading": p.heading, "text": p.text} for p in read_workbook(path).data.text["problems"]]
+
+
+def test_check_previous_folder_matches_last_year_by_agency(two_years, tmp_path):
+    import shutil
+
+    last, this, obj = two_years
+    last_dir, this_dir = tmp_path / "2021年", tmp_path / "2022年"
+    last_dir.mkdir()
+    this_dir.mkdir()
+    shutil.copyfile(last, last_dir / "随便什么名字.xlsx")
+    shutil.copyfile(sample(SEED), last_dir / "别的机关.xlsx")
+    shutil.copyfile(this, this_dir / "平潭.xlsx")
+    proc = run_reportgen("check", this_dir, "--previous", last_dir, "--json", "-j", "1")
+    item = json.loads(proc.stdout)["workbooks"][0]
+    assert item["note"] == "与上年 随便什么名字.xlsx 比较"
+    assert not [f for f in item["findings"] if f["code"].startswith("crossyear")]
