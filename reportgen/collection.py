@@ -501,12 +501,16 @@ def output_stems(statuses: Sequence[FileStatus]) -> list[str]:
 
 def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                       templates: Path | None = None, jobs: int | None = None,
-                      progress: Callable[[int, Any], None] | None = None) -> list[FileStatus]:
+                      progress: Callable[[int, Any], None] | None = None, *, font_dirs: Sequence[Path] = (),
+                      notes: list[str] | None = None) -> list[FileStatus]:
     """Render every checked workbook without 错误 into ``out_dir``, in parallel.
 
     Each status gets its ``outputs``; one whose render failed becomes
     :data:`RENDER_FAILED` with the reason; two reports of the same title get distinct
-    names (（2）…) and a ``note`` that says so.  Returns the statuses rendered."""
+    names (（2）…) and a ``note`` that says so.  PDFs are converted afterwards by one
+    LibreOffice for the whole collection (:class:`~reportgen.render.PdfConverter`).
+    ``notes`` receives what the user should know once (e.g. substituted fonts).
+    Returns the statuses it rendered."""
     from .render import safe_filename
 
     todo = [s for s in statuses if s.status in (OK, WARNINGS)]
@@ -515,7 +519,10 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
         plain = safe_filename(status.title or status.path.stem)
         if stem != plain:
             status.note = f"与另一个工作簿的报告同名（{plain}），本报告另存为“{stem}”"
-    tasks = [(s.path, Path(out_dir), stem, tuple(formats), templates) for s, stem in zip(todo, stems)]
+    worker_formats = [f for f in formats if f != "pdf"]
+    if "pdf" in formats and "docx" not in worker_formats:
+        worker_formats.append("docx")  # the PDF is made from it
+    tasks = [(s.path, Path(out_dir), stem, tuple(worker_formats), templates) for s, stem in zip(todo, stems)]
     results = run_parallel(render_one, tasks, jobs, on_error=_render_failed, progress=progress)
     for status, result in zip(todo, results):
         if isinstance(result, list):
@@ -523,7 +530,62 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
         else:
             status.status = RENDER_FAILED
             status.reason = _render_reason(result)
+    if "pdf" in formats:
+        _convert_pdfs([s for s in todo if s.status != RENDER_FAILED], "docx" in formats, font_dirs, notes)
     return todo
+
+
+PDF_BATCH = 25  # reports per LibreOffice run; a failed batch is retried one by one
+
+
+def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[Path],
+                  notes: list[str] | None) -> None:
+    """The PDF of every rendered report, by one LibreOffice instance; a report whose PDF
+    fails becomes RENDER_FAILED, the others go on."""
+    from .errors import TemplateProblem
+    from .render import PdfConverter, font_note
+
+    def docx_of(status: FileStatus) -> Path:
+        return next(p for p in status.outputs if p.suffix == ".docx")
+
+    def finish(status: FileStatus, tmp: Path) -> None:
+        docx = docx_of(status)
+        target = docx.with_suffix(".pdf")
+        os.replace(tmp, target)
+        status.outputs.append(target)
+        if not keep_docx:
+            docx.unlink()
+            status.outputs.remove(docx)
+
+    def failed(status: FileStatus, reason: str) -> None:
+        status.status, status.reason = RENDER_FAILED, f"没有生成 PDF：{reason}"
+
+    try:
+        with PdfConverter(font_dirs) as converter:
+            for start in range(0, len(done), PDF_BATCH):
+                batch = done[start:start + PDF_BATCH]
+                pairs = [(docx_of(s), docx_of(s).parent / f".reportgen-pdf-{start + i}.pdf")
+                         for i, s in enumerate(batch)]
+                try:
+                    converter.convert_many(pairs)
+                    for status, (_, tmp) in zip(batch, pairs):
+                        finish(status, tmp)
+                except TemplateProblem:
+                    for status, pair in zip(batch, pairs):
+                        try:
+                            if not pair[1].exists():
+                                converter.convert(*pair)
+                            finish(status, pair[1])
+                        except (TemplateProblem, OSError) as exc:
+                            failed(status, str(exc))
+                        finally:
+                            pair[1].unlink(missing_ok=True)
+            if converter.substitutes and notes is not None:
+                notes.append(font_note(list(converter.substitutes.values())))
+    except TemplateProblem as exc:  # LibreOffice or the font folders are unusable: no PDF at all
+        for status in done:
+            if not any(p.suffix == ".pdf" for p in status.outputs):
+                failed(status, str(exc))
 
 
 def _render_reason(message: str) -> str:

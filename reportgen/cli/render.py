@@ -24,12 +24,15 @@ from .check import (check_summary_target, collect_or_fail, is_single_file, jobs_
               help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
               help="自定义模板文件夹（缺少的文件用自带模板）。")
+@click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="正版公文字体所在的文件夹，生成 PDF 时使用（也可设环境变量 REPORTGEN_FONTS）。")
 @summary_option
 @previous_option
 @year_option
 @jobs_option
 def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: Path | None, summary: Path | None,
-           previous: Path | None, year: int | None, jobs: int | None) -> None:
+           previous: Path | None, year: int | None, jobs: int | None,
+           font_dirs: tuple[Path, ...]) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
     可以给一个工作簿，也可以给多个文件、文件夹或通配符：没有错误的都生成报告，其余的列出问题。
@@ -38,9 +41,9 @@ def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: 
     wanted = _formats(formats)
     check_summary_target(summary)
     if is_single_file(inputs) and summary is None and previous is None and year is None:
-        _render_one(Path(inputs[0]), out_dir, wanted, templates_dir)
+        _render_one(Path(inputs[0]), out_dir, wanted, templates_dir, font_dirs)
     else:
-        _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs)
+        _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs, font_dirs)
 
 
 def _formats(formats: str) -> list[str]:
@@ -56,7 +59,8 @@ def _formats(formats: str) -> list[str]:
     return wanted
 
 
-def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir: Path | None) -> None:
+def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir: Path | None,
+                font_dirs: tuple[Path, ...]) -> None:
     from ..render import render_report
 
     try:
@@ -70,17 +74,20 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
     if result.findings:
         print_result(workbook, result, "", SHOWN_PER_GROUP)
     try:
-        written = render_report(result.data, out_dir, wanted, templates_dir)
+        notes: list[str] = []
+        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+    for note in notes:
+        click.secho(f"提示：{note}", fg="yellow", err=True)
     for path in written:
         click.echo(f"已生成：{path}")
 
 
 def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path | None, summary: Path | None,
-                 previous: Path | None, year: int | None, jobs: int | None) -> None:
+                 previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...]) -> None:
     """A collection: check all, render the ones without 错误 in parallel, list the rest."""
     from ..collection import RENDER_FAILED, Progress, check_collection, counts, render_collection
     from ..console import print_collection
@@ -95,7 +102,9 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
     good = [s for s in statuses if s.can_render]
     progress = Progress(len(good), "生成", [s.path for s in good])
     try:
-        rendered = render_collection(statuses, out_dir, wanted, templates_dir, jobs, progress)
+        notes: list[str] = []
+        rendered = render_collection(statuses, out_dir, wanted, templates_dir, jobs, progress,
+                                     font_dirs=font_dirs, notes=notes)
     finally:
         progress.close()
     failed = [s for s in rendered if s.status == RENDER_FAILED]
@@ -113,6 +122,8 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
     line += f"。报告在：{out_dir}"
     if renamed:
         line += f"（{renamed} 个报告与其他报告同名，已在文件名后加（2）等区分）"
+    for note in notes:
+        click.secho(f"提示：{note}", fg="yellow", err=True)
     if summary_line:
         click.echo(summary_line)
     click.secho(line, bold=True)
