@@ -5,6 +5,7 @@ collected workbooks in one command each; sum them (aggregate); send workbooks ou
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from collection_tree import agency_name, base_workbook, build_tree, clone
-from conftest import SEED, run_reportgen, sample
+from conftest import SEED, needs_libreoffice, run_reportgen, sample
 
 
 def _report_names(out: Path) -> set[str]:
@@ -166,3 +167,18 @@ def test_check_previous_folder_matches_last_year_by_agency(two_years, tmp_path):
     item = json.loads(proc.stdout)["workbooks"][0]
     assert item["note"] == "与上年 随便什么名字.xlsx 比较"
     assert not [f for f in item["findings"] if f["code"].startswith("crossyear")]
+
+
+@needs_libreoffice
+def test_pdf_over_a_collection_comes_from_one_libreoffice_and_keeps_only_the_asked_formats(tmp_path):
+    out = tmp_path / "out"
+    proc = run_reportgen("render", sample(SEED), sample("pingtan-2021"), "-o", out, "--format", "html,pdf")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    names = _report_names(out)
+    assert names == {f"{t}.{ext}" for t in ("湘乡市科技和工业信息化局2023年政府信息公开工作年度报告",
+                                            "平潭综合实验区2021年政府信息公开工作年度报告") for ext in ("html", "pdf")}
+    for pdf in out.glob("*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", str(out / "平潭综合实验区2021年政府信息公开工作年度报告.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    assert "平潭综合实验区" in text
