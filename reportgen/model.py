@@ -44,6 +44,9 @@ class Paragraph:
 
     text: str
     heading: str = ""  # e.g. "（一）主动公开情况。", printed in 楷体 before the text
+    # Where the paragraph was read from (the text sheet's body cell, e.g. "C6"), so a
+    # finding about it can name the cell; empty for data that did not come from a workbook.
+    cell: str = field(default="", compare=False)
 
     def plain(self) -> str:
         return self.heading + self.text
@@ -58,6 +61,11 @@ class ReportData:
     # Totals whose workbook cell held reportgen's formula with no stored result:
     # reportgen computed them from their parts, so no clerk typed them.
     computed: set[str] = field(default_factory=set)
+    # Number cells left blank (or holding a placeholder such as “/”): their value is
+    # None, and the arithmetic counts them as 0 so that every relation is checked.
+    blank: set[str] = field(default_factory=set)
+    # Totals whose cell should hold reportgen's formula but holds a typed number.
+    typed_totals: set[str] = field(default_factory=set)
 
     @property
     def agency(self) -> str:

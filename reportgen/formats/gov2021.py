@@ -285,6 +285,8 @@ def build() -> ReportFormat:
             InfoField("website", "网站地址", hint="公布报告的网站，如：http://www.xxs.gov.cn/"),
             InfoField("contact", "联系方式", hint="联系地址、邮编、电话等，可空"),
             InfoField("publication_date", "发布日期", kind="date", hint="如：2024-01-20，可空"),
+            InfoField("title_break", "标题分行",
+                      hint="可空：自动在年度前换行。要自己分行，照抄标题并用“/”隔开各行，如：某某县人民政府办公室/2023年政府信息公开工作年度报告"),
         ),
         text_sections=(
             TextSection("preamble", "前言", required=False,

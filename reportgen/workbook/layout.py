@@ -3,10 +3,9 @@ read this module (and the format definition), so they cannot disagree."""
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
 
 from ..findings import Location
-from ..spec import InfoField, ReportFormat
+from ..spec import InfoField, ReportFormat, get_column_letter
 
 TEMPLATE_ID = "reportgen-annual-report"
 TEMPLATE_VERSION = 1

@@ -17,14 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from .. import findings as F
 from ..errors import UnusableInput
 from ..findings import Finding, Location
 from ..formats import get_format
+from ..limits import LIMITS
 from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
-from ..spec import Field, ReportFormat
+from ..spec import Field, ReportFormat, column_index_from_string, coordinate_from_string
 from . import layout as L
 from .xlsx import read_cells
 
@@ -127,7 +126,9 @@ class _Reader:
             where = Location(L.INFO_SHEET, L.info_cell(self.fmt, info.key), info.label)
             raw = sheet.get((row, L.INFO_VALUE_COL))
             if info.kind == "year":
-                self.data.info[info.key] = self._year(raw)
+                year = self.data.info[info.key] = self._year(raw)
+                if isinstance(year, int) and isinstance(raw, str) and raw != str(year):
+                    self._add(F.make("year-as-text", where, value=raw.strip(), expected=year))
             elif info.kind == "date" and isinstance(raw, (dt.date, dt.datetime)):
                 self.data.info[info.key] = raw.date().isoformat() if isinstance(raw, dt.datetime) else raw.isoformat()
             else:
@@ -170,8 +171,9 @@ class _Reader:
                 continue
             lines = [line.strip() for line in text.split("\n") if line.strip()] or [""]
             paragraphs = self.data.text[section.key]
-            paragraphs.append(Paragraph(lines[0], heading))
-            paragraphs.extend(Paragraph(line) for line in lines[1:])
+            cell = L.text_location(row, L.TEXT_BODY_COL).cell
+            paragraphs.append(Paragraph(lines[0], heading, cell))
+            paragraphs.extend(Paragraph(line, cell=cell) for line in lines[1:])
 
     def _text_value(self, raw: Any, where: Location, single_line: bool = False) -> str:
         if raw is None:
@@ -202,22 +204,42 @@ class _Reader:
                 self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
                 return None
             return parse_number(cached, f, Location.of(f), self._add)
+        if is_blank(formula):
+            self.data.blank.add(f.key)  # counted as 0 by the arithmetic; the finding says so
         return parse_number(formula, f, Location.of(f), self._add)
 
     def _total(self, f: Field) -> Value:
         formula, cached = self._raw(f)
-        if isinstance(formula, str) and formula.startswith("=") and cached is None:
-            # reportgen's own formula, never calculated by a spreadsheet: compute it.
+        is_formula = isinstance(formula, str) and formula.startswith("=")
+        if is_formula and cached is None:
+            # reportgen's own formula, never calculated by a spreadsheet: compute it,
+            # blanks as 0 (as the spreadsheet would); a part that is not a number leaves it unknown.
             rule = self.fmt.sum_rule_for(f.key)
-            parts = [self.data.values.get(k) for k in rule.parts]
             self.data.computed.add(f.key)
-            return None if any(p is None for p in parts) else sum(parts)
+            parts = [self.data.values.get(k) for k in rule.parts]
+            if any(p is None and k not in self.data.blank for p, k in zip(parts, rule.parts)):
+                return None
+            return sum(p for p in parts if p is not None)
+        if not is_formula and not is_blank(formula):
+            # The writer put a formula here; a clerk typed a number over it.
+            self.data.typed_totals.add(f.key)
         return self._number(f)
+
+
+def is_blank(raw: Any) -> bool:
+    """A number cell left empty or holding a placeholder for “nothing” (“/”, “—”, “无”)."""
+    if raw is None:
+        return True
+    return isinstance(raw, str) and SPACES.sub("", _normalise(raw)).replace(",", "").lower() in PLACEHOLDERS
 
 
 def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
     """A cell's value as the format wants it (int count or Decimal amount), or None
-    with a finding passed to ``report``.  Accepts what clerks really type."""
+    with a finding passed to ``report``.  Accepts what clerks really type.
+
+    Bounded: text longer than ``LIMITS.max_number_chars`` or with an exponent beyond
+    ``LIMITS.max_exponent`` is refused before it becomes a number, and so is a value
+    of 10^12 or more; nothing passes through float or an unbounded Decimal."""
     if isinstance(raw, bool):
         report(F.make("not-a-number", where, value=raw, key=f.key))
         return None
@@ -232,8 +254,19 @@ def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
         shown = f"填的是“{text.strip()}”" if text.strip() else "是空的"
         report(F.make("blank-value", where, value=text.strip(), key=f.key, shown=shown))
         return None
-    if not NUMBER.fullmatch(compact):
+    if len(compact) > LIMITS.max_number_chars:
+        shown = text.strip()[:20] + "…"
+        report(F.make("number-too-large", where, value=shown, key=f.key,
+                      reason=f"有 {len(compact)} 个字符，超过了 {LIMITS.max_number_chars} 个字符的上限"))
+        return None
+    match = NUMBER.fullmatch(compact)
+    if not match:
         report(F.make("not-a-number", where, value=text.strip(), key=f.key))
+        return None
+    exponent = match.group(3)
+    if exponent and abs(int(exponent[1:])) > LIMITS.max_exponent:
+        report(F.make("number-too-large", where, value=text.strip(), key=f.key,
+                      reason="用科学计数法写成，指数过大或过小，不是表格中能填的数字"))
         return None
     number = Decimal(compact)
     value = _checked(number, f, where, report, text.strip())
@@ -254,6 +287,10 @@ def _checked(number, f: Field, where: Location, report, shown) -> Value:
     if number < 0:
         report(F.make("negative-number", where, value=shown, key=f.key))
         return None
+    if number > LIMITS.max_count:
+        report(F.make("number-too-large", where, value=shown, key=f.key,
+                      reason=f"达到或超过了 {LIMITS.max_count + 1:,} 的上限"))
+        return None
     if f.kind == "count":
         if number != number.to_integral_value():
             report(F.make("not-whole-number", where, value=shown, key=f.key))
@@ -261,6 +298,10 @@ def _checked(number, f: Field, where: Location, report, shown) -> Value:
         return int(number)
     if number == number.to_integral_value():
         return Decimal(int(number))  # 7545.0 from a spreadsheet is 7545
+    places = -number.as_tuple().exponent
+    if places > LIMITS.max_fee_decimals:
+        report(F.make("fee-many-decimals", where, value=number, key=f.key, places=places,
+                      limit=LIMITS.max_fee_decimals))
     return number
 
 
@@ -278,4 +319,4 @@ def _rowcol(address: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
-__all__ = ["ReadResult", "read_workbook", "parse_number"]
+__all__ = ["ReadResult", "is_blank", "read_workbook", "parse_number"]

@@ -242,7 +242,7 @@ def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> N
         # as it was, so that the round trip through JSON is exact and the checks
         # still flag it; otherwise the workbook computes it.
         if data is None or (value is not None and _consistent(rule, value, data)):
-            cell.value = _formula(fmt, rule)
+            cell.value = total_formula(fmt, rule)
         else:
             cell.value = value
         return
@@ -257,7 +257,8 @@ def _consistent(rule: SumRule, value, data: ReportData) -> bool:
     return any(p is None for p in parts) or sum(parts) == value
 
 
-def _formula(fmt: ReportFormat, rule: SumRule) -> str:
+def total_formula(fmt: ReportFormat, rule: SumRule) -> str:
+    """The formula the standard workbook holds in a total cell (``fix`` restores it)."""
     cells = [fmt.field(k).cell for k in rule.parts]
     first, last = cells[0], cells[-1]
     min_col, min_row, max_col, max_row = range_boundaries(f"{first}:{last}")
