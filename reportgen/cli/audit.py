@@ -62,3 +62,62 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
         click.echo("")
         click.echo(f"已写出标准工作簿：{out}。用 reportgen check {out} 检查表格的合计和勾稽关系。")
     sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存审查表（.xlsx）：“状态表”每份报告一行，“全部问题”每个问题一行。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出审查结果，供程序使用。")
+@click.option("--all", "show_all", is_flag=True, help="每类问题全部列出（默认每类最多列 20 处）。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="同时处理几份报告（默认：本机的处理器核数）。")
+def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None) -> None:
+    """审查已发布的年度报告：导入并检查许多份报告（文件、文件夹、通配符，网页/Word/PDF/文本/工作簿可混用）。
+
+    同一机关相邻年度的报告会互相比较（跨年度检查）。一份报告无法读取不影响其他报告。
+    退出码：0 都没有错误；1 有报告有错误；2 有文件无法读取。
+    """
+    from ..collection import Progress, collect, counts, sort_for_action
+    from ..console import SHOWN_PER_GROUP, print_collection
+    from ..importers.audit import AUDIT_SUFFIXES, audit_collection
+    from ..status import write_status
+
+    if summary is not None and summary.suffix.lower() != ".xlsx":
+        fail(f"审查表的文件名应以 .xlsx 结尾：{summary}")
+    found = collect(inputs, suffixes=AUDIT_SUFFIXES)
+    if not found.workbooks and not found.rejected:
+        where = "、".join(found.missing) if found.missing else "、".join(inputs)
+        fail(f"没有找到报告：{where}（给出报告文件、文件夹，或如 年报/*.html 的通配符）。")
+    progress = Progress(len(found.workbooks), "审查", found.workbooks)
+    try:
+        statuses = audit_collection(found, jobs, progress)
+    finally:
+        progress.close()
+    if summary is not None:
+        try:
+            write_status(summary, sort_for_action(list(statuses)), with_findings=True)
+        except OSError as exc:
+            fail(f"无法写入审查表 {summary}：{exc.strerror or exc}")
+    tally = counts(statuses)
+    if as_json:
+        click.echo(json.dumps({"reportgen": __version__, "reports": [s.to_json() for s in sort_for_action(statuses)],
+                               "counts": tally, "ignored": found.ignored, "missing": found.missing},
+                              ensure_ascii=False, indent=2))
+    else:
+        print_collection(statuses, found, None if show_all else SHOWN_PER_GROUP, noun="审查")
+        if summary is not None:
+            click.echo(f"已另存审查表：{summary}（{len(statuses)} 份报告，每份一行；全部问题另列一表）")
+        _print_counts(tally)
+    codes = [s.exit_code for s in statuses] + ([2] if found.missing else [])
+    sys.exit(max(codes, default=EXIT_OK))
+
+
+def _print_counts(tally: dict[str, int]) -> None:
+    from ..collection import ERRORS, INTERNAL, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS
+
+    good = tally[OK] + tally[WARNINGS]
+    broken = tally[UNUSABLE] + tally[INTERNAL]
+    line = f"共审查 {good + tally[ERRORS] + broken} 份报告：{good} 份没有错误，{tally[ERRORS]} 份有错误，{broken} 份无法读取。"
+    if tally[NOT_WORKBOOK]:
+        line += f"另有 {tally[NOT_WORKBOOK]} 个文件不是报告。"
+    click.secho(line, bold=True)
