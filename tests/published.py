@@ -260,3 +260,34 @@ def write_docx(data: ReportData, path: Path, variant: Variant = Variant()) -> Pa
             cell.text = c.text
     document.save(str(path))
     return Path(path)
+
+
+# --------------------------------------------------------------------------- the true values
+def expected_values(case: str, cases: Path) -> dict[str, object]:
+    """Every table value of a real report, keyed as the format keys them, straight from
+    ../shared/cases/tables.json (its own plain layout, documented in the cases README)."""
+    import json
+
+    from reportgen.formats.gov2021 import T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS
+
+    tables = json.loads((cases / "tables.json").read_text(encoding="utf-8"))[case]
+    out: dict[str, object] = {}
+    t2 = tables["t2"]
+    for row, name in (("regulations", "reg"), ("normative_documents", "norm")):
+        for col, value in zip(("issued", "repealed", "in_force"), t2[name]):
+            out[f"t2.{row}.{col}"] = value
+    for row in ("licensing", "penalty", "coercion"):
+        out[f"t2.{row}.decisions"] = t2[row]
+    out["t2.fees.amount"] = Decimal(t2["fee"])
+    for (row, _), values in zip(T3_ROWS, tables["t3"].values()):
+        for (col, _), value in zip(T3_COLUMNS, values):
+            out[f"t3.{row}.{col}"] = value
+    for (group, _), values in zip(T4_GROUPS, tables["t4"]):
+        for (col, _), value in zip(T4_COLUMNS, values):
+            out[f"t4.{group}.{col}"] = value
+    return out
+
+
+def wrong_cells(values: dict[str, object], expected: dict[str, object]) -> dict[str, tuple[object, object]]:
+    """{key: (read, true)} for every cell read differently from the truth."""
+    return {k: (values.get(k), v) for k, v in expected.items() if values.get(k) != v}

@@ -217,7 +217,10 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             after = [r.match.start for r in rows[i + 1:] if r.match]
             row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
     labelled = [r for r in rows if r.label]
-    if labelled and not any(r.match for r in labelled):
+    headers = [c.text for c in table.cells if c.kind == "header"]
+    absent = not any(r.match for r in labelled) if labelled else \
+        not any(norm.find(normalise(h), lo, hi) >= 0 for h in headers)
+    if absent:
         job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
         return []
     layout, layout_label = _obsolete(job, table, lo, hi)
