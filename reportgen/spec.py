@@ -128,6 +128,28 @@ class TextSection:
 
 
 @dataclass(frozen=True)
+class TextFact:
+    """A number the report's text states about its tables, e.g. “收到政府信息公开申请70件”.
+
+    The text-versus-table check finds ``phrase`` in a clause of the text, then the
+    count next to it (before or after: “行政复议3件”, “3件行政复议”), or ``zero``
+    (“未接收到…申请”); the count must equal one of ``readings`` (each a sum of fields).
+    A clause matching ``exclude`` is about something else.  ``draft`` is the standard
+    sentence ``reportgen draft`` writes, ``str.format()``-ed with the first reading."""
+
+    subject: str  # how messages name it: "收到的政府信息公开申请"
+    phrase: str  # a regular expression
+    readings: tuple[tuple[str, ...], ...]
+    zero: str = ""
+    exclude: str = ""
+    # (verb, noun) for the count between them: “收到70件申请”.
+    around: tuple[str, str] = ()
+    draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件。"
+    section: str = ""  # the text section whose drafted paragraph holds ``draft``
+    heading: str = ""  # the drafted paragraph's run-in heading
+
+
+@dataclass(frozen=True)
 class Part:
     """One of the report's parts, in order: text or table."""
 
@@ -159,6 +181,7 @@ class ReportFormat:
     other_share_key: str = ""  # （六）3.其他 total
     results_total_key: str = ""  # （七）总计 total
     other_share_limit: float = 0.2
+    text_facts: tuple[TextFact, ...] = ()  # numbers the text states about the tables
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
