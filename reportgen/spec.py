@@ -134,8 +134,7 @@ class TextFact:
     The text-versus-table check finds ``phrase`` in a clause of the text, then the
     count next to it (before or after: “行政复议3件”, “3件行政复议”), or ``zero``
     (“未接收到…申请”); the count must equal one of ``readings`` (each a sum of fields).
-    A clause matching ``exclude`` is about something else.  ``draft`` is the standard
-    sentence ``reportgen draft`` writes, ``str.format()``-ed with the first reading."""
+    A clause matching ``exclude`` is about something else."""
 
     subject: str  # how messages name it: "收到的政府信息公开申请"
     phrase: str  # a regular expression
@@ -144,7 +143,9 @@ class TextFact:
     exclude: str = ""
     # (verb, noun) for the count between them: “收到70件申请”.
     around: tuple[str, str] = ()
-    draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件。"
+    # The clause ``reportgen draft`` writes (``str.format()``-ed with year and the first
+    # reading); the clauses of facts with one section and heading make one sentence.
+    draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件"
     section: str = ""  # the text section whose drafted paragraph holds ``draft``
     heading: str = ""  # the drafted paragraph's run-in heading
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from .. import findings as F
+from ..drafting import DRAFT_MARK
 from ..findings import Finding, Location
 from ..workbook import layout as L
 from .base import CheckContext, field_location
@@ -99,6 +100,11 @@ def check_text(context: CheckContext) -> Iterator[Finding]:
     if other.strip() and not states_fee(other):
         where, cells = _paragraphs_location(data, "other_matters")
         yield F.make("fee-not-reported", where, cells=cells)
+    for section in fmt.text_sections:
+        for paragraph in data.text.get(section.key, []):
+            if DRAFT_MARK in paragraph.plain():
+                yield F.make("draft-text", Location(L.TEXT_SHEET, paragraph.cell, section.label), value=DRAFT_MARK,
+                             cells=(paragraph.cell,) if paragraph.cell else ())
     length = len(re.sub(r"\s", "", data.section_text("overview")))
     if length > fmt.overview_max_chars:
         where, cells = _paragraphs_location(data, "overview")

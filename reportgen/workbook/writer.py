@@ -17,7 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..fileio import atomic_path
 from ..formats import DEFAULT_FORMAT
+from ..drafting import standard_text
 from ..model import ReportData
+from ..safety import write_cell
 from ..spec import ReportFormat, SumRule, Table
 from . import layout as L
 
@@ -49,7 +51,7 @@ def write_workbook(path: Path, data: ReportData | None = None, *, fmt: ReportFor
     wb = Workbook()
     _instructions(wb.active, fmt)
     _info_sheet(wb.create_sheet(L.INFO_SHEET), fmt, info)
-    _text_sheet(wb.create_sheet(L.TEXT_SHEET), fmt, data)
+    _text_sheet(wb.create_sheet(L.TEXT_SHEET), fmt, data, info)
     for table in fmt.tables:
         _table_sheet(wb.create_sheet(table.sheet), fmt, table, data)
     _mark(wb.create_sheet(L.MARK_SHEET), fmt)
@@ -124,7 +126,8 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
         label.font = Font(name=FONT, bold=f.required)
         label.border = BORDER
         value = info.get(f.key)
-        cell = ws.cell(row=row, column=L.INFO_VALUE_COL, value=value if value != "" else None)
+        cell = ws.cell(row=row, column=L.INFO_VALUE_COL)
+        write_cell(cell, value if value != "" else None)
         _input(cell)
         if f.kind == "year":
             dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
@@ -142,23 +145,26 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
     _protect(ws)
 
 
-def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> None:
+def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None, info: dict) -> None:
     _title(ws, L.TEXT_SHEET, "每行一段：先选“部分”，小标题可空，正文写在第三列。同一部分按顺序排列，可增加行。", 3)
     for col, header in enumerate(L.TEXT_HEADERS, start=1):
         _head(ws.cell(row=L.TEXT_HEADER_ROW, column=col, value=header))
     rows: list[tuple[str, str, str]] = []
+    # A fresh workbook starts with the standard 前言 and fee sentence, marked for the clerk to edit.
+    year = info.get("year") if isinstance(info.get("year"), int) else None
+    standard = standard_text(fmt, year, info.get("agency") or None) if data is None else {}
     for section in fmt.text_sections:
-        paragraphs = data.text.get(section.key, []) if data is not None else []
+        paragraphs = data.text.get(section.key, []) if data is not None else standard.get(section.key, [])
         if paragraphs:
             rows += [(section.label, p.heading, p.text) for p in paragraphs]
-        elif data is None:
-            rows += [(section.label, "", "")] * L.TEXT_STARTER_ROWS.get(section.key, 1)
+        if data is None:
+            rows += [(section.label, "", "")] * (L.TEXT_STARTER_ROWS.get(section.key, 1) - len(paragraphs))
     last = L.TEXT_FIRST_ROW + max(L.TEXT_ROWS, len(rows) + 50) - 1
     for offset, (label, heading, text) in enumerate(rows):
         row = L.TEXT_FIRST_ROW + offset
-        ws.cell(row=row, column=L.TEXT_SECTION_COL, value=label)
-        ws.cell(row=row, column=L.TEXT_HEADING_COL, value=heading or None)
-        ws.cell(row=row, column=L.TEXT_BODY_COL, value=text or None)
+        write_cell(ws.cell(row=row, column=L.TEXT_SECTION_COL), label)
+        write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), heading or None)
+        write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), text or None)
     for row in range(L.TEXT_FIRST_ROW, last + 1):
         for col in (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL):
             cell = ws.cell(row=row, column=col)
