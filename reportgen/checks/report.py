@@ -26,7 +26,7 @@ def check_identity(context: CheckContext) -> Iterator[Finding]:
         return
     where = Location(L.INFO_SHEET, L.info_cell(fmt, "year"), "报告年度")
     today = context.today or dt.date.today()
-    if not isinstance(year, int) or year > today.year or year < 2000:
+    if not isinstance(year, int) or year > L.year_bounds(fmt, today)[1] or year < 2000:
         yield F.make("invalid-year", where, value=year)
     elif not fmt.applies_to(year):
         yield F.make("year-not-covered", where, value=year, format=fmt.name, first=fmt.first_year)
