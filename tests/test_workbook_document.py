@@ -101,3 +101,33 @@ def test_every_sheet_prints_on_a4_without_cut_lines(blank, tmp_path):
         assert _squash(header) in printed
     for f in FMT.info_fields:
         assert _squash(f.hint) in printed, f.hint
+
+
+def _errors(path):
+    return [(f.code, f.location.cell) for f in check_workbook(path).findings if f.is_error]
+
+
+def test_a_row_inserted_into_a_table_is_reported_once_naming_the_row(copy_sample):
+    path = copy_sample("pingtan-2021")
+    wb = load_workbook(path)
+    wb["表三"].insert_rows(10)  # between （一）予以公开 and （二）部分公开
+    wb["表三"]["C10"] = "（一点五）本机关自加的一行"
+    wb.save(path)
+    findings = [f for f in check_workbook(path).findings if f.is_error]
+    assert [(f.code, f.location.cell) for f in findings] == [("table-row-inserted", "A10")]
+    assert "第 10 行是插入的行（（一点五）本机关自加的一行）" in findings[0].message
+
+
+def test_a_row_deleted_from_a_table_is_reported_once_naming_the_row(copy_sample):
+    path = copy_sample("pingtan-2021")
+    wb = load_workbook(path)
+    wb["表三"].delete_rows(12)
+    wb.save(path)
+    findings = [f for f in check_workbook(path).findings if f.is_error]
+    assert [f.code for f in findings] == ["table-row-deleted"]
+    assert "“2.其他法律行政法规禁止公开”一行被删除（应在第 12 行）" in findings[0].message
+
+
+def test_an_edited_label_is_still_named_cell_by_cell(copy_sample):
+    path = edit(copy_sample("pingtan-2021"), {("表三", "C12"): "2.其他法律行政止公开"})  # hongze's typo
+    assert _errors(path) == [("label-changed", "C12")]
