@@ -19,6 +19,7 @@ from .findings import CATALOGUE, Finding
 
 if TYPE_CHECKING:
     from .checks import CheckResult
+    from .collection import FileStatus
 
 SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
 GROUP_FROM = 4  # this many faults of one kind on one sheet are printed as blocks of rows
@@ -26,7 +27,7 @@ BLOCK_GAP = 3  # rows apart that still make one block (table 2's blocks have a c
 ADDRESS = re.compile(r"([A-Z]+)(\d+)")
 
 
-def verdict(result: "CheckResult") -> str:
+def verdict(result: "CheckResult | FileStatus") -> str:
     counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
     if result.can_render:
         return f"结论：可以生成报告（{counts}）。"
@@ -117,3 +118,70 @@ def print_result(path: Path, result: "CheckResult | None", reason: str, limit: i
     click.secho(verdict(result), fg="green" if result.can_render else "red")
     print_findings(result.findings, limit)
     click.echo("")
+
+
+def print_collection(statuses, found, limit: int | None, noun: str = "检查") -> None:
+    """A collection: the files that need action first (in detail), then the ones with
+    提醒 and the good ones one line each, the stray files, and the counts last."""
+    from .collection import ERRORS, NEEDS_ACTION, NOT_WORKBOOK, OK, RENDER_FAILED, WARNINGS, sort_for_action
+
+    ordered = sort_for_action(list(statuses))
+    action = [s for s in ordered if s.status in NEEDS_ACTION]
+    if action:
+        click.secho(f"######## 需要处理的文件（{len(action)} 个）", fg="red", bold=True)
+        click.echo("")
+        for s in action:
+            if s.status in (ERRORS, RENDER_FAILED):
+                print_status(s, limit)
+            else:
+                click.secho(f"== {s.path}", bold=True)
+                click.secho(f"{s.label}：{s.reason}", fg="red")
+                click.echo("")
+    warned = [s for s in ordered if s.status == WARNINGS]
+    if warned:
+        click.secho(f"######## 可以生成报告，但请看一下提醒（{len(warned)} 个）", fg="yellow", bold=True)
+        for s in warned:
+            click.echo(f"  · {s.path}：{s.title or '（未填机关名称）'}（{s.warnings} 个提醒）")
+            for finding in s.findings:
+                if finding.code.startswith("collection-") or s.warnings <= 2:
+                    click.echo(f"      {finding.type.title}：{finding}")
+            _print_outputs(s)
+        click.echo("")
+    good = [s for s in ordered if s.status == OK]
+    if good:
+        click.secho(f"######## 可以生成报告（{len(good)} 个）", fg="green", bold=True)
+        for s in good:
+            click.echo(f"  · {s.path}：{s.title}")
+            _print_outputs(s)
+        click.echo("")
+    stray = [s for s in ordered if s.status == NOT_WORKBOOK]
+    if stray:
+        click.secho(f"######## 不是工作簿，未{noun}（{len(stray)} 个）", bold=True)
+        for s in stray:
+            click.echo(f"  · {s.path}")
+        click.echo("")
+    if found.ignored:
+        click.echo(f"已忽略 {found.ignored} 个 Excel 临时文件（~$ 开头）和隐藏文件。")
+    for missing in found.missing:
+        click.secho(f"没有找到：{missing}", fg="red")
+
+
+def print_status(status: "FileStatus", limit: int | None) -> None:
+    """One file of a collection (or the one workbook checked): title, verdict, findings."""
+    if not status.can_render and status.status != "errors":
+        print_result(status.path, None, status.reason, limit)
+        return
+    click.secho(f"== {status.path}：{status.title or '（未填机关名称）'}", bold=True)
+    if status.status == "render-failed":
+        click.secho(f"结论：检查通过，但生成报告失败：{status.reason}", fg="red")
+    else:
+        click.secho(verdict(status), fg="green" if status.can_render else "red")
+    print_findings(status.findings, limit)
+    click.echo("")
+
+
+def _print_outputs(status) -> None:
+    if status.note and status.outputs:
+        click.echo(f"      {status.note}")
+    for path in status.outputs:
+        click.echo(f"      已生成：{path}")

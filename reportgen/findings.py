@@ -150,7 +150,40 @@ _TYPES = (
                 "differs from the table. For applications received, either 新收 or 新收 + 上年结转 is accepted."),
     # ---- this year against last year (checks/crossyear.py)
     # ---- a collection of workbooks (collection.py)
+    FindingType("collection-duplicate-agency", W, "同一机关交了不止一份工作簿",
+                "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。请确认哪一份是最终版本，"
+                "其余的移出文件夹。",
+                "Two or more workbooks of a collection name the same agency (with the other files' names)."),
+    FindingType("collection-other-year", W, "报告年度与本批其他工作簿不同",
+                "报告年度是 {value}，本批工作簿的年度是 {expected}。请确认交的是 {expected} 年的工作簿。",
+                "A workbook's year differs from the collection's (``--year``, or the most common year)."),
     # ---- importing a published report (importers/)
+    FindingType("import-missing-part", E, "报告缺少一个部分",
+                "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",
+                "A published report lacks one of parts 一–六 (its heading is not found)."),
+    FindingType("import-missing-table", E, "报告缺少一张表格",
+                "没有找到{label}（{caption}）的表格。",
+                "None of a table's row labels is found in the published report."),
+    FindingType("import-missing-row", E, "表格缺少一行",
+                "{table}中没有找到“{label}”这一行。请按国家规定的格式补上这一行。",
+                "A row of an official table (e.g. 规章) is missing from the published report."),
+    FindingType("import-label-changed", E, "表格标签与规定格式不一致",
+                "这一行的标签应是“{expected}”，报告中是“{value}”（错字或改动）。数字已按这一行读取。",
+                "A row label differs from the format's (a typo or an edit); found by similarity, numbers read."),
+    FindingType("import-obsolete-layout", E, "使用了已废止的表格格式",
+                "{table}使用的是{layout}（报告中有“{value}”）；{year}年度报告应使用{format}。{mapped}",
+                "A table in the 2019 trial layout in a report for 2021 or later; the numbers that map are read."),
+    FindingType("import-cell-count", E, "表格一行的数字个数不对",
+                "只找到 {value} 个数字，这一行应有 {expected} 个。这一行未读取，请对照原文核对。",
+                "A row of a published table holds fewer or more numbers than the format's row has cells."),
+    FindingType("import-blank-row", E, "表格有一整行空白",
+                "“{label}”这一行的 {expected} 个格子都是空的。公布的表格不能留空，没有数据应填 0。",
+                "Every cell of a row of a published table is blank."),
+    FindingType("import-uncertain", E, "数字连在一起，无法确定怎样分格",
+                "原文这一行的数字连在一起（“{value}”），符合本行和各列合计关系的读法不止一种，"
+                "这一格可能是 {expected}。已留空，请对照原文填写。",
+                "Plain text ran the cells of a row together and more than one split satisfies every sum; "
+                "the cells the readings disagree on are left blank."),
 )
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

@@ -17,6 +17,7 @@ MB = 1024 * 1024
 class Limits:
     # A workbook or Word template: the zip as a whole and each member inflated.
     max_file_bytes: int = 50 * MB
+    max_members: int = 1000  # parts in one package (a workbook from Excel has about 20)
     max_member_bytes: int = 100 * MB  # one XML part, inflated
     max_total_bytes: int = 300 * MB  # all parts, inflated
     max_ratio: int = 200  # inflated : compressed, per member (real sheets stay under 100)

@@ -13,10 +13,49 @@ Tables are described as a grid of cells in the coordinates of the official table
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Literal
 
-from openpyxl.utils import get_column_letter
+# Column letters are plain base-26 arithmetic; openpyxl is not imported for them, so
+# that reading and checking a workbook start without it.
+MAX_COLUMN = 16384  # XFD, the last column of a sheet
+_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def get_column_letter(index: int) -> str:
+    """1 → "A", 28 → "AB" (the spreadsheet's column name)."""
+    if not 1 <= index <= MAX_COLUMN:
+        raise ValueError(f"invalid column index {index}")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@lru_cache(maxsize=4096)
+def column_index_from_string(letters: str) -> int:
+    """"A" → 1, "ab" → 28."""
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
+        raise ValueError(f"invalid column letters {letters!r}")
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    if index > MAX_COLUMN:
+        raise ValueError(f"invalid column letters {letters!r}")
+    return index
+
+
+@lru_cache(maxsize=4096)
+def coordinate_from_string(address: str) -> tuple[str, int]:
+    """"D7" → ("D", 7)."""
+    match = _ADDRESS.fullmatch(address)
+    if not match or int(match.group(2)) < 1:
+        raise ValueError(f"invalid cell address {address!r}")
+    return match.group(1).upper(), int(match.group(2))
+
 
 CellKind = Literal["caption", "header", "label", "value"]
 ValueKind = Literal["count", "amount"]
@@ -160,6 +199,17 @@ class Part:
 
 
 @dataclass(frozen=True)
+class ObsoleteLayout:
+    """An earlier layout of the tables, kept only so that a published report still in
+    it can be recognised and named (importers); nothing writes it."""
+
+    name: str  # how findings name it: "2019 年试行格式（国办公开办函〔2019〕60号）"
+    table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
+    # (table key, a row label of this layout, the key of the current row its numbers go to)
+    rows: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     """Everything the toolkit knows about one version of the national format."""
 
@@ -183,10 +233,13 @@ class ReportFormat:
     results_total_key: str = ""  # （七）总计 total
     other_share_limit: float = 0.2
     text_facts: tuple[TextFact, ...] = ()  # numbers the text states about the tables
+    obsolete_layouts: tuple[ObsoleteLayout, ...] = ()  # earlier layouts importers recognise
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    _rule_by_total: dict[str, SumRule] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_key.update({f.key: f for f in self.fields})
+        self._rule_by_total.update({r.total: r for r in reversed(self.sum_rules)})  # the first rule wins
 
     def field(self, key: str) -> Field:
         return self._by_key[key]
@@ -204,10 +257,7 @@ class ReportFormat:
         return (f for f in self.fields if f.table == table_key)
 
     def sum_rule_for(self, total_key: str) -> SumRule | None:
-        for rule in self.sum_rules:
-            if rule.total == total_key:
-                return rule
-        return None
+        return self._rule_by_total.get(total_key)
 
     def text_section(self, key: str) -> TextSection:
         for section in self.text_sections:

@@ -21,7 +21,10 @@ from .base import EXIT_ERRORS, fail, main
               help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
               help="自定义模板文件夹（缺少的文件用自带模板）。")
-def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | None) -> None:
+@click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="正版公文字体所在的文件夹，生成 PDF 时使用（也可设环境变量 REPORTGEN_FONTS）。")
+def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | None,
+           font_dirs: tuple[Path, ...]) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
     有“错误”时不生成任何文件，退出码 1；“提醒”会显示，但照常生成。
@@ -40,10 +43,13 @@ def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | No
         print_result(workbook, result, "", SHOWN_PER_GROUP)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
-        written = render_report(result.data, out_dir, wanted, templates_dir)
+        notes: list[str] = []
+        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+    for note in notes:
+        click.secho(f"提示：{note}", fg="yellow", err=True)
     for path in written:
         click.echo(f"已生成：{path}")

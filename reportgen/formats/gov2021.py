@@ -12,6 +12,7 @@ from ..spec import (
     Field,
     GridCell,
     InfoField,
+    ObsoleteLayout,
     Part,
     ReportFormat,
     SumRule,
@@ -116,6 +117,21 @@ T4_COLUMNS = (
     ("other", "其他结果"),
     ("pending", "尚未审结"),
     ("total", "总计"),
+)
+
+# --------------------------------------------------------------------------- the 2019 trial layout
+# 国办公开办函〔2019〕60号 (2019 and 2020 reports; see ../shared/reference/notice-2019-60-differences.txt).
+# Only for recognising a published report still in it: labels only it has, and where
+# the numbers of its rows go in the current layout.
+LAYOUT_2019 = ObsoleteLayout(
+    name="2019 年试行格式（国办公开办函〔2019〕60号）",
+    table_labels=(
+        ("t2", "本年新制作数量"), ("t2", "本年新公开数量"), ("t2", "对外公开总数量"),
+        ("t2", "上一年项目数量"), ("t2", "本年增/减"), ("t2", "其他对外管理服务事项"),
+        ("t2", "第二十条第（九）项"), ("t2", "政府集中采购"),
+    ),
+    # The single （六）其他处理 row: its numbers are read as （六）3.其他 (1. and 2. as 0).
+    rows=(("t3", _OTHER, "other_other"),),
 )
 
 
@@ -316,6 +332,8 @@ def build() -> ReportFormat:
             InfoField("website", "网站地址", hint="公布报告的网站，如：http://www.xxs.gov.cn/"),
             InfoField("contact", "联系方式", hint="联系地址、邮编、电话等，可空"),
             InfoField("publication_date", "发布日期", kind="date", hint="如：2024-01-20，可空"),
+            InfoField("title_break", "标题分行",
+                      hint="可空：自动在年度前换行。要自己分行，照抄标题并用“/”隔开各行，如：某某县人民政府办公室/2023年政府信息公开工作年度报告"),
         ),
         text_sections=(
             TextSection("preamble", "前言", required=False,
@@ -342,6 +360,7 @@ def build() -> ReportFormat:
         text_facts=TEXT_FACTS,
         other_share_key="t3.other_other.total",
         results_total_key="t3.results_total.total",
+        obsolete_layouts=(LAYOUT_2019,),
     )
 
 

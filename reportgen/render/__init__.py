@@ -22,7 +22,7 @@ from .context import build_context
 from .docx import render_docx
 from .environment import find_template
 from .html import render_html
-from .pdf import docx_to_pdf, find_soffice, INSTALL_HINT
+from .pdf import INSTALL_HINT, PdfConverter, find_soffice
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
@@ -37,8 +37,15 @@ def safe_filename(title: str) -> str:
 
 
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
-                  templates: Path | None = None) -> list[Path]:
-    """Write the report in each format into ``out_dir``; returns the paths written."""
+                  templates: Path | None = None, *, font_dirs: Iterable[Path] = (),
+                  notes: list[str] | None = None, pdf_converter: PdfConverter | None = None) -> list[Path]:
+    """Write the report in each format into ``out_dir``; returns the paths written.
+
+    ``font_dirs``: folders of licensed fonts for the PDF.  ``notes``: a list that
+    receives plain-Chinese notes for the user (e.g. which free fonts stood in for
+    missing official ones).  ``pdf_converter``: an open :class:`PdfConverter` to
+    reuse (a collection converts in one LibreOffice); by default one is opened here.
+    """
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -60,7 +67,15 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
             rendered["html"].write_text(render_html(context, templates), encoding="utf-8")
         if "pdf" in formats:
             rendered["pdf"] = Path(scratch) / "report.pdf"
-            docx_to_pdf(rendered["docx"], rendered["pdf"])
+            if pdf_converter is not None:
+                pdf_converter.convert(rendered["docx"], rendered["pdf"])
+                used = list(pdf_converter.substitutes.values())
+            else:
+                with PdfConverter(font_dirs) as converter:
+                    converter.convert(rendered["docx"], rendered["pdf"])
+                used = list(converter.substitutes.values())
+            if used and notes is not None:
+                notes.append(font_note(used))
         written = []
         for fmt in formats:
             target = out_dir / f"{stem}.{fmt}"
@@ -68,3 +83,9 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
                 shutil.copyfile(rendered[fmt], tmp)
             written.append(target)
     return written
+
+
+def font_note(substitutes) -> str:
+    """What the console says when free faces stood in for official fonts."""
+    return ("本机没有下列公文字体，PDF 中用相近的免费字体代替：" + "；".join(str(s) for s in substitutes)
+            + "。如有正版字体，请用 --fonts 文件夹（或环境变量 REPORTGEN_FONTS）指定。")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl.utils import get_column_letter
-
 from ..findings import Location
-from ..spec import InfoField, ReportFormat
+from ..spec import InfoField, ReportFormat, get_column_letter
 
 TEMPLATE_ID = "reportgen-annual-report"
 TEMPLATE_VERSION = 1

@@ -18,15 +18,13 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from .. import findings as F
 from ..errors import UnusableInput
 from ..findings import Finding, Location
 from ..formats import get_format
 from ..limits import LIMITS
 from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
-from ..spec import Field, ReportFormat
+from ..spec import Field, ReportFormat, column_index_from_string, coordinate_from_string
 from . import layout as L
 from .xlsx import read_cells
 
