@@ -57,7 +57,62 @@ def checks_markdown() -> str:
     ]
     for kind in CATALOGUE.values():
         lines.append(f"| `{kind.code}` | {kind.severity.label} ({kind.severity.value}) | {kind.title} | {kind.description} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + [""] + _fee_rule() + [""] + _text_facts() + [""] + _number_limits()) + "\n"
+
+
+def _fee_rule() -> list[str]:
+    from .checks.report import FEE_EXAMPLES
+
+    lines = [
+        "## The 信息处理费 rule (`fee-not-reported`)",
+        "",
+        "Part 六 passes when one sentence states whether 信息处理费 was charged for 依申请公开 — not charged,",
+        "none, or an amount — in any wording: either it names the fee (信息处理费, 信息公开处理费, 处理费) with",
+        "any statement about it (未/没有/无/不/免/收取/an amount), or it speaks of 依申请公开 or the applications",
+        "together with charging or not charging (不收费, 未收取任何费用, 免费). Table 2's 行政事业性收费 is another",
+        "fee and does not count; titles and document numbers cited (《…办法》（…〔2020〕109号）) are not a",
+        "statement. Each example below is a test (`tests/test_clerk_text.py`).",
+        "",
+        "| part 六 says | verdict |",
+        "|---|---|",
+    ]
+    lines += [f"| {text} | {'通过' if passes else '不通过'} |" for text, passes in FEE_EXAMPLES]
+    return lines
+
+
+def _text_facts() -> list[str]:
+    lines = [
+        "## Text against the tables (`text-table-mismatch`)",
+        "",
+        "Each clause of the text is searched for these phrases with a count of 件/起/宗 next to it (Arabic or",
+        "Chinese numerals: 三件, 十二件, 一百零五件) or a phrase stating zero (未接收到…申请). A count must equal",
+        "one of the readings; numbers about anything else (主动公开信息32条, dates, 第3件) are ignored.",
+        "",
+        "| what the text states | accepted readings |",
+        "|---|---|",
+    ]
+    for fmt in FORMATS.values():
+        for fact in fmt.text_facts:
+            readings = " or ".join(" + ".join(f"`{k}`" for k in keys) for keys in fact.readings)
+            lines.append(f"| {fact.subject} | {readings} |")
+    return lines
+
+
+def _number_limits() -> list[str]:
+    from .limits import LIMITS
+
+    return [
+        "## Numbers typed in cells",
+        "",
+        f"- A number typed as text longer than {LIMITS.max_number_chars} characters, or with an exponent beyond",
+        f"  ±{LIMITS.max_exponent} (`1e5000`, `1e-999999999`), is refused at its cell (`number-too-large`) before",
+        "  it becomes a number; nothing is computed through a float or an unbounded Decimal.",
+        f"- A value above {LIMITS.max_count} (a count of 10^12 or more) is refused (`number-too-large`).",
+        f"- The 万元 fee keeps every decimal typed; more than {LIMITS.max_fee_decimals} decimals (finer than",
+        "  0.01 元) is a 提醒 (`fee-many-decimals`), not an error: the amount may be exact, but it is usually a typo.",
+        "- Blank number cells (and “/”, “—”, “无”) are 错误, and count as 0 for the sums and the 勾稽 relation so",
+        "  that every other fault is reported in the same check; `reportgen fix` fills them with 0.",
+    ]
 
 
 def templates_markdown() -> str:
