@@ -272,6 +272,29 @@ def test_no_half_empty_page_before_a_table_heading(seed_pdf):
             assert len(before) >= 15, f"the page before {part.heading} has only {len(before)} lines"
 
 
+def test_word_properties_are_in_schema_order_which_word_requires(tmp_path):
+    """Word refuses a file with properties out of order (LibreOffice does not notice): every
+    rPr/pPr/tblPr/tcPr of the rendered report and of the copy given to LibreOffice is in order."""
+    from reportgen.render.docx_template import SCHEMA_ORDER
+    from reportgen.render.fonts import Substitute, rewrite_fonts
+
+    [docx] = render_report(read_workbook(sample(SEED)).data, tmp_path, ["docx"])
+    copy = tmp_path / "copy.docx"
+    rewrite_fonts(docx, copy, [Substitute("方正小标宋简体", "标题", "Noto Serif CJK SC", True)])
+    for path in (docx, copy):
+        with zipfile.ZipFile(path) as archive:
+            for name in ("word/document.xml", "word/styles.xml"):
+                for element in etree.fromstring(archive.read(name)).iter():
+                    local = element.tag.rsplit("}", 1)[-1]
+                    if local in SCHEMA_ORDER:
+                        order = SCHEMA_ORDER[local]
+                        ranks = [order.index(c.tag.rsplit("}", 1)[-1]) for c in element
+                                 if c.tag.rsplit("}", 1)[-1] in order]
+                        assert ranks == sorted(ranks), (path.name, name, [c.tag.rsplit("}", 1)[-1] for c in element])
+    with zipfile.ZipFile(copy) as archive:
+        assert b'w:ascii="Noto Serif CJK SC"' in archive.read("word/styles.xml")
+
+
 # --------------------------------------------------------------------------- 基本信息 printed (issue 7, item 7)
 def _data_with(**info) -> ReportData:
     obj = sample_json(SEED)
