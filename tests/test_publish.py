@@ -229,8 +229,10 @@ def test_the_clerk_can_override_the_break_in_the_workbook(copy_sample, tmp_path)
     assert _title_paragraphs(docx) == ["湘乡市科技和工业信息化局2023年", "政府信息公开工作年度报告"]
     # A split that does not spell the title is ignored, never printed.
     edit(path, {(INFO_SHEET, info_cell(FMT, "title_break")): "别的标题/年度报告"})
-    [docx] = render_report(read_workbook(path).data, tmp_path / "b", ["docx"])
+    notes: list[str] = []
+    [docx] = render_report(read_workbook(path).data, tmp_path / "b", ["docx"], notes=notes)
     assert _title_paragraphs(docx) == ["湘乡市科技和工业信息化局", "2023年政府信息公开工作年度报告"]
+    assert notes and "“标题分行”（别的标题/年度报告）与报告标题" in notes[0]
 
 
 # --------------------------------------------------------------------------- layout

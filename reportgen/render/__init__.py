@@ -18,7 +18,7 @@ from typing import Iterable
 from ..errors import TemplateProblem
 from ..fileio import atomic_path
 from ..model import ReportData
-from .context import build_context
+from .context import TITLE_BREAK_MARKS, build_context
 from .docx import render_docx
 from .environment import find_template
 from .html import render_html
@@ -61,6 +61,10 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     if omitted and notes is not None:
         notes.append(f"按 --allow-incomplete-template 使用了不完整的模板（{len(omitted)} 处），生成的报告末尾已注明。")
     context = build_context(data)
+    override = context["info"].get("title_break", "").strip()
+    if override and notes is not None and TITLE_BREAK_MARKS.sub("", override) != context["title"]:
+        notes.append(f"基本信息中的“标题分行”（{override}）与报告标题“{context['title']}”不一致，没有采用，已自动分行。"
+                     f"请照抄标题，在要换行的地方加“/”。")
     stem = safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
