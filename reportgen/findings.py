@@ -105,7 +105,7 @@ _TYPES = (
                 "For every sum rule: when the total cell holds a typed number where the workbook had its "
                 "formula, the message says the formula was typed over and gives the typed and the computed value."),
     FindingType("relations-unchecked", W, "部分合计、勾稽关系暂时无法核对",
-                "有 {value} 个关系（{rules}）用到的格子不是数字（{cells_text}），这些关系这次无法核对；"
+                "有 {value} 个关系（{rules}）用到的格子没有可用的数字（{cells_text}），这些关系这次无法核对；"
                 "其余关系都已核对（空格按 0 计算）。改正这些格子后请再检查一次。",
                 "A sum or balance involves a cell that is not a number (e.g. “12件”): only those relations "
                 "are left unchecked, and this one summary says how many and why."),

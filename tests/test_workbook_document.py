@@ -101,6 +101,10 @@ def test_every_sheet_prints_on_a4_without_cut_lines(blank, tmp_path):
         assert _squash(header) in printed
     for f in FMT.info_fields:
         assert _squash(f.hint) in printed, f.hint
+    for row in wb[L.TEXT_SHEET].iter_rows(min_row=L.TEXT_FIRST_ROW):  # the pre-filled paragraphs, whole
+        for cell in row:
+            if cell.value:
+                assert _squash(str(cell.value)) in printed, cell.coordinate
 
 
 def _errors(path):
