@@ -73,3 +73,19 @@ def test_a_fee_with_more_than_six_decimals_is_kept_with_a_reminder(copy_sample):
     assert result.data.values["t2.fees.amount"] == Decimal("12.12345678")
     finding = next(f for f in result.findings if f.location.cell == "B17" and f.code == "fee-many-decimals")
     assert not finding.is_error and "有 8 位小数" in finding.message
+
+
+def test_annotated_copy_marks_every_cell_with_one_comment_per_block(fresh, tmp_path):
+    from openpyxl import load_workbook
+
+    from reportgen.formats import DEFAULT_FORMAT as FMT
+
+    out = tmp_path / "annotated.xlsx"
+    assert run_reportgen("check", fresh, "--annotate", out).returncode == 1
+    wb = load_workbook(out)
+    for f in FMT.fields:
+        if not f.is_total:
+            assert wb[f.sheet][f.cell].fill.fgColor.rgb.endswith("FF9999"), f.cell
+    t3 = [c for row in wb["表三"].iter_rows() for c in row if c.comment]
+    assert [c.coordinate for c in t3] == ["D7"]
+    assert "表三 第7–31行（D7～I31）共 144 个数字格为空或只填了符号" in t3[0].comment.text
