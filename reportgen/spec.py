@@ -108,6 +108,24 @@ class BalanceRule:
 
 
 @dataclass(frozen=True)
+class CarryRule:
+    """This year's ``this`` must equal last year's ``last`` (上年结转 = 上年的结转下年度)."""
+
+    this: str
+    last: str
+
+
+@dataclass(frozen=True)
+class StockRule:
+    """This year's ``stock`` = last year's ``stock`` + this year's ``added`` − ``removed``
+    (现行有效件数 = 上年现行有效 + 本年制发 − 本年废止)."""
+
+    stock: str
+    added: str
+    removed: str
+
+
+@dataclass(frozen=True)
 class Table:
     """One official table, the way it is printed."""
 
@@ -232,6 +250,11 @@ class ReportFormat:
     other_share_key: str = ""  # （六）3.其他 total
     results_total_key: str = ""  # （七）总计 total
     other_share_limit: float = 0.2
+    # Cross-year checks (this year against last year's report).
+    carry_rules: tuple[CarryRule, ...] = ()
+    stock_rules: tuple[StockRule, ...] = ()
+    repeated_text_key: str = ""  # the text part that must not repeat last year's
+    repeated_text_limit: float = 0.9  # similarity from which it is reported
     text_facts: tuple[TextFact, ...] = ()  # numbers the text states about the tables
     obsolete_layouts: tuple[ObsoleteLayout, ...] = ()  # earlier layouts importers recognise
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from ..spec import (
     BalanceRule,
+    CarryRule,
     Field,
     GridCell,
     InfoField,
     ObsoleteLayout,
     Part,
     ReportFormat,
+    StockRule,
     SumRule,
     Table,
     TextFact,
@@ -360,6 +362,12 @@ def build() -> ReportFormat:
         text_facts=TEXT_FACTS,
         other_share_key="t3.other_other.total",
         results_total_key="t3.results_total.total",
+        # 上年结转 per applicant column (the 总计 column follows, as for 勾稽).
+        carry_rules=tuple(CarryRule(f"t3.carried_over.{col}", f"t3.carried_forward.{col}")
+                          for col, _ in T3_COLUMNS[:6]),
+        stock_rules=tuple(StockRule(f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
+                          for row, _ in T2_BLOCKS[0][2]),
+        repeated_text_key="problems",
         obsolete_layouts=(LAYOUT_2019,),
     )
 

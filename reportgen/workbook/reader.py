@@ -191,9 +191,10 @@ class _Reader:
         by_label = {s.label: s for s in self.fmt.text_sections}
         choices = "、".join(by_label)
         self.data.text = {s.key: [] for s in self.fmt.text_sections}
-        last_row = max((r for r, _ in sheet), default=0)
+        # Only rows holding cells (an empty row adds nothing): a cell in row 1048576 costs one row, not a million.
+        rows = sorted({r for r, _ in sheet if r >= L.TEXT_FIRST_ROW})
         section = None
-        for row in range(L.TEXT_FIRST_ROW, last_row + 1):
+        for row in rows:
             label = _clean_label(sheet.get((row, L.TEXT_SECTION_COL)))
             heading = self._text_value(sheet.get((row, L.TEXT_HEADING_COL)), L.text_location(row, L.TEXT_HEADING_COL))
             text = self._text_value(sheet.get((row, L.TEXT_BODY_COL)), L.text_location(row, L.TEXT_BODY_COL))
