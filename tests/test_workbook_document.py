@@ -135,3 +135,8 @@ def test_a_row_deleted_from_a_table_is_reported_once_naming_the_row(copy_sample)
 def test_an_edited_label_is_still_named_cell_by_cell(copy_sample):
     path = edit(copy_sample("pingtan-2021"), {("表三", "C12"): "2.其他法律行政止公开"})  # hongze's typo
     assert _errors(path) == [("label-changed", "C12")]
+
+
+def test_a_row_added_below_a_table_moves_nothing(copy_sample):
+    path = edit(copy_sample("pingtan-2021"), {("表三", "A32"): "备注：本表由办公室填写"})
+    assert _errors(path) == []
