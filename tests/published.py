@@ -67,7 +67,8 @@ def _row_key(key: str) -> str:
     return key.split(".")[1]
 
 
-def printed_tables(data: ReportData, variant: Variant = Variant()) -> list[PrintedTable]:
+def printed_tables(data: ReportData, variant: Variant | None = None) -> list[PrintedTable]:
+    variant = variant or Variant()
     return [_simple(data, FMT.table("t2"), variant), _table3(data, variant), _simple(data, FMT.table("t4"), variant)]
 
 
@@ -86,12 +87,9 @@ def _simple(data: ReportData, table, variant: Variant) -> PrintedTable:
                 text = variant.typos.get(c.text, c.text)
                 if variant.t2_2019 and c.kind == "header" and c.colspan == 1 and c.col > 0 and table.key == "t2":
                     text = old_headers[(c.col - 1) % 3]
-            cells.append(Cell(out_row + c.row - c.row, c.col, text, c.rowspan, c.colspan, c.kind == "value"))
-        # rows() groups by starting row; keep relative rows for multi-row headers
-        for cell in cells[-len(cells_in_row):]:
-            cell.row = out_row
+            # rows() groups cells by the row they start in; a cell keeps its spans.
+            cells.append(Cell(out_row, c.col, text, c.rowspan, c.colspan, c.kind == "value"))
         out_row += 1
-    # Restore header rowspans: cells spanning rows keep their span (table 4's headers).
     return PrintedTable(table.number, table.ncols, cells)
 
 
@@ -103,12 +101,6 @@ def _table3(data: ReportData, variant: Variant) -> PrintedTable:
     first = table.header_rows
     rows: list[tuple[tuple[str, ...], list[str]]] = []
     value_rows = [r for r in table.rows() if any(c.kind == "value" for c in r)]
-    by_key = {f.key: f for f in FMT.table_fields("t3")}
-    paths = {}
-    for r in table.rows():
-        for c in r:
-            if c.kind == "label":
-                paths.setdefault(c.row, []).append(c)
     # Each value row's label path: the label cells covering its grid row.
     label_cells = [c for c in table.cells if c.kind == "label"]
     done_2019 = False
@@ -124,15 +116,12 @@ def _table3(data: ReportData, variant: Variant) -> PrintedTable:
             if done_2019:
                 continue
             done_2019 = True
-            siblings = [k for k in by_key if k.startswith("t3.") and _row_key(k) in
-                        ("other_no_correction", "other_fee_unpaid", "other_other")]
-            values = []
+            values = []  # the three （六） rows summed into the old single row
             for col in keys:
                 col_key = col.split(".")[2]
                 total = sum(data.values.get(f"t3.{r}.{col_key}") or 0
                             for r in ("other_no_correction", "other_fee_unpaid", "other_other"))
                 values.append(str(total))
-            del siblings
             rows.append((path[:2], values))
             continue
         rows.append((path, [_value(data, k, row_key in variant.blank_rows) for k in keys]))
@@ -207,8 +196,9 @@ def _html_table(t: PrintedTable) -> str:
     return "".join(out)
 
 
-def _body(data: ReportData, variant: Variant) -> list[tuple[str, object]]:
+def _body(data: ReportData, variant: Variant | None) -> list[tuple[str, object]]:
     """The report in order: ("heading"|"para"|"table", content)."""
+    variant = variant or Variant()
     tables = {t.number: t for t in printed_tables(data, variant)}
     out: list[tuple[str, object]] = []
     for part in FMT.parts:
@@ -223,7 +213,7 @@ def _body(data: ReportData, variant: Variant) -> list[tuple[str, object]]:
     return out
 
 
-def write_page(data: ReportData, path: Path, variant: Variant = Variant(), charset: str = "utf-8") -> Path:
+def write_page(data: ReportData, path: Path, variant: Variant | None = None, charset: str = "utf-8") -> Path:
     """A saved CMS page; ``charset="gbk"`` writes GBK bytes with a gb2312 meta declaration."""
     meta = "gb2312" if charset == "gbk" else charset
     parts = [PAGE_HEAD.format(charset=meta, title=data.title, agency=data.agency,
@@ -239,7 +229,7 @@ def write_page(data: ReportData, path: Path, variant: Variant = Variant(), chars
 
 
 # --------------------------------------------------------------------------- Word
-def write_docx(data: ReportData, path: Path, variant: Variant = Variant()) -> Path:
+def write_docx(data: ReportData, path: Path, variant: Variant | None = None) -> Path:
     """A .docx with the title, the parts as paragraphs and the tables as Word tables (merged cells)."""
     import docx
 

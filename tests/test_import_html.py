@@ -4,6 +4,7 @@ colspan, inline styles), site navigation, GBK or UTF-8; a 2019-layout page; faul
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, SHARED, run_reportgen
@@ -12,8 +13,6 @@ from published import Variant, expected_values, write_page, wrong_cells
 from reportgen.importers import import_report
 from reportgen.importers.html import expand_grid
 from reportgen.model import ReportData
-
-from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "import"
 CASES = SHARED / "cases"

@@ -10,9 +10,9 @@ from published import expected_values, wrong_cells
 
 from reportgen.formats import DEFAULT_FORMAT
 from reportgen.importers import import_report
+from reportgen.importers.common import read_document
 from reportgen.importers.digits import readings, row_options
 from reportgen.importers.text import document_from_text
-from reportgen.importers.common import read_document
 
 DATA = Path(__file__).parent / "data" / "import"
 CASES = SHARED / "cases"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from .. import findings as F
 from ..findings import Finding, Location
 from ..model import Paragraph, ReportData, Value
@@ -93,7 +94,7 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
     """(start, end, heading) in the normalised text, in the format's order; a heading
     not found is a finding and is left out."""
     norm = job.doc.norm
-    lo = _norm_offset(job.doc, start)
+    lo = job.doc.to_norm(start)
     found: dict[str, tuple[int, int]] = {}
     parts = [p for p in job.fmt.parts if p.heading]
     for part in parts:
@@ -107,21 +108,13 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
             continue
         before = [found[p.heading][1] for p in parts[:i] if p.heading in found]
         after = [found[p.heading][0] for p in parts[i + 1:] if p.heading in found]
-        m2 = find_label(norm, part.heading, before[-1] if before else _norm_offset(job.doc, start),
+        m2 = find_label(norm, part.heading, before[-1] if before else job.doc.to_norm(start),
                         after[0] if after else len(norm), min_ratio=0.75)
         if m2:
             found[part.heading] = (m2.start, m2.end)
         else:
-            label = part.heading if part.text else part.heading
-            job.add(F.make("import-missing-part", Location("报告", "", label), label=label))
+            job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
     return sorted((a, b, h) for h, (a, b) in found.items())
-
-
-def _norm_offset(doc: Document, flat_offset: int) -> int:
-    """The first normalised offset at or after a flat offset."""
-    doc.flat
-    import bisect
-    return bisect.bisect_left(doc._map, flat_offset)
 
 
 def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) -> None:

@@ -94,6 +94,11 @@ class Document:
     @property
     def flat(self) -> str:
         """All pieces' text joined; RUN and CELL pieces keep their offsets."""
+        self._index()
+        return self._flat or ""
+
+    def _index(self) -> None:
+        """Join the pieces once (again after a piece is added): flat text, normalised text, offsets."""
         if self._flat is None:
             offset, parts = 0, []
             for piece in self.pieces:
@@ -103,16 +108,16 @@ class Document:
             self._flat = "".join(parts)
             self._norm, self._map = _normalised_with_map(self._flat)
             self._starts = [p.start for p in self.pieces]
-        return self._flat
 
     @property
     def norm(self) -> str:
         """:attr:`flat` normalised; :meth:`to_flat` maps its offsets back."""
-        self.flat
+        self._index()
         return self._norm or ""
 
     def to_flat(self, norm_offset: int) -> int:
-        self.flat
+        """The flat offset a normalised offset came from."""
+        self._index()
         if norm_offset >= len(self._map):
             return len(self._flat or "")
         return self._map[norm_offset]
@@ -140,12 +145,17 @@ class Document:
                 continue
         return out
 
-    def original(self, match: "Match") -> str:
+    def to_norm(self, flat_offset: int) -> int:
+        """The first normalised offset at or after a flat offset."""
+        self._index()
+        return bisect.bisect_left(self._map, flat_offset)
+
+    def original(self, match: Match) -> str:
         """The text a match covers, as the report printed it (spaces trimmed)."""
         return self.flat[self.to_flat(match.start):self.to_flat(match.end - 1) + 1].strip()
 
     def text_between(self, start: int, end: int) -> str:
-        return (self.flat)[start:end]
+        return self.flat[start:end]
 
 
 def _normalised_with_map(flat: str) -> tuple[str, list[int]]:
