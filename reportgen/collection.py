@@ -162,7 +162,7 @@ class FileStatus:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return "已生成" if self.outputs and self.status in (OK, WARNINGS) else STATUS_LABELS[self.status]
 
     @property
     def needs_action(self) -> bool:
@@ -461,3 +461,143 @@ def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
     """How many files ended in each status, in :data:`STATUS_ORDER`."""
     found = Counter(s.status for s in statuses)
     return {status: found[status] for status in STATUS_ORDER}
+
+
+# --------------------------------------------------------------------------- rendering
+def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], templates: Path | None,
+               allow_incomplete_template: bool = False) -> list[Path]:
+    """Worker: read one (already checked) workbook and write its reports as ``out_dir/stem.*``.
+
+    The reports are rendered into a hidden scratch folder inside ``out_dir`` and then
+    renamed, so each file appears whole and names chosen by the caller never collide."""
+    import tempfile
+
+    from .render import render_report
+    from .workbook import read_workbook
+
+    data = read_workbook(path).data
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".reportgen-", dir=out_dir) as scratch:
+        written = render_report(data, Path(scratch), formats, templates,
+                                allow_incomplete_template=allow_incomplete_template)
+        final = []
+        for produced in written:
+            target = out_dir / f"{stem}{produced.suffix}"
+            os.replace(produced, target)
+            final.append(target)
+    return final
+
+
+def _render_failed(task: tuple, message: str) -> str:
+    """``on_error`` for :func:`render_one`: the exception's text (a list means success)."""
+    return message
+
+
+def output_stems(statuses: Sequence[FileStatus]) -> list[str]:
+    """A distinct file name (without suffix) per status, from its report title."""
+    from .render import safe_filename
+
+    return unique_names([safe_filename(s.title or s.path.stem) for s in statuses])
+
+
+def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequence[str] = ("docx", "html"),
+                      templates: Path | None = None, jobs: int | None = None,
+                      progress: Callable[[int, Any], None] | None = None, *, font_dirs: Sequence[Path] = (),
+                      notes: list[str] | None = None, allow_incomplete_template: bool = False) -> list[FileStatus]:
+    """Render every checked workbook without 错误 into ``out_dir``, in parallel.
+
+    Each status gets its ``outputs``; one whose render failed becomes
+    :data:`RENDER_FAILED` with the reason; two reports of the same title get distinct
+    names (（2）…) and a ``note`` that says so.  PDFs are converted afterwards by one
+    LibreOffice for the whole collection (:class:`~reportgen.render.PdfConverter`).
+    ``notes`` receives what the user should know once (e.g. substituted fonts).
+    Returns the statuses it rendered."""
+    from .render import safe_filename, vet_templates
+
+    if templates is not None:  # a template that fails its check refuses the whole run, once
+        vet_templates(templates, allow_incomplete_template)
+    todo = [s for s in statuses if s.status in (OK, WARNINGS)]
+    stems = output_stems(todo)
+    for status, stem in zip(todo, stems):
+        plain = safe_filename(status.title or status.path.stem)
+        if stem != plain:
+            status.note = f"与另一个工作簿的报告同名（{plain}），本报告另存为“{stem}”"
+    worker_formats = [f for f in formats if f != "pdf"]
+    if "pdf" in formats and "docx" not in worker_formats:
+        worker_formats.append("docx")  # the PDF is made from it
+    tasks = [(s.path, Path(out_dir), stem, tuple(worker_formats), templates, allow_incomplete_template)
+             for s, stem in zip(todo, stems)]
+    results = run_parallel(render_one, tasks, jobs, on_error=_render_failed, progress=progress)
+    for status, result in zip(todo, results):
+        if isinstance(result, list):
+            status.outputs = result
+        else:
+            status.status = RENDER_FAILED
+            status.reason = _render_reason(result)
+    if "pdf" in formats:
+        _convert_pdfs([s for s in todo if s.status != RENDER_FAILED], "docx" in formats, font_dirs, notes)
+    return todo
+
+
+PDF_BATCH = 25  # reports per LibreOffice run; a failed batch is retried one by one
+
+
+def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[Path],
+                  notes: list[str] | None) -> None:
+    """The PDF of every rendered report, by one LibreOffice instance; a report whose PDF
+    fails becomes RENDER_FAILED, the others go on."""
+    from .errors import TemplateProblem
+    from .render import PdfConverter, font_note
+
+    def docx_of(status: FileStatus) -> Path:
+        return next(p for p in status.outputs if p.suffix == ".docx")
+
+    def finish(status: FileStatus, tmp: Path) -> None:
+        docx = docx_of(status)
+        target = docx.with_suffix(".pdf")
+        os.replace(tmp, target)
+        status.outputs.append(target)
+        if not keep_docx:
+            docx.unlink()
+            status.outputs.remove(docx)
+
+    def failed(status: FileStatus, reason: str) -> None:
+        status.status, status.reason = RENDER_FAILED, f"没有生成 PDF：{reason}"
+
+    try:
+        with PdfConverter(font_dirs) as converter:
+            for start in range(0, len(done), PDF_BATCH):
+                batch = done[start:start + PDF_BATCH]
+                pairs = [(docx_of(s), docx_of(s).parent / f".reportgen-pdf-{start + i}.pdf")
+                         for i, s in enumerate(batch)]
+                try:
+                    converter.convert_many(pairs)
+                    for status, (_, tmp) in zip(batch, pairs):
+                        finish(status, tmp)
+                except TemplateProblem:
+                    for status, pair in zip(batch, pairs):
+                        try:
+                            if not pair[1].exists():
+                                converter.convert(*pair)
+                            finish(status, pair[1])
+                        except (TemplateProblem, OSError) as exc:
+                            failed(status, str(exc))
+                        finally:
+                            pair[1].unlink(missing_ok=True)
+            if converter.substitutes and notes is not None:
+                notes.append(font_note(list(converter.substitutes.values())))
+    except TemplateProblem as exc:  # LibreOffice or the font folders are unusable: no PDF at all
+        for status in done:
+            if not any(p.suffix == ".pdf" for p in status.outputs):
+                failed(status, str(exc))
+
+
+def _render_reason(message: str) -> str:
+    """A worker's exception text as a clerk reads it (TemplateProblem/UnusableInput are plain already)."""
+    kind, _, text = message.partition(": ")
+    if kind in ("TemplateProblem", "UnusableInput"):
+        return text
+    if kind in ("OSError", "PermissionError", "FileNotFoundError"):
+        return f"无法写入输出文件（{text}）"
+    return f"reportgen 内部错误（{message}），其他文件不受影响"

@@ -143,12 +143,27 @@ _TYPES = (
                 "A paragraph still starts with the marker that new-workbook / draft put on drafted sentences."),
     # ---- text against the tables (checks/text_vs_table.py)
     FindingType("text-table-mismatch", W, "文字与表格的数字不一致",
-                "文字写的是“{sentence}”（{subject} {value} 件），但{table_place}是 {expected}。"
+                "文字写的是“{sentence}”（{subject} {value} 件），但 {table_place} 是 {expected}。"
                 "请核对文字或表格，使两者一致。",
                 "A number the text states about the tables (applications received, 行政复议, 行政诉讼, "
                 "规范性文件 制发/现行有效, 行政处罚, 行政许可; Arabic or Chinese numerals, “未接收到…申请” = 0) "
                 "differs from the table. For applications received, either 新收 or 新收 + 上年结转 is accepted."),
     # ---- this year against last year (checks/crossyear.py)
+    FindingType("crossyear-carry", W, "上年结转与上年报告的结转下年度不一致",
+                "本年{row}（{column}）是 {value}，上年报告的{last_row}（{column}，{last_place}）是 {expected}。"
+                "两者应相等，请核对本年或上年的数字。",
+                "This year's 二、上年结转 differs from last year's 四、结转下年度继续办理, column by column."),
+    FindingType("crossyear-stock", W, "现行有效件数与上年不衔接",
+                "{row}：本年现行有效 {value} 件，但上年现行有效 {last} + 本年制发 {added} − 本年废止 {removed} = "
+                "{expected} 件（上年数字在{last_place}）。如有集中清理等原因可不处理，否则请核对。",
+                "现行有效件数 ≠ last year's 现行有效 + 本年制发 − 本年废止 (规章 and 行政规范性文件); "
+                "legitimately fails after clean-ups."),
+    FindingType("crossyear-repeated-text", W, "文字与上年报告雷同",
+                "“{label}”与上年报告相同 {share}。问题和改进措施不得年年雷同，请按本年的情况重写。",
+                "A text part (五) is nearly identical to last year's (the share of identical text is given)."),
+    FindingType("crossyear-year", W, "报告年度与上年报告不衔接",
+                "报告年度是 {value}，用来比较的上年报告是 {last} 年的，应是 {expected} 年。请确认比较的是上一年的报告。",
+                "The report compared against is not the year before."),
     # ---- a collection of workbooks (collection.py)
     FindingType("collection-duplicate-agency", W, "同一机关交了不止一份工作簿",
                 "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。请确认哪一份是最终版本，"
