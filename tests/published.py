@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.formats import DEFAULT_FORMAT
-from reportgen.formats.gov2021 import LAYOUT_2019
+from reportgen.formats.gov2021 import LAYOUT_2019, T2_BLOCKS, T2_BLOCKS_2019, T2_CONTENT_HEADER
 from reportgen.model import ReportData
 from reportgen.spec import ReportFormat
 
@@ -29,7 +29,7 @@ class Variant:
 
     typos: dict[str, str] = field(default_factory=dict)  # label -> as printed
     t3_2019: bool = False  # one （六）其他处理 row instead of three
-    t2_2019: bool = False  # the 2019 table 2 column headers
+    t2_2019: bool = False  # table 2 as the 2019 trial format printed it
     drop_rows: tuple[str, ...] = ()  # row keys ("regulations") left out
     blank_rows: tuple[str, ...] = ()  # row keys printed with empty cells
     drop_parts: tuple[str, ...] = ()  # part headings left out (with their text)
@@ -69,12 +69,41 @@ def _row_key(key: str) -> str:
 
 def printed_tables(data: ReportData, variant: Variant | None = None) -> list[PrintedTable]:
     variant = variant or Variant()
-    return [_simple(data, FMT.table("t2"), variant), _table3(data, variant), _simple(data, FMT.table("t4"), variant)]
+    t2 = _table2_2019(data) if variant.t2_2019 else _simple(data, FMT.table("t2"), variant)
+    return [t2, _table3(data, variant), _simple(data, FMT.table("t4"), variant)]
+
+
+def _table2_2019(data: ReportData) -> PrintedTable:
+    """Table 2 as the 2019 trial format printed it (five items, other columns): the
+    regulation rows carry this year's documents, the decision rows a 0 for last year's
+    items and their change, the fee and procurement rows 0."""
+    current = [key for key, _ in T2_BLOCKS[0][2]]  # regulations, normative_documents
+    cells: list[Cell] = []
+    r = 0
+    for caption, columns, rows, targets in T2_BLOCKS_2019:
+        cells.append(Cell(r, 0, caption, colspan=4))
+        cells.append(Cell(r + 1, 0, T2_CONTENT_HEADER))
+        for i, label in enumerate(columns):
+            cells.append(Cell(r + 1, 1 + i, label, colspan=2 if len(columns) == 2 and i == 1 else 1))
+        r += 2
+        for j, label in enumerate(rows):
+            if caption == T2_BLOCKS[0][0]:
+                key = f"t2.{current[j]}"
+                values = [_value(data, f"{key}.issued", False)] * 2 + [_value(data, f"{key}.in_force", False)]
+            else:
+                row_key = next((k for _, c, rs, _ in T2_BLOCKS for k, lab in rs if lab == label), "")
+                values = ["0"] * len(columns)
+                if "decisions" in targets and row_key:
+                    values[targets.index("decisions")] = _value(data, f"t2.{row_key}.decisions", False)
+            cells.append(Cell(r, 0, label))
+            for i, value in enumerate(values):
+                cells.append(Cell(r, 1 + i, value, colspan=2 if len(values) == 2 and i == 1 else 1, value=True))
+            r += 1
+    return PrintedTable("表二", 4, cells)
 
 
 def _simple(data: ReportData, table, variant: Variant) -> PrintedTable:
     """Tables 2 and 4 as the format draws them (rows dropped or blanked, labels changed)."""
-    old_headers = [label for key, label in LAYOUT_2019.table_labels if key == "t2"][:3]
     cells, out_row = [], 0
     for cells_in_row in table.rows():
         keys = {_row_key(c.key) for c in cells_in_row if c.kind == "value"}
@@ -85,8 +114,6 @@ def _simple(data: ReportData, table, variant: Variant) -> PrintedTable:
                 text = _value(data, c.key, bool(keys & set(variant.blank_rows)))
             else:
                 text = variant.typos.get(c.text, c.text)
-                if variant.t2_2019 and c.kind == "header" and c.colspan == 1 and c.col > 0 and table.key == "t2":
-                    text = old_headers[(c.col - 1) % 3]
             # rows() groups cells by the row they start in; a cell keeps its spans.
             cells.append(Cell(out_row, c.col, text, c.rowspan, c.colspan, c.kind == "value"))
         out_row += 1

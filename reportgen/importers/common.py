@@ -228,7 +228,8 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
         target = next((r for r in rows if _row_key(r) == row_key), None)
         if target is None:
             continue
-        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False), True)
+        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False),
+                            layout or job.fmt.obsolete_layouts[0])
         if reading is not None:
             pending.append(reading)
         # The other rows of its group were not in the old layout: they held nothing then.
@@ -243,14 +244,15 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
         if any(row is c for c in covered):
             continue
         if row.label and row.match is None:
-            job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
+                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
             continue
-        if row.match and not row.match.exact:
+        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
             job.add(F.make("import-label-changed", _row_location(row), value=doc.original(row.match),
                            expected=normalise(row.label), cells=_cells(row)))
         start = row.match.end if row.match else lo
         pieces = _values_after(job, start, _next_stop(stops, start), first=not row.label)
-        reading = _read_row(job, row, pieces, layout is not None)
+        reading = _read_row(job, row, pieces, layout)
         if reading is not None:
             pending.append(reading)
     if layout is not None or obsolete_rows:
@@ -260,7 +262,9 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
         if year is None or year >= fmt.first_year:
             note = "".join(mapped)
             if not note and layout is not None:
-                note = "能对应到现行格式的数字已读取，其余留空。"
+                blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
+                note = ("能对应到现行格式的数字已读取" + (f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。"
+                                                          if blank else "。"))
             job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
                            layout=name, year=year if year is not None else "本", format=fmt.name, mapped=note))
     return pending
@@ -278,6 +282,12 @@ def _siblings(rows: list[TableRow], row: TableRow) -> list[TableRow]:
     return [r for r in rows if r is not row and r.label and group(r) == group(row)]
 
 
+def _old_label(layout: ObsoleteLayout | None, table: Table, found: str) -> bool:
+    """Whether a label found by similarity is the obsolete layout's own (named by that finding)."""
+    return layout is not None and any(key == table.key and normalise(label) == found
+                                      for key, label in layout.table_labels)
+
+
 def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
     """Whether the current layout's rows an obsolete row stands for are there after all."""
     target = next((r for r in rows if _row_key(r) == row_key), None)
@@ -285,11 +295,14 @@ def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
 
 
 def _obsolete(job: _Import, table: Table, lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
-    """The obsolete layout a table's own labels show (a header or row only it has)."""
+    """The obsolete layout a table's own labels show: a header or row label only it has
+    (not one that is part of a current label, as 规范性文件 is of 行政规范性文件)."""
+    current = [normalise(c.text) for c in table.cells if c.text]
     for layout in job.fmt.obsolete_layouts:
         for key, label in layout.table_labels:
-            if key == table.key and job.doc.norm.find(normalise(label), lo, hi) >= 0:
-                return layout, normalise(label)
+            want = normalise(label)
+            if key == table.key and not any(want in c for c in current) and job.doc.norm.find(want, lo, hi) >= 0:
+                return layout, label
     return None, ""
 
 
@@ -333,6 +346,10 @@ def _values_after(job: _Import, norm_start: int, norm_stop: int, first: bool):
     return pieces
 
 
+def _short_label(row: TableRow) -> str:
+    return row.label or row.fields[0].row_label
+
+
 def _row_location(row: TableRow) -> Location:
     f = row.fields[0]
     cell = f.cell if len(row.fields) == 1 else f"{f.cell}:{row.fields[-1].cell}"
@@ -343,15 +360,14 @@ def _cells(row: TableRow) -> tuple[str, ...]:
     return tuple(f.cell for f in row.fields)
 
 
-def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReadings | None:
+def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None) -> RowReadings | None:
     """Values of one row from its pieces; rows of digit runs are returned to be settled together."""
     n = len(row.fields)
     if any(p.kind == RUN for p in pieces):
         runs = [normalise(p.text) for p in pieces]
         digits = sum(len(r.replace(".", "")) for r in runs)
         if digits < n:
-            if not (obsolete and row.table.key == "t2"):
-                job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
+            job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
             return None
         options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
         if options is None:
@@ -360,17 +376,18 @@ def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReading
             return None
         return RowReadings(tuple(f.key for f in row.fields), " ".join(runs), options)
     texts = [p.text for p in pieces]
-    if obsolete and row.table.key == "t2" and len(texts) != n:
-        # The 2019 table 2: only its 处理决定数量 (the last of three columns) maps to the current one.
-        texts = texts[-1:] if n == 1 and len(texts) == 3 else []
-        if not texts:
-            return None
     # An empty label cell before the numbers (a merged label drawn as two cells), or empty
     # cells after the last column, are not cells of the row.
     while len(texts) > n and normalise(texts[0]) == "":
         texts.pop(0)
     while len(texts) > n and normalise(texts[-1]) == "":
         texts.pop()
+    if layout is not None and layout.columns:
+        old = _old_columns(layout, row, texts)
+        if old is not None:
+            for f, text in old.items():
+                job.data.values[f.key] = _parse(job, f, text)
+            return None
     if len(texts) != n:
         job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
         return None
@@ -381,6 +398,19 @@ def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReading
     for f, text in zip(row.fields, texts):
         job.data.values[f.key] = _parse(job, f, text)
     return None
+
+
+def _old_columns(layout: ObsoleteLayout, row: TableRow, texts: list[str]) -> dict[Field, str] | None:
+    """A row of an obsolete table read by that layout's columns: only the cells whose
+    meaning did not change (the finding on the layout says the rest are blank).  None
+    when the row has as many cells as a current row and the old layout has no row that long."""
+    table = row.table.key
+    lengths = {cells for key, _, cells, _ in layout.columns if key == table}
+    if len(texts) == len(row.fields) and len(texts) not in lengths:
+        return None  # a row printed as the current layout prints it
+    by_col = {f.key.rsplit(".", 1)[1]: f for f in row.fields}
+    return {by_col[target]: texts[position] for key, position, cells, target in layout.columns
+            if key == table and cells == len(texts) and target in by_col}
 
 
 def _parse(job: _Import, f: Field, text: str) -> Value:
