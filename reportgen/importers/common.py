@@ -23,6 +23,11 @@ from .document import CELL, RUN, Document, Match, find_label, normalise
 # Chinese numerals of the part headings, and the other ways reports write them.
 _NUMERALS = "一二三四五六七八九十"
 _HEADING_SEPARATORS = "[、.,，．:：]?"
+# What CMS pages print around an article's title (not part of the report): a short
+# preamble line holding one of these is the page's, not the agency's.
+PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
+                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到")
+FURNITURE_LINE_CHARS = 120
 RUN_IN = re.compile(r"（[一二三四五六七八九十]+）[^。：:，,（]{1,20}[。：:]")
 
 
@@ -124,7 +129,9 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
     preamble = next((p.text for p in job.fmt.parts if not p.heading and p.text), "")
     bounds = [(doc.to_flat(a), doc.to_flat(b - 1) + 1, h) for a, b, h in headings]
     if preamble and bounds:
-        job.data.text[preamble] = _paragraphs(doc.text_between(title_end, bounds[0][0]))
+        job.data.text[preamble] = [
+            p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
+            if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
     for i, (_, end, heading) in enumerate(bounds):
         key = by_heading.get(heading)
         if not key:

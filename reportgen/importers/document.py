@@ -29,6 +29,7 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂‘’'"})
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 TEXT, CELL, RUN, BREAK = "text", "cell", "run", "break"
+MAX_FUZZY_SPAN = 20_000  # characters searched for a label by similarity
 
 
 def normalise(text: str) -> str:
@@ -186,6 +187,9 @@ def find_label(norm: str, label: str, lo: int, hi: int, min_ratio: float = 0.8) 
     i = norm.find(want, lo, hi)
     if i >= 0:
         return Match(i, i + len(want), want, True)
+    if min_ratio > 1:
+        return None  # exact only
+    hi = min(hi, lo + MAX_FUZZY_SPAN)  # a table or a heading gap is small; a huge one is not worth the time
     best: tuple[float, int, int] = (0.0, 0, 0)
     n = len(want)
     first = want[0]
