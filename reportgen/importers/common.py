@@ -201,10 +201,44 @@ def _tables(job: _Import, headings: list[tuple[int, int, str]]) -> None:
 
 
 def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadings]:
-    doc, norm, fmt = job.doc, job.doc.norm, job.fmt
+    """Read one table's rows; returns the rows of run-together digits still to be settled."""
+    norm = job.doc.norm
     lo, hi = region
-    rows, groups = table_rows(fmt, table)
-    # Exact labels in order first, then the missing ones by similarity between their neighbours.
+    rows, groups = table_rows(job.fmt, table)
+    _locate_rows(norm, rows, lo, hi)
+    if _absent(norm, table, rows, lo, hi):
+        job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
+        return []
+    layout, layout_label = _obsolete(job, table, lo, hi)
+    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
+    # Every label found ends the numbers of the row before it.
+    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
+                   {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
+    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops, layout)
+    for row in rows:
+        if any(row is c for c in covered):
+            continue
+        if row.label and row.match is None:
+            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
+                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            continue
+        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+            job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
+                           expected=normalise(row.label), cells=_cells(row)))
+        start = row.match.end if row.match else lo
+        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label),
+                            layout)
+        if reading is not None:
+            pending.append(reading)
+    if layout is not None or obsolete_rows:
+        found = layout_label or job.doc.original(obsolete_rows[0][0])
+        _layout_finding(job, table, rows, layout or job.fmt.obsolete_layouts[0], found, mapped, layout is not None)
+    return pending
+
+
+def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int) -> None:
+    """Find each row's label: exactly and in order first, then the missing ones by
+    similarity between the neighbours found."""
     pos = lo
     for row in rows:
         if row.label:
@@ -216,21 +250,23 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             before = [r.match.end for r in rows[:i] if r.match]
             after = [r.match.start for r in rows[i + 1:] if r.match]
             row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
+
+
+def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> bool:
+    """No row label of the table found (for table 4, whose row has none: no header)."""
     labelled = [r for r in rows if r.label]
-    headers = [c.text for c in table.cells if c.kind == "header"]
-    absent = not any(r.match for r in labelled) if labelled else \
-        not any(norm.find(normalise(h), lo, hi) >= 0 for h in headers)
-    if absent:
-        job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
-        return []
-    layout, layout_label = _obsolete(job, table, lo, hi)
-    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
-    # Every label found ends the numbers of the row before it.
-    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
-                   {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
+    if labelled:
+        return not any(r.match for r in labelled)
+    return not any(norm.find(normalise(c.text), lo, hi) >= 0 for c in table.cells if c.kind == "header")
+
+
+def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
+                        stops: list[int], layout: ObsoleteLayout | None):
+    """Read an old layout's rows into the current rows they stand for; returns the rows
+    to settle, the current rows covered, and sentences saying how they were read."""
     pending: list[RowReadings] = []
+    covered: list[TableRow] = []
     mapped: list[str] = []
-    covered: list[TableRow] = []  # rows an obsolete row stands for
     for m, row_key in obsolete_rows:
         target = next((r for r in rows if _row_key(r) == row_key), None)
         if target is None:
@@ -245,36 +281,25 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             for f in other.fields:
                 job.data.values[f.key] = 0
         covered += [target] + siblings
-        mapped.append(f"“{doc.original(m)}”一行读作“{target.label}”，" + "、".join(
+        mapped.append(f"“{job.doc.original(m)}”一行读作“{target.label}”，" + "、".join(
             f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
-    for row in rows:
-        if any(row is c for c in covered):
-            continue
-        if row.label and row.match is None:
-            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
-                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
-            continue
-        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
-            job.add(F.make("import-label-changed", _row_location(row), value=doc.original(row.match),
-                           expected=normalise(row.label), cells=_cells(row)))
-        start = row.match.end if row.match else lo
-        pieces = _values_after(job, start, _next_stop(stops, start), first=not row.label)
-        reading = _read_row(job, row, pieces, layout)
-        if reading is not None:
-            pending.append(reading)
-    if layout is not None or obsolete_rows:
-        name = (layout or fmt.obsolete_layouts[0]).name
-        found = layout_label or (doc.original(obsolete_rows[0][0]) if obsolete_rows else "")
-        year = job.data.year
-        if year is None or year >= fmt.first_year:
-            note = "".join(mapped)
-            if not note and layout is not None:
-                blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
-                note = ("能对应到现行格式的数字已读取" + (f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。"
-                                                          if blank else "。"))
-            job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
-                           layout=name, year=year if year is not None else "本", format=fmt.name, mapped=note))
-    return pending
+    return pending, covered, mapped
+
+
+def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str,
+                    mapped: list[str], by_columns: bool) -> None:
+    """The 错误 of a table in an obsolete layout, saying what was read and what left blank
+    (none for a report of a year that layout was right for: the year check speaks then)."""
+    year = job.data.year
+    if year is not None and year < job.fmt.first_year:
+        return
+    note = "".join(mapped)
+    if by_columns and not note:
+        blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
+        note = "能对应到现行格式的数字已读取" + (
+            f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。" if blank else "。")
+    job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
+                   layout=layout.name, year=year if year is not None else "本", format=job.fmt.name, mapped=note))
 
 
 def _row_key(row: TableRow) -> str:
