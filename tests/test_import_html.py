@@ -105,3 +105,11 @@ def test_import_then_check_and_render(tmp_path):
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     html = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     assert "24252.311082" in html and "平潭综合实验区2021年政府信息公开工作年度报告" in html
+
+
+def test_a_page_with_an_absurd_table_is_refused_plainly(tmp_path):
+    cells = "".join("<td rowspan=100 colspan=100>1</td>" for _ in range(30))
+    page = tmp_path / "huge.html"
+    page.write_text(f"<html><body><table><tr>{cells}</tr></table></body></html>", encoding="utf-8")
+    result = run_reportgen("import", page)
+    assert result.returncode == 2 and "表格过大" in result.stderr and "Traceback" not in result.stderr
