@@ -146,6 +146,7 @@ class FileStatus:
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)  # reports written (render)
     note: str = ""  # e.g. why an output name differs from the title
+    values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
 
     @property
     def errors(self) -> int:
@@ -309,7 +310,7 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- checking
-def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None) -> FileStatus:
+def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep_values: bool = False) -> FileStatus:
     """Worker: read and check one workbook; with last year's workbook (a path, or
     last year's paths by agency, matched here once this year's agency is read)."""
     from .checks import CheckResult, check_report
@@ -331,6 +332,8 @@ def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None) -> F
             last = None  # an unreadable last-year file only means no cross-year checks
     result = CheckResult(read.path, read.data, read.findings + check_report(read.data, last))
     status = status_of_check(path, result)
+    if keep_values:
+        status.values = dict(read.data.values)
     if previous is not None:
         status.note = f"与上年 {Path(previous).name} 比较" if last is not None else f"上年 {Path(previous).name} 无法读取，未比较"
     return status
@@ -394,14 +397,16 @@ def normalise_agency(name: str) -> str:
 
 def check_collection(found: Collected, jobs: int | None = None, year: int | None = None,
                      previous: dict[str, Path] | Path | None = None,
-                     progress: Callable[[int, Any], None] | None = None) -> list[FileStatus]:
+                     progress: Callable[[int, Any], None] | None = None, keep_values: bool = False
+                     ) -> list[FileStatus]:
     """Check every workbook found; one :class:`FileStatus` per file (rejected ones too),
     in collection order, with the collection findings added.
 
     ``previous``: last year's workbook (one file) or last year's workbooks by agency
-    (:func:`index_by_agency`); ``year``: the collection's year (default: the most common).
+    (:func:`index_by_agency`); ``year``: the collection's year (default: the most common);
+    ``keep_values``: each status carries the workbook's numbers (for sums).
     """
-    tasks = [(path, previous) for path in found.workbooks]
+    tasks = [(path, previous, keep_values) for path in found.workbooks]
     statuses = run_parallel(check_one, tasks, jobs, on_error=internal_error, progress=progress)
     for finding_status, finding in collection_findings(statuses, year):
         finding_status.findings.append(finding)
