@@ -469,7 +469,8 @@ def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- rendering
-def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], templates: Path | None) -> list[Path]:
+def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], templates: Path | None,
+               allow_incomplete_template: bool = False) -> list[Path]:
     """Worker: read one (already checked) workbook and write its reports as ``out_dir/stem.*``.
 
     The reports are rendered into a hidden scratch folder inside ``out_dir`` and then
@@ -483,7 +484,8 @@ def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], tem
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".reportgen-", dir=out_dir) as scratch:
-        written = render_report(data, Path(scratch), formats, templates)
+        written = render_report(data, Path(scratch), formats, templates,
+                                allow_incomplete_template=allow_incomplete_template)
         final = []
         for produced in written:
             target = out_dir / f"{stem}{produced.suffix}"
@@ -507,7 +509,7 @@ def output_stems(statuses: Sequence[FileStatus]) -> list[str]:
 def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                       templates: Path | None = None, jobs: int | None = None,
                       progress: Callable[[int, Any], None] | None = None, *, font_dirs: Sequence[Path] = (),
-                      notes: list[str] | None = None) -> list[FileStatus]:
+                      notes: list[str] | None = None, allow_incomplete_template: bool = False) -> list[FileStatus]:
     """Render every checked workbook without 错误 into ``out_dir``, in parallel.
 
     Each status gets its ``outputs``; one whose render failed becomes
@@ -516,8 +518,10 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
     LibreOffice for the whole collection (:class:`~reportgen.render.PdfConverter`).
     ``notes`` receives what the user should know once (e.g. substituted fonts).
     Returns the statuses it rendered."""
-    from .render import safe_filename
+    from .render import safe_filename, vet_templates
 
+    if templates is not None:  # a template that fails its check refuses the whole run, once
+        vet_templates(templates, allow_incomplete_template)
     todo = [s for s in statuses if s.status in (OK, WARNINGS)]
     stems = output_stems(todo)
     for status, stem in zip(todo, stems):
@@ -527,7 +531,8 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
     worker_formats = [f for f in formats if f != "pdf"]
     if "pdf" in formats and "docx" not in worker_formats:
         worker_formats.append("docx")  # the PDF is made from it
-    tasks = [(s.path, Path(out_dir), stem, tuple(worker_formats), templates) for s, stem in zip(todo, stems)]
+    tasks = [(s.path, Path(out_dir), stem, tuple(worker_formats), templates, allow_incomplete_template)
+             for s, stem in zip(todo, stems)]
     results = run_parallel(render_one, tasks, jobs, on_error=_render_failed, progress=progress)
     for status, result in zip(todo, results):
         if isinstance(result, list):

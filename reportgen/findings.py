@@ -143,7 +143,7 @@ _TYPES = (
                 "A paragraph still starts with the marker that new-workbook / draft put on drafted sentences."),
     # ---- text against the tables (checks/text_vs_table.py)
     FindingType("text-table-mismatch", W, "文字与表格的数字不一致",
-                "文字写的是“{sentence}”（{subject} {value} 件），但{table_place}是 {expected}。"
+                "文字写的是“{sentence}”（{subject} {value} 件），但 {table_place} 是 {expected}。"
                 "请核对文字或表格，使两者一致。",
                 "A number the text states about the tables (applications received, 行政复议, 行政诉讼, "
                 "规范性文件 制发/现行有效, 行政处罚, 行政许可; Arabic or Chinese numerals, “未接收到…申请” = 0) "

@@ -66,6 +66,9 @@ class ReportData:
     blank: set[str] = field(default_factory=set)
     # Totals whose cell should hold reportgen's formula but holds a typed number.
     typed_totals: set[str] = field(default_factory=set)
+    # Tables whose rows were inserted or deleted: their values are not read (the reader
+    # reported the row), and the arithmetic leaves them alone.
+    shifted_tables: set[str] = field(default_factory=set)
 
     @property
     def agency(self) -> str:

@@ -185,6 +185,29 @@ class TextSection:
 
 
 @dataclass(frozen=True)
+class TextFact:
+    """A number the report's text states about its tables, e.g. “收到政府信息公开申请70件”.
+
+    The text-versus-table check finds ``phrase`` in a clause of the text, then the
+    count next to it (before or after: “行政复议3件”, “3件行政复议”), or ``zero``
+    (“未接收到…申请”); the count must equal one of ``readings`` (each a sum of fields).
+    A clause matching ``exclude`` is about something else."""
+
+    subject: str  # how messages name it: "收到的政府信息公开申请"
+    phrase: str  # a regular expression
+    readings: tuple[tuple[str, ...], ...]
+    zero: str = ""
+    exclude: str = ""
+    # (verb, noun) for the count between them: “收到70件申请”.
+    around: tuple[str, str] = ()
+    # The clause ``reportgen draft`` writes (``str.format()``-ed with year and the first
+    # reading); the clauses of facts with one section and heading make one sentence.
+    draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件"
+    section: str = ""  # the text section whose drafted paragraph holds ``draft``
+    heading: str = ""  # the drafted paragraph's run-in heading
+
+
+@dataclass(frozen=True)
 class Part:
     """One of the report's parts, in order: text or table."""
 
@@ -232,6 +255,7 @@ class ReportFormat:
     stock_rules: tuple[StockRule, ...] = ()
     repeated_text_key: str = ""  # the text part that must not repeat last year's
     repeated_text_limit: float = 0.9  # similarity from which it is reported
+    text_facts: tuple[TextFact, ...] = ()  # numbers the text states about the tables
     obsolete_layouts: tuple[ObsoleteLayout, ...] = ()  # earlier layouts importers recognise
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     _rule_by_total: dict[str, SumRule] = field(default_factory=dict, compare=False, repr=False)

@@ -22,6 +22,41 @@ SHEET = "状态表"
 COLUMNS = (("文件", 36), ("机关名称", 30), ("年度", 8), ("状态", 14), ("错误", 7), ("提醒", 7),
            ("主要问题", 90))
 OUTPUT_COLUMN = ("生成的报告", 60)
+# ``audit --summary``: a second sheet with every finding of every file.
+FINDINGS_SHEET = "全部问题"
+FINDING_COLUMNS = (("文件", 36), ("机关名称", 24), ("年度", 8), ("部分/表格", 12), ("格子", 10),
+                   ("行 / 列", 40), ("严重程度", 9), ("规则", 22), ("问题", 34), ("说明", 90))
+
+
+def finding_rows(statuses: Sequence[FileStatus], base: Path | None = None) -> list[list]:
+    """One row per finding of every file (a header first): where, which rule, the message."""
+    out: list[list] = [[name for name, _ in FINDING_COLUMNS]]
+    for s in statuses:
+        for f in s.findings:
+            where = f.location
+            labels = " / ".join(x for x in (where.row_label, where.col_label) if x) if where else ""
+            out.append([_shown(s.path, base), s.agency, s.year, where.sheet if where else "",
+                        where.cell if where else "", labels, f.severity.label, f.code, f.type.title, f.message])
+    return out
+
+
+def _findings_sheet(ws, statuses: Sequence[FileStatus], base: Path | None) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    table = finding_rows(statuses, base)
+    for r, row in enumerate(table, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            write_cell(cell, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (6, 10))
+    for c, (_, width) in enumerate(FINDING_COLUMNS, start=1):
+        head = ws.cell(row=1, column=c)
+        head.font = Font(bold=True)
+        head.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{len(table)}"
 
 
 def rows(statuses: Sequence[FileStatus], with_outputs: bool = False, base: Path | None = None) -> list[list]:
@@ -37,7 +72,7 @@ def rows(statuses: Sequence[FileStatus], with_outputs: bool = False, base: Path 
 
 
 def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: bool = False,
-                 base: Path | None = None) -> Path:
+                 base: Path | None = None, with_findings: bool = False) -> Path:
     """Write the status sheet as .xlsx or .csv (by ``target``'s suffix), whole or not at all.
     ``base``: file paths are shown relative to it when they lie under it."""
     target = Path(target)
@@ -70,6 +105,8 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table)}"
+    if with_findings:
+        _findings_sheet(wb.create_sheet(FINDINGS_SHEET), statuses, base)
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target

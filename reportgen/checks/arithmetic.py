@@ -26,6 +26,11 @@ TYPED_OVER_ADVICE = ("请先恢复这一格的自动合计公式（运行 report
                      "不要为了凑这个总计去改各格；如果各格本身有误，再改各格。")
 
 
+def _skipped(data: ReportData, keys) -> bool:
+    """A relation in a table whose rows were inserted or deleted (reported by the reader)."""
+    return bool(data.shifted_tables) and any(data.format.field(k).table in data.shifted_tables for k in keys)
+
+
 def arith_value(data: ReportData, key: str) -> Value:
     """A field's value for the arithmetic: a blank cell counts as 0; None when the
     cell holds something that is not a number (the relation cannot be evaluated)."""
@@ -56,6 +61,8 @@ def check_sums(context: CheckContext) -> Iterator[Finding]:
     """Every total equals the sum of its parts (rows and columns of table 3, table 4)."""
     data = context.data
     for rule in data.format.sum_rules:
+        if _skipped(data, (rule.total,) + rule.parts):
+            continue
         total = arith_value(data, rule.total)
         parts = [arith_value(data, k) for k in rule.parts]
         if total is None or any(p is None for p in parts) or total == sum(parts):
@@ -93,6 +100,8 @@ def check_balance(context: CheckContext) -> Iterator[Finding]:
     rule: BalanceRule
     for rule in data.format.balance_rules:
         keys = rule.left + rule.right
+        if _skipped(data, keys):
+            continue
         values = [arith_value(data, k) for k in keys]
         if any(v is None for v in values):
             continue
@@ -131,11 +140,15 @@ def unchecked_relations(data: ReportData) -> list[tuple[str, list[str]]]:
     """Every relation that cannot be evaluated: (how to name it, the keys at fault)."""
     found: list[tuple[str, list[str]]] = []
     for rule in data.format.sum_rules:
+        if _skipped(data, (rule.total,) + rule.parts):
+            continue
         bad = [k for key in (rule.total,) + rule.parts for k in _not_numbers(data, key)]
         if bad:
             where = field_location(data, rule.total)
             found.append((f"{where.sheet} {where.cell} 的合计", bad))
     for balance in data.format.balance_rules:
+        if _skipped(data, balance.left + balance.right):
+            continue
         bad = [k for key in balance.left + balance.right for k in _not_numbers(data, key)]
         if bad:
             sheet = data.format.field(balance.left[0]).sheet

@@ -115,7 +115,6 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
     """One workbook: the verdict and every finding; ``--annotate FILE``."""
     from ..collection import ERRORS, OK, WARNINGS, check_one
     from ..console import print_status
-    from ..workbook import annotate_workbook
 
     status = check_one(path, previous_for(previous, jobs))
     if as_json:
@@ -126,6 +125,8 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
         if status.note:
             click.echo(status.note)
     if annotate and status.status in (OK, WARNINGS, ERRORS):
+        from ..workbook import annotate_workbook  # openpyxl: only when a copy is written
+
         try:
             marked = annotate_workbook(path, annotate, status.findings)
         except UnusableInput as exc:

@@ -34,3 +34,30 @@ def fix(workbook: Path, out: Path) -> None:
     else:
         click.echo("没有需要自动修正的格子。")
     click.echo(f"已另存：{out}（原工作簿 {workbook} 未改动）。请用 reportgen check {out} 再检查一次。")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="写入草拟文字后另存的工作簿（不能与原工作簿相同）。")
+def draft(workbook: Path, out: Path) -> None:
+    """在还空着的文字部分写入按表格数字草拟的标准文字（如依申请公开情况、信息处理费），
+    另存为 OUT。草拟的每段以“【草拟，请核改】”开头：请核对、修改后删除这个标记；
+    标记还在时 check 会给出提醒。原工作簿不被改动。"""
+    from ..drafting import draft_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"输出文件名应以 .xlsx 结尾：{out}")
+    try:
+        written = draft_workbook(workbook, out)
+    except UnusableInput as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
+    for item in written:
+        click.echo(f"  · {item}")
+    if written:
+        click.echo(f"共写入 {len(written)} 段草拟文字，请逐段核改并删除“【草拟，请核改】”标记。")
+    else:
+        click.echo("各文字部分都已有内容，没有需要草拟的段落。")
+    click.echo(f"已另存：{out}（原工作簿 {workbook} 未改动）。")

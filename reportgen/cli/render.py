@@ -26,13 +26,15 @@ from .check import (check_summary_target, collect_or_fail, is_single_file, jobs_
               help="自定义模板文件夹（缺少的文件用自带模板）。")
 @click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="正版公文字体所在的文件夹，生成 PDF 时使用（也可设环境变量 REPORTGEN_FONTS）。")
+@click.option("--allow-incomplete-template", is_flag=True,
+              help="允许使用省略了部分内容的模板（报告中会注明省略了什么）。")
 @summary_option
 @previous_option
 @year_option
 @jobs_option
 def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: Path | None, summary: Path | None,
            previous: Path | None, year: int | None, jobs: int | None,
-           font_dirs: tuple[Path, ...]) -> None:
+           font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
     可以给一个工作簿，也可以给多个文件、文件夹或通配符：没有错误的都生成报告，其余的列出问题。
@@ -41,9 +43,10 @@ def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: 
     wanted = _formats(formats)
     check_summary_target(summary)
     if is_single_file(inputs) and summary is None and previous is None and year is None:
-        _render_one(Path(inputs[0]), out_dir, wanted, templates_dir, font_dirs)
+        _render_one(Path(inputs[0]), out_dir, wanted, templates_dir, font_dirs, allow_incomplete_template)
     else:
-        _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs, font_dirs)
+        _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs, font_dirs,
+                     allow_incomplete_template)
 
 
 def _formats(formats: str) -> list[str]:
@@ -60,7 +63,7 @@ def _formats(formats: str) -> list[str]:
 
 
 def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir: Path | None,
-                font_dirs: tuple[Path, ...]) -> None:
+                font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     from ..render import render_report
 
     try:
@@ -75,7 +78,8 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
         print_result(workbook, result, "", SHOWN_PER_GROUP)
     try:
         notes: list[str] = []
-        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes)
+        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes,
+                                allow_incomplete_template=allow_incomplete_template)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
@@ -87,7 +91,8 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
 
 
 def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path | None, summary: Path | None,
-                 previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...]) -> None:
+                 previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...],
+                 allow_incomplete_template: bool) -> None:
     """A collection: check all, render the ones without 错误 in parallel, list the rest."""
     from ..collection import RENDER_FAILED, Progress, check_collection, counts, render_collection
     from ..console import print_collection
@@ -104,7 +109,8 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
     try:
         notes: list[str] = []
         rendered = render_collection(statuses, out_dir, wanted, templates_dir, jobs, progress,
-                                     font_dirs=font_dirs, notes=notes)
+                                     font_dirs=font_dirs, notes=notes,
+                                     allow_incomplete_template=allow_incomplete_template)
     finally:
         progress.close()
     failed = [s for s in rendered if s.status == RENDER_FAILED]

@@ -19,6 +19,7 @@ from ..spec import (
     StockRule,
     SumRule,
     Table,
+    TextFact,
     TextSection,
 )
 
@@ -270,6 +271,52 @@ def _place(fields: list[Field], tables: tuple[Table, ...]) -> tuple[Field, ...]:
     return tuple(placed)
 
 
+# --------------------------------------------------------------------------- text facts
+# Numbers the text of a report states about its tables (FORMAT.md §5, text vs tables),
+# with the phrases reports use for them; see spec.TextFact.  “收到” in prose may mean
+# 新收 or 新收 + 上年结转 (FORMAT.md §5), so both readings are accepted.
+_CLAUSE = r"[^，。；;：:]"
+TEXT_FACTS = (
+    TextFact(
+        subject="收到的政府信息公开申请",
+        phrase=rf"(?:收到|新收|受理|接收到?|接到){_CLAUSE}{{0,20}}?申请(?:数量|数)?",
+        readings=(("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total")),
+        zero=rf"(?:未|没有)(?:接收到|收到|接到|受理|接收){_CLAUSE}{{0,20}}?申请",
+        exclude=r"复议|诉讼|办结|结转|答复|其中",
+        around=(r"(?:收到|新收|受理|接收到?|接到)", r"(?:政府信息公开|信息公开)?申请"),
+        draft="{year}年，本机关收到政府信息公开申请{value}件",
+        section="overview", heading="（二）依申请公开情况。",
+    ),
+    TextFact(
+        subject=T4_REVIEW, phrase=T4_REVIEW, readings=(("t4.review.total",),),
+        zero=rf"(?:未|没有|无)(?:发生|产生|收到|涉及|被提起|提起)?{_CLAUSE}{{0,20}}?{T4_REVIEW}",
+        draft="{year}年，本机关因政府信息公开被申请" + T4_REVIEW + "{value}件", section="overview",
+    ),
+    TextFact(
+        subject=T4_LITIGATION, phrase=T4_LITIGATION,
+        readings=(("t4.direct_suit.total", "t4.suit_after_review.total"),),
+        zero=rf"(?:未|没有|无)(?:发生|产生|收到|涉及|被提起|提起)?{_CLAUSE}{{0,20}}?{T4_LITIGATION}",
+        draft="被提起" + T4_LITIGATION + "{value}件", section="overview",
+    ),
+    TextFact(
+        subject="本年制发的行政规范性文件",
+        phrase=rf"(?:制发|印发|出台){_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,4}}?(?:制发|印发)",
+        readings=(("t2.normative_documents.issued",),), exclude="现行有效|废止",
+        draft="{year}年，本机关制发行政规范性文件{value}件", section="overview", heading="（一）主动公开情况。",
+    ),
+    TextFact(
+        subject="现行有效的行政规范性文件",
+        phrase=rf"现行有效{_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,6}}?现行有效",
+        readings=(("t2.normative_documents.in_force",),), exclude="制发|印发|废止",
+        draft="现行有效行政规范性文件{value}件", section="overview", heading="（一）主动公开情况。",
+    ),
+    TextFact(subject="行政处罚决定", phrase=r"行政处罚", readings=(("t2.penalty.decisions",),),
+             exclude="行政许可|行政强制"),
+    TextFact(subject="行政许可决定", phrase=r"行政许可", readings=(("t2.licensing.decisions",),),
+             exclude="行政处罚|行政强制"),
+)
+
+
 def build() -> ReportFormat:
     t2, f2 = _table2()
     t3, f3, sums3, balances = _table3()
@@ -312,6 +359,7 @@ def build() -> ReportFormat:
         fields=_place(f2 + f3 + f4, tables),
         sum_rules=tuple(sums3 + sums4),
         balance_rules=tuple(balances),
+        text_facts=TEXT_FACTS,
         other_share_key="t3.other_other.total",
         results_total_key="t3.results_total.total",
         # 上年结转 per applicant column (the 总计 column follows, as for 勾稽).

@@ -217,7 +217,10 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             after = [r.match.start for r in rows[i + 1:] if r.match]
             row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
     labelled = [r for r in rows if r.label]
-    if labelled and not any(r.match for r in labelled):
+    headers = [c.text for c in table.cells if c.kind == "header"]
+    absent = not any(r.match for r in labelled) if labelled else \
+        not any(norm.find(normalise(h), lo, hi) >= 0 for h in headers)
+    if absent:
         job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
         return []
     layout, layout_label = _obsolete(job, table, lo, hi)
@@ -241,8 +244,8 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             for f in other.fields:
                 job.data.values[f.key] = 0
         covered += [target] + siblings
-        mapped.append(f"“{m.found}”读作“{normalise(target.label)}”，"
-                      + "、".join(normalise(r.label) for r in siblings) + " 记为 0。")
+        mapped.append(f"“{doc.original(m)}”一行读作“{target.label}”，" + "、".join(
+            f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
     for row in rows:
         if any(row is c for c in covered):
             continue
@@ -250,7 +253,7 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
             continue
         if row.match and not row.match.exact:
-            job.add(F.make("import-label-changed", _row_location(row), value=row.match.found,
+            job.add(F.make("import-label-changed", _row_location(row), value=doc.original(row.match),
                            expected=normalise(row.label), cells=_cells(row)))
         start = row.match.end if row.match else lo
         pieces = _values_after(job, start, _next_stop(stops, start), first=not row.label)
@@ -259,7 +262,7 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             pending.append(reading)
     if layout is not None or obsolete_rows:
         name = (layout or fmt.obsolete_layouts[0]).name
-        found = layout_label or (obsolete_rows[0][0].found if obsolete_rows else "")
+        found = layout_label or (doc.original(obsolete_rows[0][0]) if obsolete_rows else "")
         year = job.data.year
         if year is None or year >= fmt.first_year:
             note = "".join(mapped)

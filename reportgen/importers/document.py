@@ -78,7 +78,7 @@ class Document:
         """One table cell whose boundaries the file knows."""
         text = text.strip()
         if is_value_cell(text):
-            self._add(CELL, text)
+            self._add(CELL, text or " ")  # an empty cell still takes its place in the row
         else:
             self._add(TEXT, text)
         self._add(TEXT, " ")  # keeps neighbouring label cells apart in the flat text
@@ -139,6 +139,10 @@ class Document:
             elif piece.kind == BREAK and out and out[-1].kind == RUN:
                 continue
         return out
+
+    def original(self, match: "Match") -> str:
+        """The text a match covers, as the report printed it (spaces trimmed)."""
+        return self.flat[self.to_flat(match.start):self.to_flat(match.end - 1) + 1].strip()
 
     def text_between(self, start: int, end: int) -> str:
         return (self.flat)[start:end]

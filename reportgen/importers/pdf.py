@@ -27,6 +27,8 @@ def read_pdf(path: Path) -> Document:
         raise UnusableInput("读取 PDF 需要 pdfplumber：请运行 pip install pdfplumber（或 pip install \"reportgen[pdf]\"）。") \
             from None
     raw = read_bounded(path)
+    if not raw.lstrip()[:5].startswith(b"%PDF-"):
+        raise UnusableInput(f"{path.name} 不是 PDF 文件（文件开头没有 PDF 标记），可能已损坏或扩展名不对。")
     doc = Document(path.name, "PDF")
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 PLACEHOLDERS = {"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空", "n/a", "na", "null", "none"}
 SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+MAX_SHIFT = 5  # rows inserted or deleted in one table that are still reported as such
 
 
 @dataclass
@@ -95,7 +97,9 @@ class _Reader:
         self._text()
         totals = []
         for f in self.fmt.fields:
-            if self.fmt.sum_rule_for(f.key) is not None:
+            if f.table in self.data.shifted_tables:
+                self.data.values[f.key] = None  # its cells are not where the format puts them
+            elif self.fmt.sum_rule_for(f.key) is not None:
                 totals.append(f)
             else:
                 self.data.values[f.key] = self._number(f)
@@ -109,6 +113,9 @@ class _Reader:
     def _labels(self) -> None:
         for table in self.fmt.tables:
             sheet = self.formulas[table.sheet]
+            if self._rows_shifted(table, sheet):
+                self.data.shifted_tables.add(table.key)
+                continue
             for cell in table.cells:
                 if cell.kind == "value":
                     continue
@@ -117,6 +124,39 @@ class _Reader:
                 if found != _clean_label(cell.text):
                     self._add(F.make("label-changed", Location(table.sheet, table.address(cell.row, cell.col)),
                                      value=found, expected=cell.text))
+
+    def _rows_shifted(self, table, sheet) -> bool:
+        """Report rows inserted into or deleted from ``table``, found by matching the row
+        labels (not as every label below shifted).  True when a row was."""
+        value_cols = {c.col for c in table.cells if c.kind == "value"}
+        label_cols = sorted({c.col for c in table.cells if c.kind != "value"} - value_cols)
+        if not label_cols:
+            return False  # a table with no label-only column (表四): labels are compared cell by cell
+        expected = [tuple(_clean_label(c.text) for c in sorted(row, key=lambda c: c.col)
+                          if c.kind != "value" and c.col in label_cols and c.text)
+                    for row in table.rows()]
+        top, left = table.origin
+        found = [tuple(v for v in (_clean_label(sheet.get((top + r, left + c))) for c in label_cols) if v)
+                 for r in range(table.nrows + MAX_SHIFT)]
+        for rows in (expected, found):  # rows below the table are not part of it
+            while rows and not rows[-1]:
+                rows.pop()
+        ops = SequenceMatcher(None, expected, found, autojunk=False).get_opcodes()
+        moved = [op for op in ops if op[0] in ("insert", "delete")]
+        if not moved or sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in moved) > MAX_SHIFT:
+            return False
+        for tag, i1, i2, j1, j2 in moved:
+            if tag == "insert":
+                for j in range(j1, j2):
+                    where = Location(table.sheet, f"A{top + j}")
+                    shown = "、".join(found[j]) or "无标签"
+                    self._add(F.make("table-row-inserted", where, value=shown, row=top + j))
+            else:
+                for i in range(i1, i2):
+                    where = Location(table.sheet, f"A{top + j1}")
+                    self._add(F.make("table-row-deleted", where, expected="".join(expected[i][-1:]),
+                                     row=top + i))
+        return True
 
     # ---- details sheet
     def _info(self) -> None:
@@ -151,9 +191,10 @@ class _Reader:
         by_label = {s.label: s for s in self.fmt.text_sections}
         choices = "、".join(by_label)
         self.data.text = {s.key: [] for s in self.fmt.text_sections}
-        last_row = max((r for r, _ in sheet), default=0)
+        # Only rows holding cells (an empty row adds nothing): a cell in row 1048576 costs one row, not a million.
+        rows = sorted({r for r, _ in sheet if r >= L.TEXT_FIRST_ROW})
         section = None
-        for row in range(L.TEXT_FIRST_ROW, last_row + 1):
+        for row in rows:
             label = _clean_label(sheet.get((row, L.TEXT_SECTION_COL)))
             heading = self._text_value(sheet.get((row, L.TEXT_HEADING_COL)), L.text_location(row, L.TEXT_HEADING_COL))
             text = self._text_value(sheet.get((row, L.TEXT_BODY_COL)), L.text_location(row, L.TEXT_BODY_COL))
