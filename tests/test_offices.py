@@ -86,7 +86,7 @@ def test_a_broken_template_over_a_collection_says_so_once(tmp_path):
     (tpl / "report.html").write_text("<h1>{{ title }</h1>", encoding="utf-8")
     proc = run_reportgen("render", sample(SEED), sample("pingtan-2021"), "-o", tmp_path / "out",
                          "--templates", tpl, "--format", "html", "-j", "1")
-    assert proc.returncode == 2 and proc.stderr.count("网页模板有错误") == 1
+    assert proc.returncode == 2 and proc.stderr.count("没有通过检查") == 1 and "broken-tag" in proc.stderr
 
 
 # --------------------------------------------------------------------------- cross-year checks
