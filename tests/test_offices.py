@@ -143,7 +143,7 @@ def test_check_previous_names_a_carry_over_mismatch_at_both_cells(two_years, tmp
     assert proc.returncode == 0  # 提醒 only
     assert ("表三 D8（二、上年结转政府信息公开申请数量 / 自然人）：本年二、上年结转政府信息公开申请数量（自然人）是 0，"
             "上年报告的四、结转下年度继续办理（自然人，上年工作簿 表三 D31）是 1。") in out
-    assert "本年现行有效 700 件，但上年现行有效 665 + 本年制发 69 − 本年废止 3 = 731 件" in out
+    assert "本年现行有效 700 件，但上年现行有效 665 + 本年制发 69 - 本年废止 3 = 731 件" in out
     assert "与上年报告相同 100%" in out
 
 
@@ -388,3 +388,43 @@ def test_new_workbook_from_says_what_it_carried_into_another_year(tmp_path):
     assert "注意：这些数字和文字是 2021 年的，工作簿年度已设为 2022 年" in proc.stdout
     proc = run_reportgen("new-workbook", tmp_path / "same.xlsx", "--from", dumped)
     assert "注意" not in proc.stdout and "带入" in proc.stdout
+
+
+# --------------------------------------------------------------------------- re-saved by LibreOffice
+@needs_libreoffice
+def test_workbooks_re_saved_by_libreoffice_are_summed_and_distributed_ones_keep_their_carry_over(
+        office, two_years, tmp_path):
+    """Clerks open and save in a spreadsheet program: what reportgen wrote must survive it."""
+    from conftest import libreoffice_convert
+    from reportgen.workbook import read_workbook
+
+    folder, objs = office
+    resaved = tmp_path / "另存过的"
+    resaved.mkdir()
+    for path in sorted(folder.glob("*.xlsx"))[:3]:
+        work = tmp_path / "lo" / path.stem
+        work.mkdir(parents=True)
+        converted = libreoffice_convert(path, work, "xlsx:Calc MS Excel 2007 XML")
+        converted.rename(resaved / path.name)
+    out = tmp_path / "汇总.xlsx"
+    proc = run_reportgen("aggregate", resaved, "-o", out, "--agency", "示范市人民政府办公室", "-j", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert read_workbook(out).data.values == _column_sums(objs[:3])
+
+    # the 汇总 workbook itself, re-saved by LibreOffice, still holds the same sums
+    work = tmp_path / "lo" / "汇总"
+    work.mkdir(parents=True)
+    again = libreoffice_convert(out, work, "xlsx:Calc MS Excel 2007 XML")
+    assert read_workbook(again).data.values == _column_sums(objs[:3])
+
+    last, _, _ = two_years
+    names = tmp_path / "名单.csv"
+    names.write_text("机关名称\n平潭综合实验区\n", encoding="utf-8-sig")
+    sent_dir = tmp_path / "下发"
+    assert run_reportgen("distribute", names, "-o", sent_dir, "--year", "2022", "--previous", last).returncode == 0
+    work = tmp_path / "lo" / "下发"
+    work.mkdir(parents=True)
+    sent = libreoffice_convert(sent_dir / "平潭综合实验区.xlsx", work, "xlsx:Calc MS Excel 2007 XML")
+    data = read_workbook(sent).data
+    assert data.values["t3.carried_over.natural_person"] == 1 and data.values["t3.carried_over.total"] == 1
+    assert data.agency == "平潭综合实验区" and data.year == 2022
