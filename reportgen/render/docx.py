@@ -150,9 +150,12 @@ class CompiledDocx:
         for name, data in contents.items():
             if name.endswith((".xml", ".rels")):
                 try:
-                    etree.fromstring(data, _STRICT)
+                    tree = etree.fromstring(data, _STRICT)
                 except etree.XMLSyntaxError as exc:
                     raise TemplateProblem(f"Word 模板 {self.name} 中 {name} 不是有效的 XML（{exc}）。") from None
+                if tree.getroottree().docinfo.doctype:  # entities are never expanded; Word never writes one
+                    raise TemplateProblem(f"Word 模板 {self.name} 中 {name} 含有 DOCTYPE 声明，Word/WPS 保存的文件不会有，"
+                                          f"reportgen 不使用这样的模板。请用 Word/WPS 重新保存。")
         if DOCUMENT_PART not in contents:
             raise TemplateProblem(f"Word 模板 {self.name} 中没有 {DOCUMENT_PART}，不是 Word 文档。")
 
