@@ -30,7 +30,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import CASES, ROOT, libreoffice_convert, needs_libreoffice, sample
-from golden_outputs import GOLDEN, docx_outline, html_outline, outputs
+from golden_outputs import GOLDEN, outputs
 from reportgen import UnusableInput, read_workbook
 from reportgen.errors import TemplateProblem
 from reportgen.render import render_report

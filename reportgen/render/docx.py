@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -66,6 +67,7 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
 
 
 _compiled: OrderedDict[tuple, CompiledDocx] = OrderedDict()
+_compiled_lock = threading.Lock()  # a web intake may render from several threads
 
 
 def compiled_template(path: Path) -> CompiledDocx:
@@ -75,22 +77,17 @@ def compiled_template(path: Path) -> CompiledDocx:
     except OSError as exc:
         raise TemplateProblem(f"无法读取 Word 模板 {path}：{exc.strerror or exc}。") from None
     key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns)
-    template = _compiled.get(key)
-    if template is None:
-        template = CompiledDocx(Path(path))
+    with _compiled_lock:
+        template = _compiled.get(key)
+        if template is not None:
+            _compiled.move_to_end(key)
+            return template
+    template = CompiledDocx(Path(path))  # outside the lock: two threads may both compile once, harmlessly
+    with _compiled_lock:
         _compiled[key] = template
         while len(_compiled) > _CACHE_SIZE:
             _compiled.popitem(last=False)
-    else:
-        _compiled.move_to_end(key)
     return template
-
-
-class _RenderedPart:
-    """A part holding tags: its compiled Jinja template and how to serialise the result."""
-
-    def __init__(self, name: str, template, kind: str) -> None:
-        self.name, self.template, self.kind = name, template, kind  # kind: "body" or "part"
 
 
 class CompiledDocx:
