@@ -146,6 +146,7 @@ class FileStatus:
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)  # reports written (render)
     note: str = ""  # e.g. why an output name differs from the title
+    values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
 
     @property
     def errors(self) -> int:
@@ -260,20 +261,59 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
         return results
 
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures = {pool.submit(worker, *task): i for i, task in enumerate(tasks)}
+
+    def record(i: int, result: Any, exc: BaseException | None) -> None:
+        results[i] = failed(tasks[i], exc) if exc is not None else result
+        if progress:
+            progress(i, results[i])
+
+    lost = _pool_round(worker, tasks, list(range(len(tasks))), min(jobs, len(tasks)), context, record)
+    while lost:
+        # A worker process died (a crash, out of memory): every unfinished task was lost
+        # with it.  The one that killed it was among the first ones in flight, so those
+        # run alone, one pool each; the rest go on in a fresh pool.
+        head, lost = lost[: jobs + 1], lost[jobs + 1:]
+        for i in head:
+            if _pool_round(worker, tasks, [i], 1, context, record):
+                record(i, None, WorkerDied("处理这个文件时工作进程意外退出（可能是内存不足）"))
+        if lost:
+            lost = _pool_round(worker, tasks, lost, min(jobs, len(lost)), context, record)
+    return results
+
+
+class WorkerDied(Exception):
+    """A worker process ended without a result (the file it was working on is named)."""
+
+
+def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: list[int], workers: int, context,
+                record: Callable[[int, Any, BaseException | None], None]) -> list[int]:
+    """Run ``tasks[i]`` for ``i`` in ``indices`` in one spawn pool, recording each result
+    or exception as it completes; returns the indices lost to a broken pool."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    lost: list[int] = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = {pool.submit(worker, *tasks[i]): i for i in indices}
         for future in as_completed(futures):
             i = futures[future]
             try:
-                results[i] = future.result()
-            except Exception as exc:  # includes BrokenProcessPool: a worker that died
-                results[i] = failed(tasks[i], exc)
-            if progress:
-                progress(i, results[i])
-    return results
+                result = future.result()
+            except BrokenProcessPool:
+                lost.append(i)
+                continue
+            except Exception as exc:  # one bad file never stops the others
+                record(i, None, exc)
+                continue
+            record(i, result, None)
+    except BaseException:  # Ctrl-C or a caller's error: do not wait for hundreds of queued files
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return sorted(lost)
 
 
 class Progress:
@@ -309,7 +349,7 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- checking
-def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None) -> FileStatus:
+def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep_values: bool = False) -> FileStatus:
     """Worker: read and check one workbook; with last year's workbook (a path, or
     last year's paths by agency, matched here once this year's agency is read)."""
     from .checks import CheckResult, check_report
@@ -331,6 +371,8 @@ def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None) -> F
             last = None  # an unreadable last-year file only means no cross-year checks
     result = CheckResult(read.path, read.data, read.findings + check_report(read.data, last))
     status = status_of_check(path, result)
+    if keep_values:
+        status.values = dict(read.data.values)
     if previous is not None:
         status.note = f"与上年 {Path(previous).name} 比较" if last is not None else f"上年 {Path(previous).name} 无法读取，未比较"
     return status
@@ -394,14 +436,16 @@ def normalise_agency(name: str) -> str:
 
 def check_collection(found: Collected, jobs: int | None = None, year: int | None = None,
                      previous: dict[str, Path] | Path | None = None,
-                     progress: Callable[[int, Any], None] | None = None) -> list[FileStatus]:
+                     progress: Callable[[int, Any], None] | None = None, keep_values: bool = False
+                     ) -> list[FileStatus]:
     """Check every workbook found; one :class:`FileStatus` per file (rejected ones too),
     in collection order, with the collection findings added.
 
     ``previous``: last year's workbook (one file) or last year's workbooks by agency
-    (:func:`index_by_agency`); ``year``: the collection's year (default: the most common).
+    (:func:`index_by_agency`); ``year``: the collection's year (default: the most common);
+    ``keep_values``: each status carries the workbook's numbers (for sums).
     """
-    tasks = [(path, previous) for path in found.workbooks]
+    tasks = [(path, previous, keep_values) for path in found.workbooks]
     statuses = run_parallel(check_one, tasks, jobs, on_error=internal_error, progress=progress)
     for finding_status, finding in collection_findings(statuses, year):
         finding_status.findings.append(finding)

@@ -155,7 +155,7 @@ _TYPES = (
                 "两者应相等，请核对本年或上年的数字。",
                 "This year's 二、上年结转 differs from last year's 四、结转下年度继续办理, column by column."),
     FindingType("crossyear-stock", W, "现行有效件数与上年不衔接",
-                "{row}：本年现行有效 {value} 件，但上年现行有效 {last} + 本年制发 {added} − 本年废止 {removed} = "
+                "{row}：本年现行有效 {value} 件，但上年现行有效 {last} + 本年制发 {added} - 本年废止 {removed} = "
                 "{expected} 件（上年数字在{last_place}）。如有集中清理等原因可不处理，否则请核对。",
                 "现行有效件数 ≠ last year's 现行有效 + 本年制发 − 本年废止 (规章 and 行政规范性文件); "
                 "legitimately fails after clean-ups."),

@@ -56,6 +56,10 @@ def _findings_sheet(ws, statuses: Sequence[FileStatus], base: Path | None) -> No
         head.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"  # printed for a meeting: every column on the page width
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{len(table)}"
 
 
@@ -92,11 +96,19 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
     ws = wb.active
     ws.title = SHEET
     widths = [w for _, w in COLUMNS] + ([OUTPUT_COLUMN[1]] if with_outputs else [])
+    wrapped = {i for i, name in enumerate(table[0], start=1) if name in (COLUMNS[-1][0], OUTPUT_COLUMN[0])}
     for r, row in enumerate(table, start=1):
+        lines = 1
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             write_cell(cell, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=c == 7 or c == 8)
+            cell.alignment = Alignment(vertical="top", wrap_text=c in wrapped)
+            if c in wrapped and value:
+                # Spreadsheets do not size generated rows: about two width units a CJK character.
+                width = widths[c - 1]
+                lines = max(lines, sum(-(-len(part) * 2 // int(width)) or 1 for part in str(value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * min(lines, 8)
     for c in range(1, len(table[0]) + 1):
         head = ws.cell(row=1, column=c)
         head.font = Font(bold=True)
@@ -104,6 +116,10 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"  # printed for a meeting: every column on the page width
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table)}"
     if with_findings:
         _findings_sheet(wb.create_sheet(FINDINGS_SHEET), statuses, base)

@@ -213,3 +213,19 @@ def test_annotate_a_collection_into_a_folder(tree, tmp_path):
 def test_annotate_with_a_file_name_is_for_one_workbook_only(tmp_path):
     proc = run_reportgen("check", sample(SEED), sample("hongze-2023"), "--annotate", tmp_path / "x.xlsx")
     assert proc.returncode == 2 and "只能用于一个工作簿" in proc.stderr
+
+
+def die_on_three(n: int) -> int:
+    """A worker whose process dies on one item, as a crash or the out-of-memory killer would."""
+    if n == 3:
+        import os
+
+        os._exit(1)
+    return n
+
+
+def test_a_worker_process_that_dies_costs_only_its_own_file():
+    tasks = [(n,) for n in range(8)]
+    results = C.run_parallel(die_on_three, tasks, jobs=2, on_error=lambda task, message: f"failed: {message}")
+    assert results[:3] == [0, 1, 2] and results[4:] == [4, 5, 6, 7]
+    assert results[3].startswith("failed: WorkerDied") and "工作进程意外退出" in results[3]
