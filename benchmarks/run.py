@@ -222,10 +222,10 @@ def profile(sample: Path, work: Path) -> str:
     from reportgen.render.environment import find_template
 
     out = io.StringIO()
+    context = build_context(check_workbook(sample).data)
+    template = find_template("report.docx", None)
     for name, fn in (("check_workbook", lambda: check_workbook(sample)),
-                     ("render_docx", lambda: render_docx(find_template("report.docx", None),
-                                                         build_context(check_workbook(sample).data),
-                                                         work / "p.docx"))):
+                     ("render_docx", lambda: render_docx(template, context, work / "p.docx"))):
         for _ in range(3):
             fn()
         prof = cProfile.Profile()

@@ -8,23 +8,19 @@ lists every cell, and ``--json`` and ``--annotate`` always have every cell."""
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from .findings import CATALOGUE, Finding
+from .findings import CATALOGUE, Finding, groupable, grouped_lines
 
 if TYPE_CHECKING:
     from .checks import CheckResult
     from .collection import FileStatus
 
 SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
-GROUP_FROM = 4  # this many faults of one kind on one sheet are printed as blocks of rows
-BLOCK_GAP = 3  # rows apart that still make one block (table 2's blocks have a caption and a header between)
-ADDRESS = re.compile(r"([A-Z]+)(\d+)")
 
 
 def verdict(result: "CheckResult | FileStatus") -> str:
@@ -32,51 +28,6 @@ def verdict(result: "CheckResult | FileStatus") -> str:
     if result.can_render:
         return f"结论：可以生成报告（{counts}）。"
     return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def row_blocks(findings: list[Finding]) -> list[tuple[int, int, list[Finding]]]:
-    """Findings on one sheet, as blocks of adjacent rows: (first row, last row, findings)."""
-    by_row: dict[int, list[Finding]] = {}
-    for finding in findings:
-        match = ADDRESS.fullmatch(finding.location.cell)
-        by_row.setdefault(int(match.group(2)), []).append(finding)
-    blocks: list[tuple[int, int, list[Finding]]] = []
-    for row in sorted(by_row):
-        if blocks and row - blocks[-1][1] <= BLOCK_GAP:
-            first, _, items = blocks[-1]
-            blocks[-1] = (first, row, items + by_row[row])
-        else:
-            blocks.append((row, row, list(by_row[row])))
-    return blocks
-
-
-def grouped_lines(code: str, findings: list[Finding]) -> list[str]:
-    """One line per block of rows for a sheet with many faults of this kind: which rows,
-    how many cells, and the range they lie in."""
-    kind = CATALOGUE[code]
-    lines = []
-    for first, last, items in row_blocks(findings):
-        columns = sorted({ADDRESS.fullmatch(f.location.cell).group(1) for f in items}, key=_column_number)
-        rows = f"第{first}行" if first == last else f"第{first}–{last}行"
-        span = f"{columns[0]}{first}～{columns[-1]}{last}" if len(items) > 1 else items[0].location.cell
-        lines.append(f"{items[0].location.sheet} {rows}（{span}）共 {len(items)} {kind.grouped}")
-    return lines
-
-
-def _groupable(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
-    """The findings that sit in one cell each, by sheet."""
-    by_sheet: "OrderedDict[str, list[Finding]]" = OrderedDict()
-    for finding in findings:
-        if finding.location and ADDRESS.fullmatch(finding.location.cell or ""):
-            by_sheet.setdefault(finding.location.sheet, []).append(finding)
-    return by_sheet
 
 
 def print_findings(findings: list[Finding], limit: int | None = None) -> None:
@@ -93,11 +44,12 @@ def print_findings(findings: list[Finding], limit: int | None = None) -> None:
                     fg="red" if items[0].is_error else "yellow", bold=True)
         rest = items
         if limit is not None and kind.grouped:
-            sheets = {s: fs for s, fs in _groupable(items).items() if len(fs) >= GROUP_FROM}
+            sheets = groupable(items)
             for sheet_items in sheets.values():
                 for line in grouped_lines(code, sheet_items):
                     click.echo(f"  · {line}")
-            rest = [f for f in items if not (f.location and f.location.sheet in sheets and f in sheets[f.location.sheet])]
+            in_blocks = {id(f) for fs in sheets.values() for f in fs}
+            rest = [f for f in items if id(f) not in in_blocks]
             if sheets:
                 click.echo(f"    {kind.group_hint}（加 --all 逐格列出；--annotate 在工作簿副本中标出每一格）")
         for finding in rest[:limit]:

@@ -48,7 +48,7 @@ def draft_from_tables(data: ReportData) -> dict[str, list[Paragraph]]:
     the tables (and the 前言 and fee sentence), marked as drafts.  Parts with text are left out."""
     fmt = data.format
     empty = {s.key for s in fmt.text_sections if not data.section_text(s.key).strip()}
-    year = data.year if data.year is not None else ""
+    year = data.year if data.year is not None else "本"  # “本年，本机关…” until the year is filled in
     drafted: dict[str, list[Paragraph]] = {}
     groups: dict[tuple[str, str], list[str]] = {}
     for fact in fmt.text_facts:

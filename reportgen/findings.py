@@ -8,6 +8,7 @@ severity, a short title and the message template.  The console, ``--json``,
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +106,7 @@ _TYPES = (
                 "For every sum rule: when the total cell holds a typed number where the workbook had its "
                 "formula, the message says the formula was typed over and gives the typed and the computed value."),
     FindingType("relations-unchecked", W, "部分合计、勾稽关系暂时无法核对",
-                "有 {value} 个关系（{rules}）用到的格子不是数字（{cells_text}），这些关系这次无法核对；"
+                "有 {value} 个关系（{rules}）用到的格子没有可用的数字（{cells_text}），这些关系这次无法核对；"
                 "其余关系都已核对（空格按 0 计算）。改正这些格子后请再检查一次。",
                 "A sum or balance involves a cell that is not a number (e.g. “12件”): only those relations "
                 "are left unchecked, and this one summary says how many and why."),
@@ -283,3 +284,64 @@ def count(findings: list[Finding]) -> tuple[int, int]:
     """(errors, warnings)."""
     errors = sum(1 for f in findings if f.is_error)
     return errors, len(findings) - errors
+
+
+# ---------------------------------------------------------------- grouping
+# Many faults of one kind on one sheet (a clerk who left every zero blank) are told
+# as one message per block of adjacent rows, on the console and in the annotated copy.
+GROUP_FROM = 4  # this many one-cell faults of a kind on one sheet are grouped
+BLOCK_GAP = 3  # rows apart that still make one block (table 2's blocks have a caption and a header between)
+ADDRESS = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def row_blocks(findings: list[Finding]) -> list[tuple[int, int, list[Finding]]]:
+    """Findings on one sheet, as blocks of adjacent rows: (first row, last row, findings)."""
+    by_row: dict[int, list[Finding]] = {}
+    for finding in findings:
+        match = ADDRESS.fullmatch(finding.location.cell)
+        by_row.setdefault(int(match.group(2)), []).append(finding)
+    blocks: list[tuple[int, int, list[Finding]]] = []
+    for row in sorted(by_row):
+        if blocks and row - blocks[-1][1] <= BLOCK_GAP:
+            first, _, items = blocks[-1]
+            blocks[-1] = (first, row, items + by_row[row])
+        else:
+            blocks.append((row, row, list(by_row[row])))
+    return blocks
+
+
+def grouped(code: str, findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """One line per block of rows for a sheet with many faults of this kind (which rows,
+    how many cells, the range they lie in), with the block's findings."""
+    kind = CATALOGUE[code]
+    lines = []
+    for first, last, items in row_blocks(findings):
+        columns = sorted({ADDRESS.fullmatch(f.location.cell).group(1) for f in items}, key=_column_number)
+        rows = f"第{first}行" if first == last else f"第{first}–{last}行"
+        span = f"{columns[0]}{first}～{columns[-1]}{last}" if len(items) > 1 else items[0].location.cell
+        lines.append((f"{items[0].location.sheet} {rows}（{span}）共 {len(items)} {kind.grouped}", items))
+    return lines
+
+
+def grouped_lines(code: str, findings: list[Finding]) -> list[str]:
+    return [line for line, _ in grouped(code, findings)]
+
+
+def groupable(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """The one-cell findings of kinds that group, by (code, sheet), where there are
+    at least :data:`GROUP_FROM` of them."""
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        loc = finding.location
+        if CATALOGUE[finding.code].grouped and loc and ADDRESS.fullmatch(loc.cell or ""):
+            found.setdefault((finding.code, loc.sheet), []).append(finding)
+    return {k: v for k, v in found.items() if len(v) >= GROUP_FROM}
+
+

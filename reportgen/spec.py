@@ -225,6 +225,9 @@ class ObsoleteLayout:
     table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
     # (table key, a row label of this layout, the key of the current row its numbers go to)
     rows: tuple[tuple[str, str, str], ...] = ()
+    # (table key, position in a row, cells in that row, the current column key it maps to):
+    # e.g. the 2019 table 2's 处理决定数量, third of three, is the current 本年处理决定数量.
+    columns: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

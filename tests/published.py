@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.formats import DEFAULT_FORMAT
-from reportgen.formats.gov2021 import LAYOUT_2019
+from reportgen.formats.gov2021 import LAYOUT_2019, T2_BLOCKS, T2_BLOCKS_2019, T2_CONTENT_HEADER
 from reportgen.model import ReportData
 from reportgen.spec import ReportFormat
 
@@ -29,7 +29,7 @@ class Variant:
 
     typos: dict[str, str] = field(default_factory=dict)  # label -> as printed
     t3_2019: bool = False  # one （六）其他处理 row instead of three
-    t2_2019: bool = False  # the 2019 table 2 column headers
+    t2_2019: bool = False  # table 2 as the 2019 trial format printed it
     drop_rows: tuple[str, ...] = ()  # row keys ("regulations") left out
     blank_rows: tuple[str, ...] = ()  # row keys printed with empty cells
     drop_parts: tuple[str, ...] = ()  # part headings left out (with their text)
@@ -67,13 +67,43 @@ def _row_key(key: str) -> str:
     return key.split(".")[1]
 
 
-def printed_tables(data: ReportData, variant: Variant = Variant()) -> list[PrintedTable]:
-    return [_simple(data, FMT.table("t2"), variant), _table3(data, variant), _simple(data, FMT.table("t4"), variant)]
+def printed_tables(data: ReportData, variant: Variant | None = None) -> list[PrintedTable]:
+    variant = variant or Variant()
+    t2 = _table2_2019(data) if variant.t2_2019 else _simple(data, FMT.table("t2"), variant)
+    return [t2, _table3(data, variant), _simple(data, FMT.table("t4"), variant)]
+
+
+def _table2_2019(data: ReportData) -> PrintedTable:
+    """Table 2 as the 2019 trial format printed it (five items, other columns): the
+    regulation rows carry this year's documents, the decision rows a 0 for last year's
+    items and their change, the fee and procurement rows 0."""
+    current = [key for key, _ in T2_BLOCKS[0][2]]  # regulations, normative_documents
+    cells: list[Cell] = []
+    r = 0
+    for caption, columns, rows, targets in T2_BLOCKS_2019:
+        cells.append(Cell(r, 0, caption, colspan=4))
+        cells.append(Cell(r + 1, 0, T2_CONTENT_HEADER))
+        for i, label in enumerate(columns):
+            cells.append(Cell(r + 1, 1 + i, label, colspan=2 if len(columns) == 2 and i == 1 else 1))
+        r += 2
+        for j, label in enumerate(rows):
+            if caption == T2_BLOCKS[0][0]:
+                key = f"t2.{current[j]}"
+                values = [_value(data, f"{key}.issued", False)] * 2 + [_value(data, f"{key}.in_force", False)]
+            else:
+                row_key = next((k for _, c, rs, _ in T2_BLOCKS for k, lab in rs if lab == label), "")
+                values = ["0"] * len(columns)
+                if "decisions" in targets and row_key:
+                    values[targets.index("decisions")] = _value(data, f"t2.{row_key}.decisions", False)
+            cells.append(Cell(r, 0, label))
+            for i, value in enumerate(values):
+                cells.append(Cell(r, 1 + i, value, colspan=2 if len(values) == 2 and i == 1 else 1, value=True))
+            r += 1
+    return PrintedTable("表二", 4, cells)
 
 
 def _simple(data: ReportData, table, variant: Variant) -> PrintedTable:
     """Tables 2 and 4 as the format draws them (rows dropped or blanked, labels changed)."""
-    old_headers = [label for key, label in LAYOUT_2019.table_labels if key == "t2"][:3]
     cells, out_row = [], 0
     for cells_in_row in table.rows():
         keys = {_row_key(c.key) for c in cells_in_row if c.kind == "value"}
@@ -84,14 +114,9 @@ def _simple(data: ReportData, table, variant: Variant) -> PrintedTable:
                 text = _value(data, c.key, bool(keys & set(variant.blank_rows)))
             else:
                 text = variant.typos.get(c.text, c.text)
-                if variant.t2_2019 and c.kind == "header" and c.colspan == 1 and c.col > 0 and table.key == "t2":
-                    text = old_headers[(c.col - 1) % 3]
-            cells.append(Cell(out_row + c.row - c.row, c.col, text, c.rowspan, c.colspan, c.kind == "value"))
-        # rows() groups by starting row; keep relative rows for multi-row headers
-        for cell in cells[-len(cells_in_row):]:
-            cell.row = out_row
+            # rows() groups cells by the row they start in; a cell keeps its spans.
+            cells.append(Cell(out_row, c.col, text, c.rowspan, c.colspan, c.kind == "value"))
         out_row += 1
-    # Restore header rowspans: cells spanning rows keep their span (table 4's headers).
     return PrintedTable(table.number, table.ncols, cells)
 
 
@@ -103,12 +128,6 @@ def _table3(data: ReportData, variant: Variant) -> PrintedTable:
     first = table.header_rows
     rows: list[tuple[tuple[str, ...], list[str]]] = []
     value_rows = [r for r in table.rows() if any(c.kind == "value" for c in r)]
-    by_key = {f.key: f for f in FMT.table_fields("t3")}
-    paths = {}
-    for r in table.rows():
-        for c in r:
-            if c.kind == "label":
-                paths.setdefault(c.row, []).append(c)
     # Each value row's label path: the label cells covering its grid row.
     label_cells = [c for c in table.cells if c.kind == "label"]
     done_2019 = False
@@ -124,15 +143,12 @@ def _table3(data: ReportData, variant: Variant) -> PrintedTable:
             if done_2019:
                 continue
             done_2019 = True
-            siblings = [k for k in by_key if k.startswith("t3.") and _row_key(k) in
-                        ("other_no_correction", "other_fee_unpaid", "other_other")]
-            values = []
+            values = []  # the three （六） rows summed into the old single row
             for col in keys:
                 col_key = col.split(".")[2]
                 total = sum(data.values.get(f"t3.{r}.{col_key}") or 0
                             for r in ("other_no_correction", "other_fee_unpaid", "other_other"))
                 values.append(str(total))
-            del siblings
             rows.append((path[:2], values))
             continue
         rows.append((path, [_value(data, k, row_key in variant.blank_rows) for k in keys]))
@@ -207,8 +223,9 @@ def _html_table(t: PrintedTable) -> str:
     return "".join(out)
 
 
-def _body(data: ReportData, variant: Variant) -> list[tuple[str, object]]:
+def _body(data: ReportData, variant: Variant | None) -> list[tuple[str, object]]:
     """The report in order: ("heading"|"para"|"table", content)."""
+    variant = variant or Variant()
     tables = {t.number: t for t in printed_tables(data, variant)}
     out: list[tuple[str, object]] = []
     for part in FMT.parts:
@@ -223,7 +240,7 @@ def _body(data: ReportData, variant: Variant) -> list[tuple[str, object]]:
     return out
 
 
-def write_page(data: ReportData, path: Path, variant: Variant = Variant(), charset: str = "utf-8") -> Path:
+def write_page(data: ReportData, path: Path, variant: Variant | None = None, charset: str = "utf-8") -> Path:
     """A saved CMS page; ``charset="gbk"`` writes GBK bytes with a gb2312 meta declaration."""
     meta = "gb2312" if charset == "gbk" else charset
     parts = [PAGE_HEAD.format(charset=meta, title=data.title, agency=data.agency,
@@ -239,7 +256,7 @@ def write_page(data: ReportData, path: Path, variant: Variant = Variant(), chars
 
 
 # --------------------------------------------------------------------------- Word
-def write_docx(data: ReportData, path: Path, variant: Variant = Variant()) -> Path:
+def write_docx(data: ReportData, path: Path, variant: Variant | None = None) -> Path:
     """A .docx with the title, the parts as paragraphs and the tables as Word tables (merged cells)."""
     import docx
 

@@ -4,6 +4,7 @@ colspan, inline styles), site navigation, GBK or UTF-8; a 2019-layout page; faul
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, SHARED, run_reportgen
@@ -12,8 +13,6 @@ from published import Variant, expected_values, write_page, wrong_cells
 from reportgen.importers import import_report
 from reportgen.importers.html import expand_grid
 from reportgen.model import ReportData
-
-from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "import"
 CASES = SHARED / "cases"
@@ -62,11 +61,16 @@ def test_page_without_charset_declaration(tmp_path):
 def test_2019_layout_is_an_error_and_numbers_that_map_are_read():
     result = import_report(DATA / "layout-2019.html")
     layout = {f.location.sheet: f for f in result.findings if f.code == "import-obsolete-layout"}
-    assert set(layout) == {"表二", "表三"}
+    assert set(layout) == {"表二", "表三"} and len(result.findings) == 2
     assert all(f.is_error for f in layout.values())
     assert "本年新制作数量" in layout["表二"].message and "2021年度报告" in layout["表二"].message
+    assert "规章、行政规范性文件、行政事业性收费 的含义不同，已留空" in layout["表二"].message
     truth = expected_values("pingtan-2021", CASES)
-    assert wrong_cells(result.data.values, truth) == {}  # every number maps in this page
+    # 处理决定数量 (third of the old three columns) still means 本年处理决定数量; table 3 maps whole.
+    unmapped = {k for k in truth if k.startswith(("t2.regulations", "t2.normative_documents", "t2.fees"))}
+    assert set(wrong_cells(result.data.values, truth)) == unmapped
+    assert all(result.data.values[k] is None for k in unmapped)
+    assert result.data.values["t2.licensing.decisions"] == 2293
 
 
 def test_faults_each_named(tmp_path):
@@ -101,3 +105,11 @@ def test_import_then_check_and_render(tmp_path):
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     html = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     assert "24252.311082" in html and "平潭综合实验区2021年政府信息公开工作年度报告" in html
+
+
+def test_a_page_with_an_absurd_table_is_refused_plainly(tmp_path):
+    cells = "".join("<td rowspan=100 colspan=100>1</td>" for _ in range(30))
+    page = tmp_path / "huge.html"
+    page.write_text(f"<html><body><table><tr>{cells}</tr></table></body></html>", encoding="utf-8")
+    result = run_reportgen("import", page)
+    assert result.returncode == 2 and "表格过大" in result.stderr and "Traceback" not in result.stderr

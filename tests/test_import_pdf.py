@@ -42,9 +42,18 @@ def test_its_faults_are_found_and_nothing_else(hongze):
 
 
 def test_parts_found(hongze):
+    """The text parts read exactly as the sample workbook holds them (made from pdftotext by hand)."""
+    import json
+
+    from conftest import SAMPLES
+
+    from reportgen.model import ReportData
+
+    sample = ReportData.from_json(json.loads((SAMPLES / "hongze-2023.json").read_text(encoding="utf-8")))
     data = hongze.data
+    assert {k: data.section_text(k) for k in sample.text} == {k: sample.section_text(k) for k in sample.text}
     assert data.section_text("preamble").startswith("本报告由淮安市洪泽区人民政府办公室")
-    assert "全年收取政府信息公开信息处理费 0 元" in data.section_text("other_matters")
+    assert "全年收取政府信息公开信息处理费0元" in data.section_text("other_matters")
     assert "（二）依申请公开情况。" in [p.heading for p in data.text["overview"]]
     assert "依申请公开工作规范性还有待提" in data.section_text("problems")
 

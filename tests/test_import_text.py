@@ -10,9 +10,9 @@ from published import expected_values, wrong_cells
 
 from reportgen.formats import DEFAULT_FORMAT
 from reportgen.importers import import_report
+from reportgen.importers.common import read_document
 from reportgen.importers.digits import readings, row_options
 from reportgen.importers.text import document_from_text
-from reportgen.importers.common import read_document
 
 DATA = Path(__file__).parent / "data" / "import"
 CASES = SHARED / "cases"
@@ -87,3 +87,23 @@ def test_import_command_writes_a_workbook_check_takes(tmp_path, encoding):
     assert checked.returncode == 1
     assert "表二 B7" in checked.stdout  # left blank for the clerk to fill
     assert "表三" not in checked.stdout.split("结论")[1].split("【")[0]
+
+
+def test_text_copied_with_tabs_keeps_cell_boundaries_and_names_the_blank_cell():
+    """xiangxiang 2023 as copied from its page: one cell a line after a tab; it left
+    二、上年结转 / 总计 blank — the blank is named at its cell, every other cell right."""
+    result = import_report(CASES / "xiangxiang-kjgxj-2023.txt")
+    assert (result.data.agency, result.data.year) == ("湘乡市科技和工业信息化局", 2023)
+    assert wrong_cells(result.data.values, expected_values("xiangxiang-kjgxj-2023", CASES)) == {}
+    assert [(f.code, f.location.cell) for f in result.findings] == [("blank-value", "J8")]
+
+
+def test_a_row_with_a_cell_missing_is_named(tmp_path):
+    text = (DATA / "pingtan-2021.txt").read_text(encoding="utf-8")
+    assert "3.要求提供公开出版物0000000" in text
+    source = tmp_path / "cut.txt"
+    source.write_text(text.replace("3.要求提供公开出版物0000000", "3.要求提供公开出版物000000"), encoding="utf-8")
+    result = import_report(source)
+    cut = [f for f in result.findings if f.code == "import-cell-count"]
+    assert [str(f.location) for f in cut] == ["表三 D24:J24（（五）不予处理 3.要求提供公开出版物）"]
+    assert cut[0].message.startswith("只找到 6 个数字，这一行应有 7 个")

@@ -92,7 +92,9 @@ def test_a_broken_template_over_a_collection_says_so_once(tmp_path):
     (tpl / "report.html").write_text("<h1>{{ title }</h1>", encoding="utf-8")
     proc = run_reportgen("render", sample(SEED), sample("pingtan-2021"), "-o", tmp_path / "out",
                          "--templates", tpl, "--format", "html", "-j", "1")
+    # The template folder is vetted once, before any worker starts: one message, nothing written.
     assert proc.returncode == 2 and proc.stderr.count("没有通过检查") == 1 and "broken-tag" in proc.stderr
+    assert not list((tmp_path / "out").glob("*.html"))
 
 
 # --------------------------------------------------------------------------- cross-year checks

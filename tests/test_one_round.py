@@ -82,6 +82,17 @@ def test_a_cell_that_is_not_a_number_leaves_only_its_own_relations_unchecked(tmp
     assert "（表三 D12）" in summary.message
 
 
+def test_fix_leaves_a_table_with_an_inserted_row_alone(tmp_path):
+    path = _as_a_clerk_fills_it(tmp_path)
+    wb = load_workbook(path)
+    wb[T3].insert_rows(10)
+    wb.save(path)
+    fixed = tmp_path / "fixed.xlsx"
+    changes = fix_workbook(path, fixed)
+    assert {c.location.sheet for c in changes} == {T4}  # 表四's blank and typed total only
+    assert load_workbook(fixed)[T3]["J10"].value is None  # nothing written into the shifted table
+
+
 def test_fix_changes_nothing_else(tmp_path):
     path = _as_a_clerk_fills_it(tmp_path)
     edit(path, {(T3, "D13"): "１２", ("表二", "B17"): " 9116.36 "})

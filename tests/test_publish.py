@@ -173,6 +173,28 @@ def test_a_batch_converts_in_one_libreoffice(tmp_path):
     assert all(_pages(pdf) >= 3 for _, pdf in pairs)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell-script stand-in for LibreOffice")
+def test_a_libreoffice_that_hangs_is_ended_with_everything_it_started(tmp_path, monkeypatch):
+    from reportgen.errors import TemplateProblem
+    from reportgen.render import PdfConverter
+
+    marker = f"reportgen-hang-{os.getpid()}"
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n"
+                    f"sh -c 'sleep 600; echo {marker}' &\n"  # a child of its own, like soffice.bin
+                    f"exec sh -c 'sleep 600; echo {marker}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    [docx] = render_report(read_workbook(sample(SEED)).data, tmp_path, ["docx"])
+    with pytest.raises(TemplateProblem, match="没有完成 PDF 转换，已被结束"):
+        with PdfConverter(timeout=2) as converter:
+            converter.convert(docx, tmp_path / "out.pdf")
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    assert left == ""
+    assert not (tmp_path / "out.pdf").exists()
+
+
 # --------------------------------------------------------------------------- the title
 def _title_paragraphs(docx: Path) -> list[str]:
     doc = Document(str(docx))
@@ -207,8 +229,10 @@ def test_the_clerk_can_override_the_break_in_the_workbook(copy_sample, tmp_path)
     assert _title_paragraphs(docx) == ["湘乡市科技和工业信息化局2023年", "政府信息公开工作年度报告"]
     # A split that does not spell the title is ignored, never printed.
     edit(path, {(INFO_SHEET, info_cell(FMT, "title_break")): "别的标题/年度报告"})
-    [docx] = render_report(read_workbook(path).data, tmp_path / "b", ["docx"])
+    notes: list[str] = []
+    [docx] = render_report(read_workbook(path).data, tmp_path / "b", ["docx"], notes=notes)
     assert _title_paragraphs(docx) == ["湘乡市科技和工业信息化局", "2023年政府信息公开工作年度报告"]
+    assert notes and "“标题分行”（别的标题/年度报告）与报告标题" in notes[0]
 
 
 # --------------------------------------------------------------------------- layout
@@ -248,6 +272,29 @@ def test_no_half_empty_page_before_a_table_heading(seed_pdf):
         if index > 0 and part.heading not in re.sub(r"\s", "", pages[index - 1]):
             before = [line for line in pages[index - 1].splitlines() if line.strip()]
             assert len(before) >= 15, f"the page before {part.heading} has only {len(before)} lines"
+
+
+def test_word_properties_are_in_schema_order_which_word_requires(tmp_path):
+    """Word refuses a file with properties out of order (LibreOffice does not notice): every
+    rPr/pPr/tblPr/tcPr of the rendered report and of the copy given to LibreOffice is in order."""
+    from reportgen.render.docx_template import SCHEMA_ORDER
+    from reportgen.render.fonts import Substitute, rewrite_fonts
+
+    [docx] = render_report(read_workbook(sample(SEED)).data, tmp_path, ["docx"])
+    copy = tmp_path / "copy.docx"
+    rewrite_fonts(docx, copy, [Substitute("方正小标宋简体", "标题", "Noto Serif CJK SC", True)])
+    for path in (docx, copy):
+        with zipfile.ZipFile(path) as archive:
+            for name in ("word/document.xml", "word/styles.xml"):
+                for element in etree.fromstring(archive.read(name)).iter():
+                    local = element.tag.rsplit("}", 1)[-1]
+                    if local in SCHEMA_ORDER:
+                        order = SCHEMA_ORDER[local]
+                        ranks = [order.index(c.tag.rsplit("}", 1)[-1]) for c in element
+                                 if c.tag.rsplit("}", 1)[-1] in order]
+                        assert ranks == sorted(ranks), (path.name, name, [c.tag.rsplit("}", 1)[-1] for c in element])
+    with zipfile.ZipFile(copy) as archive:
+        assert b'w:ascii="Noto Serif CJK SC"' in archive.read("word/styles.xml")
 
 
 # --------------------------------------------------------------------------- 基本信息 printed (issue 7, item 7)

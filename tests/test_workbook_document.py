@@ -101,6 +101,10 @@ def test_every_sheet_prints_on_a4_without_cut_lines(blank, tmp_path):
         assert _squash(header) in printed
     for f in FMT.info_fields:
         assert _squash(f.hint) in printed, f.hint
+    for row in wb[L.TEXT_SHEET].iter_rows(min_row=L.TEXT_FIRST_ROW):  # the pre-filled paragraphs, whole
+        for cell in row:
+            if cell.value:
+                assert _squash(str(cell.value)) in printed, cell.coordinate
 
 
 def _errors(path):
@@ -131,3 +135,8 @@ def test_a_row_deleted_from_a_table_is_reported_once_naming_the_row(copy_sample)
 def test_an_edited_label_is_still_named_cell_by_cell(copy_sample):
     path = edit(copy_sample("pingtan-2021"), {("表三", "C12"): "2.其他法律行政止公开"})  # hongze's typo
     assert _errors(path) == [("label-changed", "C12")]
+
+
+def test_a_row_added_below_a_table_moves_nothing(copy_sample):
+    path = edit(copy_sample("pingtan-2021"), {("表三", "A32"): "备注：本表由办公室填写"})
+    assert _errors(path) == []

@@ -79,11 +79,13 @@ FEE_EXAMPLES: tuple[tuple[str, bool], ...] = (
 )
 
 
-def states_fee(text: str) -> bool:
-    """Whether a text says if 信息处理费 (or fees for 依申请公开) were charged."""
+def states_fee(text: str, fee_name: str = "") -> bool:
+    """Whether a text says if 信息处理费 (or fees for 依申请公开) were charged.
+    ``fee_name``: the format's own name of the fee (``ReportFormat.fee_keyword``), also accepted."""
+    names = re.compile(f"{re.escape(fee_name)}|{FEE_NAMES.pattern}") if fee_name else FEE_NAMES
     text = CITATIONS.sub("", OTHER_FEES.sub("", re.sub(r"\s", "", text)))
     for sentence in SENTENCE_END.split(text):
-        if FEE_NAMES.search(sentence) and FEE_STATEMENT.search(FEE_NAMES.sub("", sentence)):
+        if names.search(sentence) and FEE_STATEMENT.search(names.sub("", sentence)):
             return True
         if APPLICATIONS.search(sentence) and CHARGING.search(sentence):
             return True
@@ -97,7 +99,7 @@ def check_text(context: CheckContext) -> Iterator[Finding]:
         if section.required and not data.section_text(section.key).strip():
             yield F.make("missing-text", _section_location(section.label), label=section.label, hint=section.hint)
     other = data.section_text("other_matters")
-    if other.strip() and not states_fee(other):
+    if other.strip() and not states_fee(other, fmt.fee_keyword):
         where, cells = _paragraphs_location(data, "other_matters")
         yield F.make("fee-not-reported", where, cells=cells)
     for section in fmt.text_sections:

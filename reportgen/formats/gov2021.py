@@ -123,17 +123,36 @@ T4_COLUMNS = (
 
 # --------------------------------------------------------------------------- the 2019 trial layout
 # 国办公开办函〔2019〕60号 (2019 and 2020 reports; see ../shared/reference/notice-2019-60-differences.txt).
-# Only for recognising a published report still in it: labels only it has, and where
-# the numbers of its rows go in the current layout.
+# Only for recognising a published report still in it, never written.  Its table 2:
+# (caption, column headers after 信息内容, row labels, the current field each column's
+# numbers go to — "" where the old column means something else).
+T2_BLOCKS_2019 = (
+    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "规范性文件"), ("", "", "")),
+    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政许可", "其他对外管理服务事项"),
+     ("", "", "decisions")),
+    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政处罚", "行政强制"),
+     ("", "", "decisions")),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("行政事业性收费",), ("", "")),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("政府集中采购",), ("", "")),
+)
+
+
+def _labels_2019() -> tuple[tuple[str, str], ...]:
+    """The 2019 table 2 labels that differ from the current table's."""
+    current = {label for _, columns, rows, _ in T2_BLOCKS for label in [c for _, c in columns] + [r for _, r in rows]}
+    current |= {caption for caption, *_ in T2_BLOCKS}
+    old = [label for caption, columns, rows, _ in T2_BLOCKS_2019 for label in (caption, *columns, *rows)]
+    return tuple(("t2", label) for label in dict.fromkeys(old) if label not in current)
+
+
 LAYOUT_2019 = ObsoleteLayout(
     name="2019 年试行格式（国办公开办函〔2019〕60号）",
-    table_labels=(
-        ("t2", "本年新制作数量"), ("t2", "本年新公开数量"), ("t2", "对外公开总数量"),
-        ("t2", "上一年项目数量"), ("t2", "本年增/减"), ("t2", "其他对外管理服务事项"),
-        ("t2", "第二十条第（九）项"), ("t2", "政府集中采购"),
-    ),
+    table_labels=_labels_2019(),
     # The single （六）其他处理 row: its numbers are read as （六）3.其他 (1. and 2. as 0).
     rows=(("t3", _OTHER, "other_other"),),
+    # Table 2 columns whose numbers still mean what a current column means (by position in a row).
+    columns=tuple(("t2", i, len(targets), target) for *_, targets in T2_BLOCKS_2019
+                  for i, target in enumerate(targets) if target),
 )
 
 

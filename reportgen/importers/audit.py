@@ -13,8 +13,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Callable
 
-from ..collection import (ERRORS, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS, Collected, FileStatus, internal_error,
-                          normalise_agency, rejected_statuses, run_parallel)
+from ..collection import (
+    ERRORS,
+    NOT_WORKBOOK,
+    OK,
+    UNUSABLE,
+    WARNINGS,
+    Collected,
+    FileStatus,
+    internal_error,
+    normalise_agency,
+    rejected_statuses,
+    run_parallel,
+)
 from . import SUFFIXES
 
 # Published reports in any form, and standard workbooks (an agency's own, or one imported before).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from .. import findings as F
 from ..findings import Finding, Location
 from ..model import Paragraph, ReportData, Value
@@ -22,6 +23,11 @@ from .document import CELL, RUN, Document, Match, find_label, normalise
 # Chinese numerals of the part headings, and the other ways reports write them.
 _NUMERALS = "一二三四五六七八九十"
 _HEADING_SEPARATORS = "[、.,，．:：]?"
+# What CMS pages print around an article's title (not part of the report): a short
+# preamble line holding one of these is the page's, not the agency's.
+PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
+                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到")
+FURNITURE_LINE_CHARS = 120
 RUN_IN = re.compile(r"（[一二三四五六七八九十]+）[^。：:，,（]{1,20}[。：:]")
 
 
@@ -93,7 +99,7 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
     """(start, end, heading) in the normalised text, in the format's order; a heading
     not found is a finding and is left out."""
     norm = job.doc.norm
-    lo = _norm_offset(job.doc, start)
+    lo = job.doc.to_norm(start)
     found: dict[str, tuple[int, int]] = {}
     parts = [p for p in job.fmt.parts if p.heading]
     for part in parts:
@@ -107,21 +113,13 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
             continue
         before = [found[p.heading][1] for p in parts[:i] if p.heading in found]
         after = [found[p.heading][0] for p in parts[i + 1:] if p.heading in found]
-        m2 = find_label(norm, part.heading, before[-1] if before else _norm_offset(job.doc, start),
+        m2 = find_label(norm, part.heading, before[-1] if before else job.doc.to_norm(start),
                         after[0] if after else len(norm), min_ratio=0.75)
         if m2:
             found[part.heading] = (m2.start, m2.end)
         else:
-            label = part.heading if part.text else part.heading
-            job.add(F.make("import-missing-part", Location("报告", "", label), label=label))
+            job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
     return sorted((a, b, h) for h, (a, b) in found.items())
-
-
-def _norm_offset(doc: Document, flat_offset: int) -> int:
-    """The first normalised offset at or after a flat offset."""
-    doc.flat
-    import bisect
-    return bisect.bisect_left(doc._map, flat_offset)
 
 
 def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) -> None:
@@ -131,7 +129,9 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
     preamble = next((p.text for p in job.fmt.parts if not p.heading and p.text), "")
     bounds = [(doc.to_flat(a), doc.to_flat(b - 1) + 1, h) for a, b, h in headings]
     if preamble and bounds:
-        job.data.text[preamble] = _paragraphs(doc.text_between(title_end, bounds[0][0]))
+        job.data.text[preamble] = [
+            p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
+            if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
     for i, (_, end, heading) in enumerate(bounds):
         key = by_heading.get(heading)
         if not key:
@@ -201,10 +201,44 @@ def _tables(job: _Import, headings: list[tuple[int, int, str]]) -> None:
 
 
 def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadings]:
-    doc, norm, fmt = job.doc, job.doc.norm, job.fmt
+    """Read one table's rows; returns the rows of run-together digits still to be settled."""
+    norm = job.doc.norm
     lo, hi = region
-    rows, groups = table_rows(fmt, table)
-    # Exact labels in order first, then the missing ones by similarity between their neighbours.
+    rows, groups = table_rows(job.fmt, table)
+    _locate_rows(norm, rows, lo, hi)
+    if _absent(norm, table, rows, lo, hi):
+        job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
+        return []
+    layout, layout_label = _obsolete(job, table, lo, hi)
+    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
+    # Every label found ends the numbers of the row before it.
+    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
+                   {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
+    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops, layout)
+    for row in rows:
+        if any(row is c for c in covered):
+            continue
+        if row.label and row.match is None:
+            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
+                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            continue
+        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+            job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
+                           expected=normalise(row.label), cells=_cells(row)))
+        start = row.match.end if row.match else lo
+        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label),
+                            layout)
+        if reading is not None:
+            pending.append(reading)
+    if layout is not None or obsolete_rows:
+        found = layout_label or job.doc.original(obsolete_rows[0][0])
+        _layout_finding(job, table, rows, layout or job.fmt.obsolete_layouts[0], found, mapped, layout is not None)
+    return pending
+
+
+def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int) -> None:
+    """Find each row's label: exactly and in order first, then the missing ones by
+    similarity between the neighbours found."""
     pos = lo
     for row in rows:
         if row.label:
@@ -216,26 +250,29 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             before = [r.match.end for r in rows[:i] if r.match]
             after = [r.match.start for r in rows[i + 1:] if r.match]
             row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
+
+
+def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> bool:
+    """No row label of the table found (for table 4, whose row has none: no header)."""
     labelled = [r for r in rows if r.label]
-    headers = [c.text for c in table.cells if c.kind == "header"]
-    absent = not any(r.match for r in labelled) if labelled else \
-        not any(norm.find(normalise(h), lo, hi) >= 0 for h in headers)
-    if absent:
-        job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
-        return []
-    layout, layout_label = _obsolete(job, table, lo, hi)
-    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
-    # Every label found ends the numbers of the row before it.
-    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
-                   {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
+    if labelled:
+        return not any(r.match for r in labelled)
+    return not any(norm.find(normalise(c.text), lo, hi) >= 0 for c in table.cells if c.kind == "header")
+
+
+def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
+                        stops: list[int], layout: ObsoleteLayout | None):
+    """Read an old layout's rows into the current rows they stand for; returns the rows
+    to settle, the current rows covered, and sentences saying how they were read."""
     pending: list[RowReadings] = []
+    covered: list[TableRow] = []
     mapped: list[str] = []
-    covered: list[TableRow] = []  # rows an obsolete row stands for
     for m, row_key in obsolete_rows:
         target = next((r for r in rows if _row_key(r) == row_key), None)
         if target is None:
             continue
-        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False), True)
+        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False),
+                            layout or job.fmt.obsolete_layouts[0])
         if reading is not None:
             pending.append(reading)
         # The other rows of its group were not in the old layout: they held nothing then.
@@ -244,33 +281,25 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             for f in other.fields:
                 job.data.values[f.key] = 0
         covered += [target] + siblings
-        mapped.append(f"“{doc.original(m)}”一行读作“{target.label}”，" + "、".join(
+        mapped.append(f"“{job.doc.original(m)}”一行读作“{target.label}”，" + "、".join(
             f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
-    for row in rows:
-        if any(row is c for c in covered):
-            continue
-        if row.label and row.match is None:
-            job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
-            continue
-        if row.match and not row.match.exact:
-            job.add(F.make("import-label-changed", _row_location(row), value=doc.original(row.match),
-                           expected=normalise(row.label), cells=_cells(row)))
-        start = row.match.end if row.match else lo
-        pieces = _values_after(job, start, _next_stop(stops, start), first=not row.label)
-        reading = _read_row(job, row, pieces, layout is not None)
-        if reading is not None:
-            pending.append(reading)
-    if layout is not None or obsolete_rows:
-        name = (layout or fmt.obsolete_layouts[0]).name
-        found = layout_label or (doc.original(obsolete_rows[0][0]) if obsolete_rows else "")
-        year = job.data.year
-        if year is None or year >= fmt.first_year:
-            note = "".join(mapped)
-            if not note and layout is not None:
-                note = "能对应到现行格式的数字已读取，其余留空。"
-            job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
-                           layout=name, year=year if year is not None else "本", format=fmt.name, mapped=note))
-    return pending
+    return pending, covered, mapped
+
+
+def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str,
+                    mapped: list[str], by_columns: bool) -> None:
+    """The 错误 of a table in an obsolete layout, saying what was read and what left blank
+    (none for a report of a year that layout was right for: the year check speaks then)."""
+    year = job.data.year
+    if year is not None and year < job.fmt.first_year:
+        return
+    note = "".join(mapped)
+    if by_columns and not note:
+        blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
+        note = "能对应到现行格式的数字已读取" + (
+            f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。" if blank else "。")
+    job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
+                   layout=layout.name, year=year if year is not None else "本", format=job.fmt.name, mapped=note))
 
 
 def _row_key(row: TableRow) -> str:
@@ -285,6 +314,12 @@ def _siblings(rows: list[TableRow], row: TableRow) -> list[TableRow]:
     return [r for r in rows if r is not row and r.label and group(r) == group(row)]
 
 
+def _old_label(layout: ObsoleteLayout | None, table: Table, found: str) -> bool:
+    """Whether a label found by similarity is the obsolete layout's own (named by that finding)."""
+    return layout is not None and any(key == table.key and normalise(label) == found
+                                      for key, label in layout.table_labels)
+
+
 def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
     """Whether the current layout's rows an obsolete row stands for are there after all."""
     target = next((r for r in rows if _row_key(r) == row_key), None)
@@ -292,11 +327,14 @@ def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
 
 
 def _obsolete(job: _Import, table: Table, lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
-    """The obsolete layout a table's own labels show (a header or row only it has)."""
+    """The obsolete layout a table's own labels show: a header or row label only it has
+    (not one that is part of a current label, as 规范性文件 is of 行政规范性文件)."""
+    current = [normalise(c.text) for c in table.cells if c.text]
     for layout in job.fmt.obsolete_layouts:
         for key, label in layout.table_labels:
-            if key == table.key and job.doc.norm.find(normalise(label), lo, hi) >= 0:
-                return layout, normalise(label)
+            want = normalise(label)
+            if key == table.key and not any(want in c for c in current) and job.doc.norm.find(want, lo, hi) >= 0:
+                return layout, label
     return None, ""
 
 
@@ -340,6 +378,10 @@ def _values_after(job: _Import, norm_start: int, norm_stop: int, first: bool):
     return pieces
 
 
+def _short_label(row: TableRow) -> str:
+    return row.label or row.fields[0].row_label
+
+
 def _row_location(row: TableRow) -> Location:
     f = row.fields[0]
     cell = f.cell if len(row.fields) == 1 else f"{f.cell}:{row.fields[-1].cell}"
@@ -350,15 +392,14 @@ def _cells(row: TableRow) -> tuple[str, ...]:
     return tuple(f.cell for f in row.fields)
 
 
-def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReadings | None:
+def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None) -> RowReadings | None:
     """Values of one row from its pieces; rows of digit runs are returned to be settled together."""
     n = len(row.fields)
     if any(p.kind == RUN for p in pieces):
         runs = [normalise(p.text) for p in pieces]
         digits = sum(len(r.replace(".", "")) for r in runs)
         if digits < n:
-            if not (obsolete and row.table.key == "t2"):
-                job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
+            job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
             return None
         options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
         if options is None:
@@ -367,17 +408,18 @@ def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReading
             return None
         return RowReadings(tuple(f.key for f in row.fields), " ".join(runs), options)
     texts = [p.text for p in pieces]
-    if obsolete and row.table.key == "t2" and len(texts) != n:
-        # The 2019 table 2: only its 处理决定数量 (the last of three columns) maps to the current one.
-        texts = texts[-1:] if n == 1 and len(texts) == 3 else []
-        if not texts:
-            return None
     # An empty label cell before the numbers (a merged label drawn as two cells), or empty
     # cells after the last column, are not cells of the row.
     while len(texts) > n and normalise(texts[0]) == "":
         texts.pop(0)
     while len(texts) > n and normalise(texts[-1]) == "":
         texts.pop()
+    if layout is not None and layout.columns:
+        old = _old_columns(layout, row, texts)
+        if old is not None:
+            for f, text in old.items():
+                job.data.values[f.key] = _parse(job, f, text)
+            return None
     if len(texts) != n:
         job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
         return None
@@ -388,6 +430,19 @@ def _read_row(job: _Import, row: TableRow, pieces, obsolete: bool) -> RowReading
     for f, text in zip(row.fields, texts):
         job.data.values[f.key] = _parse(job, f, text)
     return None
+
+
+def _old_columns(layout: ObsoleteLayout, row: TableRow, texts: list[str]) -> dict[Field, str] | None:
+    """A row of an obsolete table read by that layout's columns: only the cells whose
+    meaning did not change (the finding on the layout says the rest are blank).  None
+    when the row has as many cells as a current row and the old layout has no row that long."""
+    table = row.table.key
+    lengths = {cells for key, _, cells, _ in layout.columns if key == table}
+    if len(texts) == len(row.fields) and len(texts) not in lengths:
+        return None  # a row printed as the current layout prints it
+    by_col = {f.key.rsplit(".", 1)[1]: f for f in row.fields}
+    return {by_col[target]: texts[position] for key, position, cells, target in layout.columns
+            if key == table and cells == len(texts) and target in by_col}
 
 
 def _parse(job: _Import, f: Field, text: str) -> Value:

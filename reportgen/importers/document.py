@@ -29,6 +29,7 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂‘’'"})
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 TEXT, CELL, RUN, BREAK = "text", "cell", "run", "break"
+MAX_FUZZY_SPAN = 20_000  # characters searched for a label by similarity
 
 
 def normalise(text: str) -> str:
@@ -94,6 +95,11 @@ class Document:
     @property
     def flat(self) -> str:
         """All pieces' text joined; RUN and CELL pieces keep their offsets."""
+        self._index()
+        return self._flat or ""
+
+    def _index(self) -> None:
+        """Join the pieces once (again after a piece is added): flat text, normalised text, offsets."""
         if self._flat is None:
             offset, parts = 0, []
             for piece in self.pieces:
@@ -103,16 +109,16 @@ class Document:
             self._flat = "".join(parts)
             self._norm, self._map = _normalised_with_map(self._flat)
             self._starts = [p.start for p in self.pieces]
-        return self._flat
 
     @property
     def norm(self) -> str:
         """:attr:`flat` normalised; :meth:`to_flat` maps its offsets back."""
-        self.flat
+        self._index()
         return self._norm or ""
 
     def to_flat(self, norm_offset: int) -> int:
-        self.flat
+        """The flat offset a normalised offset came from."""
+        self._index()
         if norm_offset >= len(self._map):
             return len(self._flat or "")
         return self._map[norm_offset]
@@ -140,12 +146,17 @@ class Document:
                 continue
         return out
 
-    def original(self, match: "Match") -> str:
+    def to_norm(self, flat_offset: int) -> int:
+        """The first normalised offset at or after a flat offset."""
+        self._index()
+        return bisect.bisect_left(self._map, flat_offset)
+
+    def original(self, match: Match) -> str:
         """The text a match covers, as the report printed it (spaces trimmed)."""
         return self.flat[self.to_flat(match.start):self.to_flat(match.end - 1) + 1].strip()
 
     def text_between(self, start: int, end: int) -> str:
-        return (self.flat)[start:end]
+        return self.flat[start:end]
 
 
 def _normalised_with_map(flat: str) -> tuple[str, list[int]]:
@@ -176,6 +187,9 @@ def find_label(norm: str, label: str, lo: int, hi: int, min_ratio: float = 0.8) 
     i = norm.find(want, lo, hi)
     if i >= 0:
         return Match(i, i + len(want), want, True)
+    if min_ratio > 1:
+        return None  # exact only
+    hi = min(hi, lo + MAX_FUZZY_SPAN)  # a table or a heading gap is small; a huge one is not worth the time
     best: tuple[float, int, int] = (0.0, 0, 0)
     n = len(want)
     first = want[0]

@@ -63,24 +63,16 @@ def _text(el) -> str:
 
 
 def _table(tbl, doc: Document) -> None:
-    """Word rows as grid rows: a cell spanning columns (gridSpan) is followed by None,
-    a vertically merged continuation (vMerge without restart) is None."""
+    """Word rows as rows of cells: a cell spanning columns (gridSpan) is one cell, a
+    vertically merged continuation (vMerge without restart) is no cell — as a merged
+    cell of an HTML table is."""
     doc.paragraph_break()
     for tr in tbl.iter(f"{W}tr"):
         if tr.getparent() is not tbl:
             continue  # a table nested in a cell: its text is part of that cell
         for tc in tr.findall(f"{W}tc"):
-            props = tc.find(f"{W}tcPr")
-            span, continued = 1, False
-            if props is not None:
-                grid_span = props.find(f"{W}gridSpan")
-                if grid_span is not None:
-                    try:
-                        span = max(1, min(int(grid_span.get(f"{W}val", "1")), 100))
-                    except ValueError:
-                        span = 1
-                merge = props.find(f"{W}vMerge")
-                continued = merge is not None and merge.get(f"{W}val", "continue") != "restart"
-            if not continued:
-                doc.cell(" ".join(_text(tc).split()))
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            if merge is not None and merge.get(f"{W}val", "continue") != "restart":
+                continue
+            doc.cell(" ".join(_text(tc).split()))
         doc.paragraph_break()

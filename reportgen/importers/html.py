@@ -22,6 +22,7 @@ SKIPPED = {"script", "style", "noscript", "template", "iframe", "object", "svg",
 FURNITURE = ("footer", "foot", "nav", "header", "share", "location", "crumb", "bottom", "copyright", "menu",
              "sidebar", "related", "xgwz", "toolbar")
 MAX_SPAN = 100  # a rowspan/colspan beyond any real table: clamp it
+MAX_GRID_CELLS = 200_000  # a table this large (after merging) is no report's
 
 
 def read_html(path: Path) -> Document:
@@ -82,6 +83,8 @@ def expand_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str | None]
     top-left position, None where a merged cell continues."""
     grid: list[list[str | None]] = []
     taken: set[tuple[int, int]] = set()
+    if sum(rowspan * colspan for cells in rows for _, rowspan, colspan in cells) > MAX_GRID_CELLS:
+        raise UnusableInput(f"网页中有一个表格过大（超过 {MAX_GRID_CELLS} 个格子），不是年度报告的表格。")
     for r, cells in enumerate(rows):
         while len(grid) <= r:
             grid.append([])

@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 
 from ..errors import UnusableInput
-from .document import Document
+from .document import Document, is_value_cell
 from .source import read_bounded
 
 PAGE_NUMBER = re.compile(r"^[-—–\s]*\d+[-—–\s]*$")
+CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
+PROSE_CHARS = 24  # a one-cell table row this long is a line of text, not a label
 INDENT = 8  # points: a line starting this far right of the page's text edge opens a paragraph
 
 
@@ -51,6 +53,11 @@ def read_pdf(path: Path) -> Document:
         for _, kind, obj in items:
             if kind == "table":
                 for row in obj:
+                    filled = [cell for cell in row if cell]
+                    if len(filled) == 1 and len(filled[0]) > PROSE_CHARS and not is_value_cell(filled[0]):
+                        # A line of running text the ruling-line detection took into a table.
+                        doc.prose(_unspaced(filled[0].replace("\n", "")))
+                        continue
                     for cell in row:
                         if cell is not None:
                             doc.cell(cell.replace("\n", ""))
@@ -58,8 +65,13 @@ def read_pdf(path: Path) -> Document:
             else:
                 if obj["x0"] > left + INDENT:
                     doc.paragraph_break()
-                doc.prose(obj["text"])
+                doc.prose(_unspaced(obj["text"]))
     return doc
+
+
+def _unspaced(text: str) -> str:
+    """PDF text extraction puts spaces between Chinese and digits that the document does not have."""
+    return CJK_SPACE.sub("", text)
 
 
 def _items(page) -> list[tuple[float, str, object]]:

@@ -15,8 +15,17 @@ def read_text(path: Path) -> Document:
 
 
 def document_from_text(text: str, source: str, form: str = "文本") -> Document:
+    """Lines of prose; a line with tabs is table cells copied with their boundaries
+    (browsers copy a table as tab-separated cells, often one cell a line)."""
     doc = Document(source, form)
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        doc.prose(line)
+        if "\t" in line:
+            first, *cells = line.split("\t")
+            if first.strip():
+                doc.prose(first)
+            for cell in cells:
+                doc.cell(cell)
+        else:
+            doc.prose(line)
         doc.paragraph_break()
     return doc

@@ -18,7 +18,7 @@ from typing import Iterable
 from ..errors import TemplateProblem
 from ..fileio import atomic_path
 from ..model import ReportData
-from .context import build_context
+from .context import TITLE_BREAK_MARKS, build_context
 from .docx import render_docx
 from .environment import find_template
 from .html import render_html
@@ -61,6 +61,10 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     if omitted and notes is not None:
         notes.append(f"按 --allow-incomplete-template 使用了不完整的模板（{len(omitted)} 处），生成的报告末尾已注明。")
     context = build_context(data)
+    override = context["info"].get("title_break", "").strip()
+    if override and notes is not None and TITLE_BREAK_MARKS.sub("", override) != context["title"]:
+        notes.append(f"基本信息中的“标题分行”（{override}）与报告标题“{context['title']}”不一致，没有采用，已自动分行。"
+                     f"请照抄标题，在要换行的地方加“/”。")
     stem = safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +113,12 @@ def vet_templates(folder: Path, allow_incomplete: bool) -> list:
     override, return what the report must then say it leaves out."""
     from .template_check import CONTENT_CODES, check_templates
 
-    issues = check_templates(folder)
+    # Checked once per process and folder state: a collection renders hundreds of
+    # reports with the same templates, and the check renders probe data.
+    state = _folder_state(Path(folder))
+    issues = _VETTED.get(state)
+    if issues is None:
+        issues = _VETTED[state] = check_templates(folder)
     blocking = [i for i in issues if not (allow_incomplete and i.code in CONTENT_CODES)]
     if blocking:
         listed = "\n".join(f"  · {i}" for i in blocking[:8])
@@ -119,6 +128,18 @@ def vet_templates(folder: Path, allow_incomplete: bool) -> list:
         raise TemplateProblem(f"模板文件夹 {folder} 没有通过检查，没有生成报告：\n{listed}{more}\n"
                               f"请运行 reportgen templates check {folder} 查看并改正{override}。")
     return issues
+
+
+_VETTED: dict[tuple, list] = {}
+
+
+def _folder_state(folder: Path) -> tuple:
+    """The folder and the name, size and modification time of each file in it."""
+    try:
+        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        files = ()
+    return (str(folder.resolve()), files)
 
 
 def omitted_sentence(issues: list) -> str:

@@ -81,11 +81,45 @@ def _fonts(rpr, font: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+# The schema's order of the children we write (ECMA-376 CT_RPr, CT_PPrBase, CT_TblPr):
+# Word refuses a file whose elements are out of order, LibreOffice does not notice.
+SCHEMA_ORDER = {
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+            "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+            "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+            "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription"),
+    "tcPr": ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark"),
+}
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
 def _child(parent, tag: str, **attrs):
+    """The child ``tag`` of ``parent`` (created in its schema position), with ``attrs`` set."""
     element = parent.find(qn(tag))
     if element is None:
         element = OxmlElement(tag)
-        parent.append(element)
+        order = SCHEMA_ORDER.get(_local(parent))
+        name = tag.split(":", 1)[1]
+        later = None
+        if order and name in order:
+            rank = order.index(name)
+            later = next((c for c in parent if _local(c) in order and order.index(_local(c)) > rank), None)
+        if later is not None:
+            later.addprevious(element)
+        else:
+            parent.append(element)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), str(value))
     return element

@@ -15,7 +15,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from ..errors import UnusableInput
 from ..fileio import atomic_path, same_file
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding, grouped, groupable
 from . import layout as L
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
@@ -33,6 +33,17 @@ def annotate_workbook(source: Path, target: Path, findings: list[Finding]) -> in
         wb = load_workbook(source)
     notes: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     fills: dict[tuple[str, str], PatternFill] = {}
+    # Many faults of one kind on a sheet: every cell coloured, one comment per block of rows.
+    block_notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    in_blocks: set[int] = set()
+    for (code, sheet), items in groupable(findings).items():
+        if sheet not in wb.sheetnames:
+            continue
+        kind = CATALOGUE[code]
+        for line, block in grouped(code, items):
+            block_notes[(sheet, block[0].location.cell)].append(
+                f"【{kind.severity.label}】{kind.title}：{line}。{kind.group_hint}")
+            in_blocks.update(id(f) for f in block)
     for finding in findings:
         loc = finding.location
         if loc is None or loc.sheet not in wb.sheetnames:
@@ -49,13 +60,17 @@ def annotate_workbook(source: Path, target: Path, findings: list[Finding]) -> in
         for cell in cells:
             if fills.get((loc.sheet, cell)) is not ERROR_FILL:
                 fills[(loc.sheet, cell)] = fill
-        notes[(loc.sheet, anchor or "A1")].append(finding)
+        if id(finding) not in in_blocks:
+            notes[(loc.sheet, anchor or "A1")].append(finding)
     for (sheet, cell), fill in fills.items():
         wb[sheet][cell].fill = fill
-    for (sheet, cell), items in notes.items():
-        text = "\n".join(f"【{f.severity.label}】{f.type.title}：{f.message}" for f in items)
+    for place in set(notes) | set(block_notes):
+        lines = block_notes.get(place, []) + [f"【{f.severity.label}】{f.type.title}：{f.message}"
+                                              for f in notes.get(place, [])]
+        text = "\n".join(lines)
         comment = Comment(text, "reportgen")
-        comment.width, comment.height = 420, 40 + 18 * (len(text) // 24 + len(items))
+        comment.width, comment.height = 420, 40 + 18 * (len(text) // 24 + len(lines))
+        sheet, cell = place
         wb[sheet][cell].comment = comment
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -5,8 +5,8 @@ repair repaired, and nothing else touched.
 - a number typed as text or in full-width digits (“１２”, “ 12 ”) → the number;
 - a total cell whose formula was typed over (or emptied) → the standard formula again.
 
-Anything that needs the clerk's judgement (“12件”, 3.5, a wrong total's parts) is
-left as it is for ``check`` to report.  The workbook is edited with openpyxl, so
+Anything that needs the clerk's judgement (“12件”, 3.5, a wrong total's parts, a
+table with a row inserted or deleted) is left as it is for ``check`` to report.  The workbook is edited with openpyxl, so
 styles, sheet protection and data validation stay as they were; the source file is
 never written.
 """
@@ -49,12 +49,15 @@ def fix_workbook(source: Path | str, target: Path | str) -> list[Change]:
     source, target = Path(source), Path(target)
     if same_file(source, target):
         raise UnusableInput(f"修正后的副本不能覆盖原工作簿 {source.name}，请用 -o 指定另一个文件名。")
-    fmt = read_workbook(source).data.format  # refuses files that are not standard workbooks
+    data = read_workbook(source).data  # refuses files that are not standard workbooks
+    fmt = data.format
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = load_workbook(source)
     changes: list[Change] = []
     for f in fmt.fields:
+        if f.table in data.shifted_tables:
+            continue  # rows inserted or deleted: its cells are not where the format puts them
         cell = wb[f.sheet][f.cell]
         raw = cell.value
         where = Location.of(f)

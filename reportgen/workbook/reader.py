@@ -142,18 +142,19 @@ class _Reader:
             while rows and not rows[-1]:
                 rows.pop()
         ops = SequenceMatcher(None, expected, found, autojunk=False).get_opcodes()
-        moved = [op for op in ops if op[0] in ("insert", "delete")]
+        # Rows added below the table move nothing in it: they are not the table's.
+        moved = [op for op in ops if op[0] == "delete" or (op[0] == "insert" and op[1] < len(expected))]
         if not moved or sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in moved) > MAX_SHIFT:
             return False
         for tag, i1, i2, j1, j2 in moved:
             if tag == "insert":
                 for j in range(j1, j2):
-                    where = Location(table.sheet, f"A{top + j}")
+                    where = Location(table.sheet, table.address(j, 0))
                     shown = "、".join(found[j]) or "无标签"
                     self._add(F.make("table-row-inserted", where, value=shown, row=top + j))
             else:
                 for i in range(i1, i2):
-                    where = Location(table.sheet, f"A{top + j1}")
+                    where = Location(table.sheet, table.address(j1, 0))
                     self._add(F.make("table-row-deleted", where, expected="".join(expected[i][-1:]),
                                      row=top + i))
         return True

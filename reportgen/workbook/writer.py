@@ -33,6 +33,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
+TEXT_WIDTHS = (28, 24, 90)  # 部分, 小标题, 正文
 INSTRUCTIONS_WIDTH = 70  # character widths: the 填写说明 column fits A4 portrait at 100 % in LibreOffice and Excel
 
 
@@ -183,6 +184,11 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None, info:
         write_cell(ws.cell(row=row, column=L.TEXT_SECTION_COL), label)
         write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), heading or None)
         write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), text or None)
+        # Spreadsheets do not grow a generated row for wrapped text: give it its lines.
+        lines = max(-(-len(t) * 2 // (width - 2)) for t, width in
+                    ((label, TEXT_WIDTHS[0]), (heading or "", TEXT_WIDTHS[1]), (text or "", TEXT_WIDTHS[2])))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
     for row in range(L.TEXT_FIRST_ROW, last + 1):
         for col in (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL):
             cell = ws.cell(row=row, column=col)
@@ -196,9 +202,8 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None, info:
     column = get_column_letter(L.TEXT_SECTION_COL)
     dv.add(f"{column}{L.TEXT_FIRST_ROW}:{column}{last}")
     ws.add_data_validation(dv)
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["C"].width = 100
+    for col, width in zip(L.TEXT_COLUMNS, TEXT_WIDTHS):
+        ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{L.TEXT_FIRST_ROW}"
     _print_setup(ws, "landscape", title_rows=f"{L.TEXT_HEADER_ROW}:{L.TEXT_HEADER_ROW}")
     _protect(ws)
