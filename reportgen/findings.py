@@ -101,6 +101,15 @@ _TYPES = (
     # ---- this year against last year (checks/crossyear.py)
     # ---- a collection of workbooks (collection.py)
     # ---- importing a published report (importers/)
+    # ---- hostile input: text no file can hold, text no report can hold (safety.py, limits.py)
+    FindingType("unencodable-characters", W, "文字中有无法保存的字符（已替换）",
+                "这段文字含 {value} 个无法保存到文件的字符（残缺的字符编码，多来自复制粘贴或其他软件导出），"
+                "已替换为“\ufffd”。请核对这段文字。",
+                "Text holds code points no file can hold (lone surrogates, e.g. Excel's _xD800_); replaced by U+FFFD."),
+    FindingType("text-too-long", E, "文字超过一格能容纳的长度",
+                "这一格有 {value} 个字，超过了一个单元格的上限 {expected} 个字（Excel 的限制）。"
+                "请检查是否误粘贴了大量内容，或把内容分到几行。",
+                "A text cell holds more characters than Excel allows in one cell (32767)."),
 )
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

@@ -12,7 +12,7 @@ from .. import __version__
 from ..checks import CheckResult, check_workbook
 from ..console import SHOWN_PER_GROUP, print_result
 from ..errors import UnusableInput
-from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 
 
 @main.command()
@@ -47,7 +47,7 @@ def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, sho
         except UnusableInput as exc:
             fail(str(exc))
         except OSError as exc:
-            fail(f"无法写入 {annotate}：{exc.strerror or exc}")
+            fail_os(exc, annotate)
     if as_json:
         click.echo(json.dumps(_json_report(outcomes), ensure_ascii=False, indent=2))
     else:

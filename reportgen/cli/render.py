@@ -10,7 +10,7 @@ import click
 from ..checks import check_workbook
 from ..console import SHOWN_PER_GROUP, print_result
 from ..errors import TemplateProblem, UnusableInput
-from .base import EXIT_ERRORS, fail, main
+from .base import EXIT_ERRORS, fail, fail_os, main
 
 
 @main.command()
@@ -28,6 +28,9 @@ def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | No
     """
     from ..render import render_report
 
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    if not wanted:  # --format '' would otherwise succeed having written nothing
+        raise click.BadParameter("请至少给出一种格式：docx、html、pdf。", param_hint="'--format'")
     try:
         result = check_workbook(workbook)
     except UnusableInput as exc:
@@ -38,12 +41,11 @@ def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | No
         sys.exit(EXIT_ERRORS)
     if result.findings:
         print_result(workbook, result, "", SHOWN_PER_GROUP)
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
         written = render_report(result.data, out_dir, wanted, templates_dir)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+        fail_os(exc, out_dir)
     for path in written:
         click.echo(f"已生成：{path}")

@@ -19,6 +19,7 @@ from jinja2 import TemplateError
 from lxml import etree
 
 from ..errors import TemplateProblem
+from ..safety import document_property
 from .environment import docx_environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,6 +33,10 @@ class _StrictDocxTemplate(DocxTemplate):
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
         return super().fix_tables(xml)
+
+    def render_properties(self, context, jinja_env=None):
+        # A document property holds at most 255 characters (a 300-character 机关名称 makes the title longer).
+        super().render_properties({**context, "title": document_property(context.get("title", ""))}, jinja_env)
 
 
 def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> None:

@@ -18,6 +18,7 @@ from .. import __version__
 from ..fileio import atomic_path
 from ..formats import DEFAULT_FORMAT
 from ..model import ReportData
+from ..safety import write_cell
 from ..spec import ReportFormat, SumRule, Table
 from . import layout as L
 
@@ -124,7 +125,8 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
         label.font = Font(name=FONT, bold=f.required)
         label.border = BORDER
         value = info.get(f.key)
-        cell = ws.cell(row=row, column=L.INFO_VALUE_COL, value=value if value != "" else None)
+        cell = ws.cell(row=row, column=L.INFO_VALUE_COL)
+        write_cell(cell, value if value != "" else None)
         _input(cell)
         if f.kind == "year":
             dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
@@ -157,8 +159,8 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> No
     for offset, (label, heading, text) in enumerate(rows):
         row = L.TEXT_FIRST_ROW + offset
         ws.cell(row=row, column=L.TEXT_SECTION_COL, value=label)
-        ws.cell(row=row, column=L.TEXT_HEADING_COL, value=heading or None)
-        ws.cell(row=row, column=L.TEXT_BODY_COL, value=text or None)
+        write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), heading or None)
+        write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), text or None)
     for row in range(L.TEXT_FIRST_ROW, last + 1):
         for col in (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL):
             cell = ws.cell(row=row, column=col)
@@ -244,12 +246,12 @@ def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> N
         if data is None or (value is not None and _consistent(rule, value, data)):
             cell.value = _formula(fmt, rule)
         else:
-            cell.value = value
+            write_cell(cell, value)
         return
     _input(cell)
     if field.kind == "amount":
         cell.number_format = "0.######"
-    cell.value = value  # openpyxl writes a Decimal as its exact decimal text
+    write_cell(cell, value)  # openpyxl writes a Decimal as its exact decimal text
 
 
 def _consistent(rule: SumRule, value, data: ReportData) -> bool:
