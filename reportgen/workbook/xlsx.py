@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import UnusableInput
+from ..fileio import os_error_message, require_regular_file
 
 Cells = dict[str, dict[tuple[int, int], Any]]  # {sheet: {(row, col): value}}, 1-based
 
@@ -32,10 +33,11 @@ def _open(path: Path):
     if path.is_dir():
         raise UnusableInput(f"{path} 是一个文件夹，不是工作簿。")
     try:
+        require_regular_file(path, "工作簿")  # a named pipe would make the read below wait forever
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise UnusableInput(f"无法打开 {path}：{exc.strerror or exc}。请确认文件没有被其他程序独占。") from None
+        raise UnusableInput(os_error_message(exc, path)) from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
         if _is_encrypted(path):
             raise UnusableInput(f"{path.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
