@@ -119,7 +119,11 @@ class ReportData:
             for i, p in enumerate(text_in.get(s.key) or []):
                 if not isinstance(p, dict) or not all(isinstance(p.get(k) or "", str) for k in ("text", "heading")):
                     raise UnusableInput(f"{source} 中 text.{s.key}[{i}] 应是含 heading 和 text 的对象。")
-                paragraphs.append(Paragraph(text=p.get("text", ""), heading=p.get("heading", "") or ""))
+                paragraph = Paragraph(text=p.get("text", "") or "", heading=p.get("heading", "") or "")
+                if len(paragraph.text) > LIMITS.max_cell_chars or len(paragraph.heading) > LIMITS.max_cell_chars:
+                    raise UnusableInput(f"{source} 中 text.{s.key}[{i}] 有 {len(paragraph.plain())} 个字，超过了"
+                                        f"工作簿一格能容纳的 {LIMITS.max_cell_chars} 个字。请把这段分成几段。")
+                paragraphs.append(paragraph)
             text[s.key] = paragraphs
         values: dict[str, Value] = {}
         for f in fmt.fields:

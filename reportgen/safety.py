@@ -17,10 +17,15 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from .model import CONTROL_CHARS
+
 # What Excel and LibreOffice treat as the start of a formula when a user types it;
 # stored as text they stay text, but a CSV opened in Excel is re-typed, so CSV
 # writers prefix them (see :func:`csv_safe`).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_OOXML_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def write_cell(cell: Any, value: Any) -> None:
@@ -29,7 +34,11 @@ def write_cell(cell: Any, value: Any) -> None:
     if value is None or isinstance(value, bool) or isinstance(value, (int, float, Decimal)):
         cell.value = value
         return
-    cell.value = clean_text(str(value))[0]  # half a character would make the file unsavable
+    # Half a character, or a control character XML cannot hold, would make the file unsavable.
+    text = CONTROL_CHARS.sub("", clean_text(str(value))[0])
+    # Text that looks like Excel's escape _xHHHH_ is escaped itself (its "_" as _x005F_),
+    # as Excel does, so that it reads back as typed rather than as the escaped character.
+    cell.value = _OOXML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
     cell.data_type = "s"  # openpyxl made it "f" if the text starts with "="
 
 

@@ -52,10 +52,10 @@ def _open(path: Path):
             return _grid(formulas), _grid(cached)
     except UnusableInput:
         raise
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise UnusableInput(f"{path.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取（{type(exc).__name__}）。") from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged files; the clerk needs one sentence
-        raise UnusableInput(f"{path.name} 无法读取，可能已损坏（{type(exc).__name__}）。请用 Excel/WPS 打开后重新保存再试。") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
+        raise UnusableInput(f"{path.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取。") from None
+    except Exception:  # openpyxl raises many kinds on damaged files; the clerk needs one sentence
+        raise UnusableInput(f"{path.name} 无法读取，可能已损坏。请用 Excel/WPS 打开后重新保存再试。") from None
 
 
 def _is_encrypted(path: Path) -> bool:
