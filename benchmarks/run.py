@@ -1,91 +1,329 @@
-"""Reproducible timings of reportgen's stages.
+"""Reproducible timings of reportgen on a province's collection (issue 9).
 
-    python benchmarks/run.py [--workbooks 200] [--renders 30] [--pdf]
+    python benchmarks/run.py [--workbooks 200] [--memory 2000] [--profile]
 
-Prints a Markdown table (median and best of the repeats).  What it measures:
-- read + check of one filled workbook (pingtan-2021: numbers in every table);
-- `reportgen check` over many workbooks in one process, as a provincial office does;
-- rendering one report to Word and to HTML, the first time in a process (templates
-  compiled) and afterwards (templates reused);
-- PDF through LibreOffice (optional: --pdf).
+One command, one run, everything interleaved on the same machine state:
+
+1. generates ``--workbooks`` realistic standard workbooks (integer combinations of
+   the bundled samples' numbers, so every sum and balance still holds; each its own
+   agency name), and checks that every one of them can be rendered;
+2. (a) the naive docxtpl loop — a fresh ``DocxTemplate``, ``render``, ``save`` — on
+   reportgen's own template and context, and reportgen's compiled Word render on
+   the same contexts, alternating report by report;
+3. (b) the whole pipeline (read, check, Word + HTML) over the folder with 1 spawned
+   worker and (c) with 2, through ``reportgen render FOLDER --jobs N`` when the
+   command has it, else through the library in a spawn ``ProcessPoolExecutor``;
+4. (d) ``check`` of the folder, and one workbook's check inside a batch;
+5. cold starts: ``reportgen check`` against ``python -c "import openpyxl;
+   openpyxl.load_workbook(…)"``;
+6. with ``--memory N``: one worker renders N reports; its resident memory after
+   every N/10, which must stay flat;
+7. with ``--profile``: cProfile's top functions of a check and of a Word render.
+
+Prints Markdown (medians, ratios, reports per second, peak memory per worker).
+Nothing in the test suite asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportgen import check_workbook, read_workbook  # noqa: E402
-from reportgen.render import render_report  # noqa: E402
-
-SAMPLE = ROOT / "sample_inputs" / "pingtan-2021.xlsx"
+SAMPLES = ("xiangxiang-kjgxj-2023", "pingtan-2021", "hongze-2023")
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
 
 
-def timed(fn, repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats):
+# --------------------------------------------------------------------------- workbooks
+def generate(folder: Path, count: int, seed: int = 9) -> list[Path]:
+    """``count`` valid workbooks: k1·A + k2·B of two samples' numbers (sums and the
+    balance are linear, so they still hold), the text and details of one of them."""
+    from reportgen.model import ReportData
+    from reportgen.workbook import write_workbook
+
+    rng = random.Random(seed)
+    samples = [json.loads((ROOT / "sample_inputs" / f"{name}.json").read_text(encoding="utf-8")) for name in SAMPLES]
+    data = [ReportData.from_json(obj) for obj in samples]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        a, b = rng.sample(range(len(data)), 2)
+        k1, k2 = rng.randint(1, 4), rng.randint(0, 3)
+        base = data[a]
+        mixed = ReportData(base.format, dict(base.info), base.text, {})
+        for key in base.format.fields:
+            x, y = data[a].values.get(key.key), data[b].values.get(key.key)
+            mixed.values[key.key] = k1 * x + k2 * y if key.kind == "count" else Decimal(k1) * x + Decimal(k2) * y
+        for _ in range(3):  # totals from their parts (a published sample may carry a wrong total); nested rules
+            for rule in base.format.sum_rules:
+                mixed.values[rule.total] = sum(mixed.values[k] for k in rule.parts)
+        mixed.info["agency"] = f"{base.info['agency']}（样本{i:04d}）"
+        path = folder / f"agency-{i:04d}.xlsx"
+        write_workbook(path, mixed)
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------- workers (module level: spawn)
+def _rss_mb() -> float:
+    """Resident memory now (Linux /proc), else the peak."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return _peak_mb()
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process.  On Linux VmHWM: ru_maxrss would carry the
+    parent's peak into a spawned worker (it survives fork + exec)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def pipeline_one(path: str, out_dir: str) -> tuple[float, float, float, int]:
+    """Read, check, render Word + HTML: (seconds, check seconds, peak MB of this worker, its pid)."""
+    from reportgen.checks import check_workbook
+    from reportgen.render import render_report
+
+    start = time.perf_counter()
+    result = check_workbook(Path(path))
+    checked = time.perf_counter()
+    if not result.can_render:
+        raise RuntimeError(f"{path} has errors")
+    render_report(result.data, Path(out_dir), ["docx", "html"])
+    return time.perf_counter() - start, checked - start, _peak_mb(), os.getpid()
+
+
+def memory_run(paths: list[str], out_dir: str, total: int) -> list[tuple[int, float]]:
+    """Render ``total`` reports (cycling over ``paths``) in this process; RSS every total/10."""
+    rss = []
+    step = max(1, total // 10)
+    for i in range(total):
+        pipeline_one(paths[i % len(paths)], out_dir)
+        if (i + 1) % step == 0:
+            rss.append((i + 1, _rss_mb()))
+    return rss
+
+
+def _warm(_: int) -> float:
+    """Start-up of a worker: imports (not the compile, which the first report pays)."""
+    import reportgen.checks  # noqa: F401
+    import reportgen.render  # noqa: F401
+
+    return _peak_mb()
+
+
+# --------------------------------------------------------------------------- measurements
+def median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
+
+
+def naive_against_compiled(paths: list[Path], work: Path) -> tuple[list[float], list[float]]:
+    """(a) fresh DocxTemplate + render + save, against reportgen's compiled render, alternating."""
+    from docxtpl import DocxTemplate
+
+    from reportgen.checks import check_workbook
+    from reportgen.render.context import build_context
+    from reportgen.render.docx import render_docx
+    from reportgen.render.environment import ReportEnvironment, find_template
+
+    template = find_template("report.docx", None)
+    contexts = [build_context(check_workbook(p).data) for p in paths]
+    naive, compiled = [], []
+    render_docx(template, contexts[0], work / "warm.docx")  # compile once, as a worker does first
+    for i, context in enumerate(contexts):
         start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
+        doc = DocxTemplate(str(template))
+        doc.render(context, jinja_env=ReportEnvironment(), autoescape=True)  # reportgen's sandbox, nothing cached
+        doc.save(str(work / f"naive-{i}.docx"))
+        naive.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        render_docx(template, context, work / f"fast-{i}.docx")
+        compiled.append(time.perf_counter() - start)
+    return naive, compiled
 
 
-def row(name: str, times: list[float], unit: str = "ms") -> str:
-    scale = 1000 if unit == "ms" else 1
-    return (f"| {name} | {len(times)} | {statistics.median(times) * scale:.1f} {unit} | "
-            f"{min(times) * scale:.1f} {unit} |")
+def render_folder(folder: Path, out: Path, jobs: int) -> tuple[float, list[float], list[float], list[float]]:
+    """(b)/(c): the whole pipeline over the folder in ``jobs`` spawned workers.
+
+    Returns (wall seconds from the first task to the last result, per-report seconds,
+    per-report check seconds, peak MB per worker)."""
+    paths = sorted(str(p) for p in folder.glob("*.xlsx"))
+    context = get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        list(pool.map(_warm, range(jobs)))  # workers started: the pool's start-up is not per report
+        start = time.perf_counter()
+        results = list(pool.map(pipeline_one, paths, [str(out)] * len(paths), chunksize=8))
+        wall = time.perf_counter() - start
+    peaks: dict[int, float] = {}
+    for _, _, peak, pid in results:
+        peaks[pid] = max(peak, peaks.get(pid, 0.0))
+    return wall, [r[0] for r in results], [r[1] for r in results], sorted(peaks.values())
 
 
+def cli_render_has_jobs() -> bool:
+    result = subprocess.run([sys.executable, "-m", "reportgen", "render", "--help"], capture_output=True, text=True,
+                            env=ENV, encoding="utf-8")
+    return "--jobs" in result.stdout
+
+
+def timed_command(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, capture_output=True, env=ENV, check=False)
+    return time.perf_counter() - start
+
+
+def cold_starts(sample: Path, rounds: int) -> dict[str, list[float]]:
+    commands = {
+        "python -c \"import openpyxl; openpyxl.load_workbook(…)\"": [
+            sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(sample)!r})"],
+        "reportgen check WORKBOOK": [sys.executable, "-m", "reportgen", "check", str(sample)],
+        "python -c \"import reportgen\"": [sys.executable, "-c", "import reportgen"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):  # interleaved, so load changes hit all alike
+        for name, args in commands.items():
+            times[name].append(timed_command(args))
+    return times
+
+
+def profile(sample: Path, work: Path) -> str:
+    import cProfile
+    import io
+    import pstats
+
+    from reportgen.checks import check_workbook
+    from reportgen.render.context import build_context
+    from reportgen.render.docx import render_docx
+    from reportgen.render.environment import find_template
+
+    out = io.StringIO()
+    context = build_context(check_workbook(sample).data)
+    template = find_template("report.docx", None)
+    for name, fn in (("check_workbook", lambda: check_workbook(sample)),
+                     ("render_docx", lambda: render_docx(template, context, work / "p.docx"))):
+        for _ in range(3):
+            fn()
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(50):
+            fn()
+        prof.disable()
+        stats = pstats.Stats(prof, stream=out)
+        out.write(f"\n### {name} (50 calls after warm-up, by own time)\n")
+        stats.sort_stats("tottime").print_stats(12)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- main
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workbooks", type=int, default=200)
-    parser.add_argument("--renders", type=int, default=30)
-    parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--cold", type=int, default=7, help="rounds of the cold-start commands")
+    parser.add_argument("--memory", type=int, default=0, help="also render N reports in one worker, RSS sampled")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    lines = [f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+             f"{platform.system()} {platform.release()}; load average before: "
+             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
-        rows.append(row("read + check one workbook", timed(lambda: check_workbook(SAMPLE), 30)))
         folder = work / "collected"
-        folder.mkdir()
-        for i in range(args.workbooks):
-            shutil.copyfile(SAMPLE, folder / f"agency-{i:04d}.xlsx")
-        exe = shutil.which("reportgen")
-        cmd = ([exe] if exe else [sys.executable, "-m", "reportgen.cli"]) + ["check", "--json"] + \
-            sorted(str(p) for p in folder.iterdir())
         start = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=False)
-        total = time.perf_counter() - start
-        rows.append(f"| `reportgen check` on {args.workbooks} workbooks (one process) | 1 | {total:.1f} s | "
-                    f"{total / args.workbooks * 1000:.0f} ms per workbook |")
-        data = read_workbook(SAMPLE).data
-        counter = iter(range(10**6))
-        first_docx = timed(lambda: render_report(data, work / f"d{next(counter)}", ["docx"]), 1)
-        rows.append(row("render Word, first in the process (compiles the template)", first_docx))
-        rows.append(row("render Word, later renders", timed(lambda: render_report(data, work / f"d{next(counter)}",
-                                                                                  ["docx"]), args.renders)))
-        first_html = timed(lambda: render_report(data, work / f"h{next(counter)}", ["html"]), 1)
-        rows.append(row("render HTML, first in the process", first_html))
-        rows.append(row("render HTML, later renders", timed(lambda: render_report(data, work / f"h{next(counter)}",
-                                                                                  ["html"]), args.renders)))
-        if args.pdf:
-            rows.append(row("Word + PDF through LibreOffice", timed(
-                lambda: render_report(data, work / f"p{next(counter)}", ["docx", "pdf"]), 3), "s"))
-    print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"{platform.system()} {platform.release()}\n")
-    print("| what | runs | median | best |\n|---|---|---|---|")
-    print("\n".join(rows))
+        paths = generate(folder, args.workbooks)
+        lines.append(f"Generated {len(paths)} workbooks in {time.perf_counter() - start:.1f} s.")
+
+        from reportgen.checks import check_workbook
+
+        checks, renderable = [], 0
+        for p in paths:
+            t = time.perf_counter()
+            result = check_workbook(p)
+            checks.append(time.perf_counter() - t)
+            renderable += result.can_render
+        lines.append(f"All can be rendered: {renderable == len(paths)} ({renderable}/{len(paths)}).")
+
+        (work / "a").mkdir()
+        naive, compiled = naive_against_compiled(paths, work / "a")
+        b_wall, b_each, b_checks, b_peak = render_folder(folder, work / "b", 1)
+        c_wall, c_each, _, c_peak = render_folder(folder, work / "c", 2)
+        via = "library in spawned ProcessPoolExecutor workers (`render FOLDER --jobs` is not on main yet)"
+        if cli_render_has_jobs():
+            via = "library in spawned workers; `reportgen render FOLDER --jobs N` also timed below"
+        d_one = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "1"])
+        d_two = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "2"])
+        cli_rows = []
+        if cli_render_has_jobs():
+            for jobs in (1, 2):
+                wall = timed_command([sys.executable, "-m", "reportgen", "render", str(folder), "-o",
+                                      str(work / f"cli{jobs}"), "--jobs", str(jobs)])
+                cli_rows.append(f"| `reportgen render FOLDER --jobs {jobs}` (whole command) | {len(paths)} | "
+                                f"{wall:.1f} s | {len(paths) / wall:.1f} reports/s |")
+        n = len(paths)
+        lines += ["", f"Whole pipeline (b)/(c) via the {via}.", "",
+                  "| what | reports | median per report | throughput / ratio |", "|---|---|---|---|",
+                  f"| (a) naive docxtpl loop: fresh DocxTemplate, render, save | {n} | {median_ms(naive):.1f} ms | "
+                  f"{1 / statistics.median(naive):.1f} reports/s |",
+                  f"| reportgen Word render (compiled), same contexts, alternating with (a) | {n} | "
+                  f"{median_ms(compiled):.1f} ms | **{statistics.median(naive) / statistics.median(compiled):.1f}× "
+                  f"faster than (a)** |",
+                  f"| (b) read + check + Word + HTML, 1 worker | {n} | {median_ms(b_each):.1f} ms | "
+                  f"{n / b_wall:.1f} reports/s; {statistics.median(naive) / statistics.median(b_each):.1f}× (a) "
+                  f"per report |",
+                  f"| (c) read + check + Word + HTML, 2 workers | {n} | {median_ms(c_each):.1f} ms | "
+                  f"**{n / c_wall:.1f} reports/s** ({c_wall:.2f} s for all) |",
+                  f"| check of one workbook inside (b) | {n} | {median_ms(b_checks):.1f} ms | |",
+                  f"| check of one workbook, in this process | {n} | {median_ms(checks):.1f} ms | "
+                  f"best {min(checks) * 1000:.1f} ms |",
+                  f"| (d) `reportgen check FOLDER --json --jobs 1` (whole command) | {n} | {d_one / n * 1000:.1f} ms | "
+                  f"{d_one:.2f} s, {n / d_one:.0f} workbooks/s |",
+                  f"| (d) `reportgen check FOLDER --json --jobs 2` (whole command) | {n} | {d_two / n * 1000:.1f} ms | "
+                  f"{d_two:.2f} s, {n / d_two:.0f} workbooks/s |",
+                  *cli_rows,
+                  "",
+                  f"Peak resident memory per worker: 1 worker {', '.join(f'{p:.0f} MB' for p in b_peak)}; "
+                  f"2 workers {', '.join(f'{p:.0f} MB' for p in c_peak)}."]
+
+        cold = cold_starts(paths[0], args.cold)
+        floor = statistics.median(next(iter(cold.values())))
+        lines += ["", "| cold start (median of %d, interleaved) | seconds | × openpyxl floor |" % args.cold,
+                  "|---|---|---|"]
+        for name, times in cold.items():
+            lines.append(f"| `{name}` | {statistics.median(times):.3f} | {statistics.median(times) / floor:.2f} |")
+
+        if args.memory:
+            context = get_context("spawn")
+            with ProcessPoolExecutor(1, mp_context=context) as pool:
+                rss = pool.submit(memory_run, [str(p) for p in paths], str(work / "m"), args.memory).result()
+            lines += ["", f"Memory, one worker rendering {args.memory} reports (resident MB after each tenth): "
+                      + ", ".join(f"{i}: {mb:.0f}" for i, mb in rss)]
+        if args.profile:
+            lines += ["", profile(paths[0], work)]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -5,16 +5,43 @@ The stages, each usable on its own::
     from reportgen import read_workbook, check_report, write_workbook
     result = read_workbook("填好的工作簿.xlsx")          # workbook -> report data
     findings = result.findings + check_report(result.data)  # -> findings
+
+The names are imported on first use, so that ``import reportgen`` and the
+``reportgen`` command start fast (writing a workbook needs openpyxl, reading does not).
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .checks import CheckResult, check_report, check_workbook  # noqa: E402
-from .errors import UnusableInput  # noqa: E402
-from .findings import CATALOGUE, Finding, Location, Severity  # noqa: E402
-from .formats import DEFAULT_FORMAT, FORMATS, get_format  # noqa: E402
-from .model import Paragraph, ReportData  # noqa: E402
-from .workbook import annotate_workbook, read_workbook, write_workbook  # noqa: E402
+_LAZY = {
+    "CheckResult": ".checks", "check_report": ".checks", "check_workbook": ".checks",
+    "UnusableInput": ".errors",
+    "CATALOGUE": ".findings", "Finding": ".findings", "Location": ".findings", "Severity": ".findings",
+    "DEFAULT_FORMAT": ".formats", "FORMATS": ".formats", "get_format": ".formats",
+    "Paragraph": ".model", "ReportData": ".model",
+    "annotate_workbook": ".workbook", "read_workbook": ".workbook", "write_workbook": ".workbook",
+}
+
+if TYPE_CHECKING:  # for editors and type checkers
+    from .checks import CheckResult, check_report, check_workbook
+    from .errors import UnusableInput
+    from .findings import CATALOGUE, Finding, Location, Severity
+    from .formats import DEFAULT_FORMAT, FORMATS, get_format
+    from .model import Paragraph, ReportData
+    from .workbook import annotate_workbook, read_workbook, write_workbook
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CATALOGUE", "CheckResult", "DEFAULT_FORMAT", "FORMATS", "Finding", "Location", "Paragraph",

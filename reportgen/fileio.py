@@ -12,15 +12,11 @@ import errno
 import os
 import re
 import shutil
-import stat
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-
-from .errors import UnusableInput
-from .limits import LIMITS, MB
 
 SCRATCH_PREFIX = ".~reportgen-"
 # A scratch name: the prefix, the writing process's id, tempfile's random part.
@@ -140,32 +136,6 @@ def _process_alive(pid: int) -> bool:
     except OSError:
         return True  # exists, owned by someone else
     return True
-
-
-def require_regular_file(path: Path, what: str, max_bytes: int = LIMITS.max_file_bytes) -> int:
-    """Raise unless ``path`` is a regular file of at most ``max_bytes``; returns its size.
-
-    A named pipe or a device given as input would make a reader wait forever or read
-    without end; a folder or a missing file raises the OSError :func:`os_error_message` words.
-    """
-    info = os.stat(path)
-    if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if not stat.S_ISREG(info.st_mode):
-        raise UnusableInput(f"“{path}”不是普通文件（是管道、设备或套接字），不能作为{what}读取。")
-    if info.st_size > max_bytes:
-        raise UnusableInput(f"“{path}”有 {info.st_size // MB} MB，超过了{what}的上限 {max_bytes // MB} MB。")
-    return info.st_size
-
-
-def read_regular_file(path: Path, what: str, max_bytes: int = LIMITS.max_file_bytes) -> bytes:
-    """The bytes of ``path``, read only if it is a regular file within ``max_bytes``."""
-    require_regular_file(path, what, max_bytes)
-    with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:  # grew while we looked
-        raise UnusableInput(f"“{path}”超过了{what}的上限 {max_bytes // MB} MB。")
-    return data
 
 
 def same_file(a: Path, b: Path) -> bool:

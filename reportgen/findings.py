@@ -8,6 +8,7 @@ severity, a short title and the message template.  The console, ``--json``,
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,10 @@ class FindingType:
     title: str  # short, Chinese: the group heading in the console
     template: str  # the message, str.format()-ed with the finding's params
     description: str  # for the docs: when it fires
+    # For faults of one cell: how the console says “N of them” when it groups many in
+    # one table into one line per block of rows (“共 126 个数字格为空…”).
+    grouped: str = ""
+    group_hint: str = ""  # printed once under the grouped lines
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -35,42 +40,76 @@ E, W = Severity.ERROR, Severity.WARNING
 _TYPES = (
     # ---- one cell
     FindingType("blank-value", E, "数字格为空",
-                "这一格{shown}。公布的表格不能留空或只填符号，没有数据请填 0。",
-                "A number cell is blank or holds a placeholder such as “/”, “—”, “无”."),
+                "这一格{shown}（核对合计时暂按 0 计算）。公布的表格不能留空或只填符号，没有数据请填 0"
+                "（reportgen fix 可把这类格子一次填为 0）。",
+                "A number cell is blank or holds a placeholder such as “/”, “—”, “无”. The sums and the 勾稽 "
+                "relation count it as 0, so that every other fault is found in the same check.",
+                "个数字格为空或只填了符号",
+                "核对合计时空格暂按 0 计算。没有数据请填 0；reportgen fix 可把它们一次填为 0。"),
     FindingType("not-a-number", E, "数字格里有非数字内容",
                 "格内是“{value}”，不是数字。请只填阿拉伯数字，不要带单位或文字（如“12件”应填 12）。",
-                "A number cell holds text that is not a number, e.g. “12件”."),
+                "A number cell holds text that is not a number, e.g. “12件”.",
+                "个数字格里有非数字内容", "请只填阿拉伯数字，不要带单位或文字。"),
     FindingType("not-whole-number", E, "件数不是整数",
                 "格内是 {value}，件数必须是整数。请填写整数。",
-                "A count holds a fraction, e.g. 3.5."),
+                "A count holds a fraction, e.g. 3.5.", "个件数不是整数"),
     FindingType("negative-number", E, "数字为负数",
                 "格内是 {value}，这里不能是负数。请填写 0 或正数。",
-                "A number is below zero."),
+                "A number is below zero.", "个数字为负数"),
+    FindingType("number-too-large", E, "数字过大或过长",
+                "格内是“{value}”，{reason}。请核对这一格。",
+                "A number typed as text longer than limits.max_number_chars, with an exponent beyond "
+                "±limits.max_exponent (1e5000), or a count of 10^12 or more: refused at its cell, never "
+                "computed with."),
+    FindingType("fee-many-decimals", W, "金额小数位过多",
+                "格内是 {value}，有 {places} 位小数；金额以万元为单位，{limit} 位小数已精确到 0.01 元。"
+                "已按所填数字读取，请核对是否多填了数字。",
+                "The 万元 amount has more than limits.max_fee_decimals decimals (a 提醒: the value is kept "
+                "exactly as typed; 6 decimals of 万元 are 0.01 元, so more usually means a typo)."),
     FindingType("number-as-text", W, "数字以文本形式填写（已自动识别）",
                 "格内是文本“{value}”，已按数字 {expected} 读取。如无误可不处理；建议改为直接输入数字。",
-                "A number typed as text, with full-width digits or stray spaces; read as the number."),
+                "A number typed as text, with full-width digits or stray spaces; read as the number.",
+                "个数字以文本形式填写（已按数字读取）",
+                "reportgen fix 可把它们一次改为数字。"),
     FindingType("unreadable-formula", E, "格内公式无法读取",
                 "格内是公式 {value}，且没有保存计算结果。请直接填写数字。",
                 "A value cell holds a formula whose result the workbook does not store."),
     FindingType("control-characters", W, "文字中有不可见的控制字符（已删除）",
                 "这段文字含 {value} 个不可见的控制字符（多来自从 PDF 或聊天软件复制的文字），生成报告时已删除。",
                 "Text holds characters that are illegal in Word files (0x00–0x1F but tab/newline)."),
+    FindingType("table-row-inserted", E, "表格中插入了行",
+                "第 {row} 行是插入的行（{value}），不属于标准表格，其下各行因此下移。请删除第 {row} 行"
+                "（把其中的数字填到标准的行里），不要在表格中插入行。",
+                "A row was inserted into an official table: found by matching the row labels, reported once "
+                "naming the row (not as every label below it shifted)."),
+    FindingType("table-row-deleted", E, "表格中删除了行",
+                "标准表格的“{expected}”一行被删除（应在第 {row} 行），其下各行因此上移。"
+                "请用标准工作簿重新填写这张表，或在第 {row} 行补回这一行。",
+                "A row of an official table was deleted: found by matching the row labels, reported once."),
     FindingType("label-changed", E, "表格标签被改动",
                 "这里应是“{expected}”，现在是“{value}”。请不要改动表格的标签；请用最新的标准工作簿重新填写。",
-                "A label of an official table differs from the format (an edited or obsolete layout)."),
+                "A label of an official table differs from the format (an edited or obsolete layout).",
+                "个表格标签被改动", "请不要改动表格的标签。"),
     # ---- sums
     FindingType("t3-row-total", E, "表三：总计不等于各类申请人之和",
-                "总计是 {value}，但本行各列 {arith}。请核对本行各格。",
+                "{lead}总计是 {value}，但本行各列 {arith}。{advice}",
                 "Table 3, a row: 总计 ≠ 自然人 + the five 法人或其他组织 columns."),
     FindingType("t3-results-total", E, "表三：（七）总计不等于各项办理结果之和",
-                "{group}是 {value}，但本列各项办理结果 {arith}。请核对本列各格。",
+                "{lead}{group}是 {value}，但本列各项办理结果 {arith}。{advice}",
                 "Table 3, a column: （七）总计 ≠ the sum of the 21 result rows."),
     FindingType("t3-balance", E, "表三：勾稽关系不成立（一 + 二 应等于 三（七）总计 + 四）",
                 "{column}列：{arith}。请核对本列的新收、上年结转、办理结果和结转下年度各格。",
                 "Table 3, a column: 一 + 二 ≠ （七）总计 + 四."),
     FindingType("t4-total", E, "表四：总计不等于各项之和",
-                "{group}的总计是 {value}，但 {arith}。请核对这几格。",
-                "Table 4: for 复议, 直接起诉 or 复议后起诉, 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结."),
+                "{lead}{group}的总计是 {value}，但 {arith}。{advice}",
+                "Table 4: for 复议, 直接起诉 or 复议后起诉, 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结. "
+                "For every sum rule: when the total cell holds a typed number where the workbook had its "
+                "formula, the message says the formula was typed over and gives the typed and the computed value."),
+    FindingType("relations-unchecked", W, "部分合计、勾稽关系暂时无法核对",
+                "有 {value} 个关系（{rules}）用到的格子没有可用的数字（{cells_text}），这些关系这次无法核对；"
+                "其余关系都已核对（空格按 0 计算）。改正这些格子后请再检查一次。",
+                "A sum or balance involves a cell that is not a number (e.g. “12件”): only those relations "
+                "are left unchecked, and this one summary says how many and why."),
     # ---- the report as a whole
     FindingType("missing-info", E, "基本信息缺项",
                 "“{label}”没有填写。请在基本信息表填写。",
@@ -78,6 +117,9 @@ _TYPES = (
     FindingType("invalid-year", E, "报告年度无效",
                 "报告年度是“{value}”，不是有效的年份。请填写四位数字的年份，如 2023。",
                 "The year is not a plausible four-digit year."),
+    FindingType("year-as-text", W, "报告年度带有文字（已自动识别）",
+                "报告年度填的是“{value}”，已按 {expected} 年读取。建议只填四位数字，如 {expected}。",
+                "The year was typed with 年 or as text (“2025年”); read as the number."),
     FindingType("year-not-covered", E, "该年度不适用本格式",
                 "报告年度是 {value}，本格式（{format}）适用于 {first} 年及以后的年度报告。请核对年度。",
                 "The year is one the workbook's format does not apply to (2019 and 2020 used the trial format)."),
@@ -97,10 +139,67 @@ _TYPES = (
                 "“{label}”有 {value} 件，占{total_label} {total} 件的 {share}，"
                 "超过 {limit}。请确认这些申请确实不属于前面列出的任何情形。",
                 "Table 3: （六）3.其他 is a high share of （七）总计 (supervisors look into it)."),
+    FindingType("draft-text", W, "文字部分还有待核改的草拟文字",
+                "这一段是 reportgen 草拟的标准文字（以“{value}”开头）。请核对、修改，确认后删除“{value}”标记。",
+                "A paragraph still starts with the marker that new-workbook / draft put on drafted sentences."),
     # ---- text against the tables (checks/text_vs_table.py)
+    FindingType("text-table-mismatch", W, "文字与表格的数字不一致",
+                "文字写的是“{sentence}”（{subject} {value} 件），但 {table_place} 是 {expected}。"
+                "请核对文字或表格，使两者一致。",
+                "A number the text states about the tables (applications received, 行政复议, 行政诉讼, "
+                "规范性文件 制发/现行有效, 行政处罚, 行政许可; Arabic or Chinese numerals, “未接收到…申请” = 0) "
+                "differs from the table. For applications received, either 新收 or 新收 + 上年结转 is accepted."),
     # ---- this year against last year (checks/crossyear.py)
+    FindingType("crossyear-carry", W, "上年结转与上年报告的结转下年度不一致",
+                "本年{row}（{column}）是 {value}，上年报告的{last_row}（{column}，{last_place}）是 {expected}。"
+                "两者应相等，请核对本年或上年的数字。",
+                "This year's 二、上年结转 differs from last year's 四、结转下年度继续办理, column by column."),
+    FindingType("crossyear-stock", W, "现行有效件数与上年不衔接",
+                "{row}：本年现行有效 {value} 件，但上年现行有效 {last} + 本年制发 {added} - 本年废止 {removed} = "
+                "{expected} 件（上年数字在{last_place}）。如有集中清理等原因可不处理，否则请核对。",
+                "现行有效件数 ≠ last year's 现行有效 + 本年制发 − 本年废止 (规章 and 行政规范性文件); "
+                "legitimately fails after clean-ups."),
+    FindingType("crossyear-repeated-text", W, "文字与上年报告雷同",
+                "“{label}”与上年报告相同 {share}。问题和改进措施不得年年雷同，请按本年的情况重写。",
+                "A text part (五) is nearly identical to last year's (the share of identical text is given)."),
+    FindingType("crossyear-year", W, "报告年度与上年报告不衔接",
+                "报告年度是 {value}，用来比较的上年报告是 {last} 年的，应是 {expected} 年。请确认比较的是上一年的报告。",
+                "The report compared against is not the year before."),
     # ---- a collection of workbooks (collection.py)
+    FindingType("collection-duplicate-agency", W, "同一机关交了不止一份工作簿",
+                "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。请确认哪一份是最终版本，"
+                "其余的移出文件夹。",
+                "Two or more workbooks of a collection name the same agency (with the other files' names)."),
+    FindingType("collection-other-year", W, "报告年度与本批其他工作簿不同",
+                "报告年度是 {value}，本批工作簿的年度是 {expected}。请确认交的是 {expected} 年的工作簿。",
+                "A workbook's year differs from the collection's (``--year``, or the most common year)."),
     # ---- importing a published report (importers/)
+    FindingType("import-missing-part", E, "报告缺少一个部分",
+                "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",
+                "A published report lacks one of parts 一–六 (its heading is not found)."),
+    FindingType("import-missing-table", E, "报告缺少一张表格",
+                "没有找到{label}（{caption}）的表格。",
+                "None of a table's row labels is found in the published report."),
+    FindingType("import-missing-row", E, "表格缺少一行",
+                "{table}中没有找到“{label}”这一行。请按国家规定的格式补上这一行。",
+                "A row of an official table (e.g. 规章) is missing from the published report."),
+    FindingType("import-label-changed", E, "表格标签与规定格式不一致",
+                "这一行的标签应是“{expected}”，报告中是“{value}”（错字或改动）。数字已按这一行读取。",
+                "A row label differs from the format's (a typo or an edit); found by similarity, numbers read."),
+    FindingType("import-obsolete-layout", E, "使用了已废止的表格格式",
+                "{table}使用的是{layout}（报告中有“{value}”）；{year}年度报告应使用{format}。{mapped}",
+                "A table in the 2019 trial layout in a report for 2021 or later; the numbers that map are read."),
+    FindingType("import-cell-count", E, "表格一行的数字个数不对",
+                "只找到 {value} 个数字，这一行应有 {expected} 个。这一行未读取，请对照原文核对。",
+                "A row of a published table holds fewer or more numbers than the format's row has cells."),
+    FindingType("import-blank-row", E, "表格有一整行空白",
+                "“{label}”这一行的 {expected} 个格子都是空的。公布的表格不能留空，没有数据应填 0。",
+                "Every cell of a row of a published table is blank."),
+    FindingType("import-uncertain", E, "数字连在一起，无法确定怎样分格",
+                "原文这一行的数字连在一起（“{value}”），符合本行和各列合计关系的读法不止一种，"
+                "这一格可能是 {expected}。已留空，请对照原文填写。",
+                "Plain text ran the cells of a row together and more than one split satisfies every sum; "
+                "the cells the readings disagree on are left blank."),
     # ---- hostile input: text no file can hold, text no report can hold (safety.py, limits.py)
     FindingType("unencodable-characters", W, "文字中有无法保存的字符（已替换）",
                 "这段文字含 {value} 个无法保存到文件的字符（残缺的字符编码，多来自复制粘贴或其他软件导出），"
@@ -194,3 +293,64 @@ def count(findings: list[Finding]) -> tuple[int, int]:
     """(errors, warnings)."""
     errors = sum(1 for f in findings if f.is_error)
     return errors, len(findings) - errors
+
+
+# ---------------------------------------------------------------- grouping
+# Many faults of one kind on one sheet (a clerk who left every zero blank) are told
+# as one message per block of adjacent rows, on the console and in the annotated copy.
+GROUP_FROM = 4  # this many one-cell faults of a kind on one sheet are grouped
+BLOCK_GAP = 3  # rows apart that still make one block (table 2's blocks have a caption and a header between)
+ADDRESS = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def row_blocks(findings: list[Finding]) -> list[tuple[int, int, list[Finding]]]:
+    """Findings on one sheet, as blocks of adjacent rows: (first row, last row, findings)."""
+    by_row: dict[int, list[Finding]] = {}
+    for finding in findings:
+        match = ADDRESS.fullmatch(finding.location.cell)
+        by_row.setdefault(int(match.group(2)), []).append(finding)
+    blocks: list[tuple[int, int, list[Finding]]] = []
+    for row in sorted(by_row):
+        if blocks and row - blocks[-1][1] <= BLOCK_GAP:
+            first, _, items = blocks[-1]
+            blocks[-1] = (first, row, items + by_row[row])
+        else:
+            blocks.append((row, row, list(by_row[row])))
+    return blocks
+
+
+def grouped(code: str, findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """One line per block of rows for a sheet with many faults of this kind (which rows,
+    how many cells, the range they lie in), with the block's findings."""
+    kind = CATALOGUE[code]
+    lines = []
+    for first, last, items in row_blocks(findings):
+        columns = sorted({ADDRESS.fullmatch(f.location.cell).group(1) for f in items}, key=_column_number)
+        rows = f"第{first}行" if first == last else f"第{first}–{last}行"
+        span = f"{columns[0]}{first}～{columns[-1]}{last}" if len(items) > 1 else items[0].location.cell
+        lines.append((f"{items[0].location.sheet} {rows}（{span}）共 {len(items)} {kind.grouped}", items))
+    return lines
+
+
+def grouped_lines(code: str, findings: list[Finding]) -> list[str]:
+    return [line for line, _ in grouped(code, findings)]
+
+
+def groupable(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """The one-cell findings of kinds that group, by (code, sheet), where there are
+    at least :data:`GROUP_FROM` of them."""
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        loc = finding.location
+        if CATALOGUE[finding.code].grouped and loc and ADDRESS.fullmatch(loc.cell or ""):
+            found.setdefault((finding.code, loc.sheet), []).append(finding)
+    return {k: v for k, v in found.items() if len(v) >= GROUP_FROM}
+
+

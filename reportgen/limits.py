@@ -17,12 +17,14 @@ MB = 1024 * 1024
 class Limits:
     # A workbook or Word template: the zip as a whole and each member inflated.
     max_file_bytes: int = 50 * MB
+    max_members: int = 1000  # parts in one package (a workbook from Excel has about 20)
     max_member_bytes: int = 100 * MB  # one XML part, inflated
     max_total_bytes: int = 300 * MB  # all parts, inflated
     max_ratio: int = 200  # inflated : compressed, per member (real sheets stay under 100)
     # Numbers typed in cells.
     max_count: int = 10**12 - 1  # a count is an int below 10^12
     max_number_chars: int = 40  # digits, sign, point and exponent of a number typed as text
+    max_exponent: int = 20  # |e| of a number typed as 1.5e3: larger is refused before any arithmetic
     max_fee_decimals: int = 6  # the 万元 amount: real reports carry 0 to 6 decimals
     # Text.
     max_cell_chars: int = 32767  # Excel's own limit for one cell

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from .errors import UnusableInput
-from .fileio import os_error_message, read_regular_file
+from .zipguard import read_regular_file
 from .limits import LIMITS
 from .formats import get_format
 from .spec import ReportFormat
@@ -46,6 +46,9 @@ class Paragraph:
 
     text: str
     heading: str = ""  # e.g. "（一）主动公开情况。", printed in 楷体 before the text
+    # Where the paragraph was read from (the text sheet's body cell, e.g. "C6"), so a
+    # finding about it can name the cell; empty for data that did not come from a workbook.
+    cell: str = field(default="", compare=False)
 
     def plain(self) -> str:
         return self.heading + self.text
@@ -60,6 +63,14 @@ class ReportData:
     # Totals whose workbook cell held reportgen's formula with no stored result:
     # reportgen computed them from their parts, so no clerk typed them.
     computed: set[str] = field(default_factory=set)
+    # Number cells left blank (or holding a placeholder such as “/”): their value is
+    # None, and the arithmetic counts them as 0 so that every relation is checked.
+    blank: set[str] = field(default_factory=set)
+    # Totals whose cell should hold reportgen's formula but holds a typed number.
+    typed_totals: set[str] = field(default_factory=set)
+    # Tables whose rows were inserted or deleted: their values are not read (the reader
+    # reported the row), and the arithmetic leaves them alone.
+    shifted_tables: set[str] = field(default_factory=set)
 
     @property
     def agency(self) -> str:
@@ -138,8 +149,6 @@ class ReportData:
         try:
             source = read_regular_file(Path(path), "JSON 数据文件")
             obj = json.loads(source.decode("utf-8-sig"))
-        except OSError as exc:
-            raise UnusableInput(os_error_message(exc, path)) from None
         except UnicodeDecodeError:
             raise UnusableInput(f"无法读取 {path}：它不是 UTF-8 编码的文本。") from None
         except json.JSONDecodeError as exc:

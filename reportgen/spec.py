@@ -13,10 +13,49 @@ Tables are described as a grid of cells in the coordinates of the official table
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Literal
 
-from openpyxl.utils import get_column_letter
+# Column letters are plain base-26 arithmetic; openpyxl is not imported for them, so
+# that reading and checking a workbook start without it.
+MAX_COLUMN = 16384  # XFD, the last column of a sheet
+_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def get_column_letter(index: int) -> str:
+    """1 → "A", 28 → "AB" (the spreadsheet's column name)."""
+    if not 1 <= index <= MAX_COLUMN:
+        raise ValueError(f"invalid column index {index}")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@lru_cache(maxsize=4096)
+def column_index_from_string(letters: str) -> int:
+    """"A" → 1, "ab" → 28."""
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
+        raise ValueError(f"invalid column letters {letters!r}")
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    if index > MAX_COLUMN:
+        raise ValueError(f"invalid column letters {letters!r}")
+    return index
+
+
+@lru_cache(maxsize=4096)
+def coordinate_from_string(address: str) -> tuple[str, int]:
+    """"D7" → ("D", 7)."""
+    match = _ADDRESS.fullmatch(address)
+    if not match or int(match.group(2)) < 1:
+        raise ValueError(f"invalid cell address {address!r}")
+    return match.group(1).upper(), int(match.group(2))
+
 
 CellKind = Literal["caption", "header", "label", "value"]
 ValueKind = Literal["count", "amount"]
@@ -66,6 +105,24 @@ class BalanceRule:
     left: tuple[str, ...]
     right: tuple[str, ...]
     column_label: str
+
+
+@dataclass(frozen=True)
+class CarryRule:
+    """This year's ``this`` must equal last year's ``last`` (上年结转 = 上年的结转下年度)."""
+
+    this: str
+    last: str
+
+
+@dataclass(frozen=True)
+class StockRule:
+    """This year's ``stock`` = last year's ``stock`` + this year's ``added`` − ``removed``
+    (现行有效件数 = 上年现行有效 + 本年制发 − 本年废止)."""
+
+    stock: str
+    added: str
+    removed: str
 
 
 @dataclass(frozen=True)
@@ -128,12 +185,49 @@ class TextSection:
 
 
 @dataclass(frozen=True)
+class TextFact:
+    """A number the report's text states about its tables, e.g. “收到政府信息公开申请70件”.
+
+    The text-versus-table check finds ``phrase`` in a clause of the text, then the
+    count next to it (before or after: “行政复议3件”, “3件行政复议”), or ``zero``
+    (“未接收到…申请”); the count must equal one of ``readings`` (each a sum of fields).
+    A clause matching ``exclude`` is about something else."""
+
+    subject: str  # how messages name it: "收到的政府信息公开申请"
+    phrase: str  # a regular expression
+    readings: tuple[tuple[str, ...], ...]
+    zero: str = ""
+    exclude: str = ""
+    # (verb, noun) for the count between them: “收到70件申请”.
+    around: tuple[str, str] = ()
+    # The clause ``reportgen draft`` writes (``str.format()``-ed with year and the first
+    # reading); the clauses of facts with one section and heading make one sentence.
+    draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件"
+    section: str = ""  # the text section whose drafted paragraph holds ``draft``
+    heading: str = ""  # the drafted paragraph's run-in heading
+
+
+@dataclass(frozen=True)
 class Part:
     """One of the report's parts, in order: text or table."""
 
     heading: str
     text: str = ""  # a TextSection key
     table: str = ""  # a Table key
+
+
+@dataclass(frozen=True)
+class ObsoleteLayout:
+    """An earlier layout of the tables, kept only so that a published report still in
+    it can be recognised and named (importers); nothing writes it."""
+
+    name: str  # how findings name it: "2019 年试行格式（国办公开办函〔2019〕60号）"
+    table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
+    # (table key, a row label of this layout, the key of the current row its numbers go to)
+    rows: tuple[tuple[str, str, str], ...] = ()
+    # (table key, position in a row, cells in that row, the current column key it maps to):
+    # e.g. the 2019 table 2's 处理决定数量, third of three, is the current 本年处理决定数量.
+    columns: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,10 +253,19 @@ class ReportFormat:
     other_share_key: str = ""  # （六）3.其他 total
     results_total_key: str = ""  # （七）总计 total
     other_share_limit: float = 0.2
+    # Cross-year checks (this year against last year's report).
+    carry_rules: tuple[CarryRule, ...] = ()
+    stock_rules: tuple[StockRule, ...] = ()
+    repeated_text_key: str = ""  # the text part that must not repeat last year's
+    repeated_text_limit: float = 0.9  # similarity from which it is reported
+    text_facts: tuple[TextFact, ...] = ()  # numbers the text states about the tables
+    obsolete_layouts: tuple[ObsoleteLayout, ...] = ()  # earlier layouts importers recognise
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    _rule_by_total: dict[str, SumRule] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_key.update({f.key: f for f in self.fields})
+        self._rule_by_total.update({r.total: r for r in reversed(self.sum_rules)})  # the first rule wins
 
     def field(self, key: str) -> Field:
         return self._by_key[key]
@@ -180,10 +283,7 @@ class ReportFormat:
         return (f for f in self.fields if f.table == table_key)
 
     def sum_rule_for(self, total_key: str) -> SumRule | None:
-        for rule in self.sum_rules:
-            if rule.total == total_key:
-                return rule
-        return None
+        return self._rule_by_total.get(total_key)
 
     def text_section(self, key: str) -> TextSection:
         for section in self.text_sections:

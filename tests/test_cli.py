@@ -15,7 +15,9 @@ def test_check_prints_the_verdict_first_then_findings_grouped_by_rule(copy_sampl
     proc = run_reportgen("check", path)
     lines = proc.stdout.splitlines()
     assert proc.returncode == 1
-    assert lines[1] == "结论：不能生成报告（2 个错误，1 个提醒）。请改正下列“错误”后再检查。"
+    # 提醒: F11 read from text, and the 4 relations D11 (not a number) leaves unchecked; the blank E11 counts as 0
+    assert lines[1] == "结论：不能生成报告（2 个错误，2 个提醒）。请改正下列“错误”后再检查。"
+    assert "有 4 个关系（表三 J11 的合计、表三 J30 的合计、表三 D30 的合计、表三“自然人”列的勾稽关系）用到的格子没有可用的数字（表三 D11）" in proc.stdout
     out = proc.stdout
     assert out.index("【错误】") < out.index("【提醒】")
     assert "【错误】数字格里有非数字内容（1 处）  [not-a-number]" in out

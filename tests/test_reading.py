@@ -185,7 +185,9 @@ def test_json_round_trip_rejects_a_float_fee(tmp_path):
 
 
 @pytest.mark.parametrize("typed, year, codes", [
-    ("２０２３年", 2023, []),
+    ("２０２３年", 2023, ["year-as-text"]),  # read, with a 提醒 (issue 7)
+    ("2025年", 2025, ["year-as-text"]),
+    ("2023", 2023, []),
     (2023.0, 2023, []),
     ("二〇二三", "二〇二三", ["invalid-year"]),
     (None, None, ["missing-info"]),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, digest, needs_libreoffice, run_reportgen, sample
+from reportgen import read_workbook
 from reportgen.render import safe_filename
 
 TITLE = "湘乡市科技和工业信息化局2023年政府信息公开工作年度报告"
@@ -45,7 +46,8 @@ def test_a_failed_render_leaves_the_previous_report_untouched(tmp_path):
     broken.mkdir()
     (broken / "report.html").write_text("<h1>{{ title }</h1>", encoding="utf-8")
     proc = run_reportgen("render", sample(SEED), "-o", out, "--templates", broken)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "网页模板有错误" in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "没有通过检查" in proc.stderr
+    assert "report.html 第 1 行" in proc.stderr
     assert {p.name: digest(p) for p in out.iterdir()} == before  # no temp files, nothing replaced
 
 
@@ -160,7 +162,13 @@ def test_templates_run_in_the_sandbox(tmp_path):
     (folder / "report.html").write_text("{{ title.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
     proc = run_reportgen("render", sample(SEED), "-o", tmp_path / "out", "--templates", folder, "--format", "html")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "网页模板有错误" in proc.stderr
+    assert "没有通过检查" in proc.stderr and "不是模板变量" in proc.stderr
+    # Rendered anyway (as a Python user could), the sandbox stops it.
+    from reportgen.render.context import build_context
+    from reportgen.render.html import render_html
+    from reportgen.errors import TemplateProblem
+    with pytest.raises(TemplateProblem, match="网页模板有错误"):
+        render_html(build_context(read_workbook(sample(SEED)).data), folder)
 
 
 def test_export_refuses_to_overwrite_edited_templates(tmp_path):

@@ -64,7 +64,9 @@ def test_gbt_9704_page_setup(seed_docx):
     assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
     assert {k: margins.get(f"{W}{k}") for k in ("top", "bottom", "left", "right")} == \
         {"top": "2098", "bottom": "1984", "left": "1587", "right": "1474"}
-    assert (grid.get(f"{W}type"), grid.get(f"{W}linePitch"), grid.get(f"{W}charSpace")) == ("linesAndChars", "579", "-848")
+    # A line grid every suite honours; 28 characters a line from the body's character spacing
+    # (LibreOffice misreads linesAndChars with a negative charSpace).
+    assert (grid.get(f"{W}type"), grid.get(f"{W}linePitch"), grid.get(f"{W}charSpace")) == ("lines", "579", None)
     settings = _xml(seed_docx, "word/settings.xml")
     assert settings.find(f"{W}evenAndOddHeaders") is not None
     kinds = {ref.get(f"{W}type") for ref in sect.findall(f"{W}footerReference")}
@@ -84,6 +86,8 @@ def test_named_styles_with_all_four_font_slots(seed_docx):
         assert rpr.find(f"{W}sz").get(f"{W}val") == size, name
     body = by_name["报告正文"].find(f"{W}pPr/{W}ind")
     assert body.get(f"{W}firstLineChars") == "200"
+    for name in ("报告正文", "一级标题"):  # 16 pt − 0.25 pt: 28 fit the 442.25 pt line, 29 do not
+        assert by_name[name].find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-5"
 
 
 def test_page_number_footers_dash_page_dash_on_alternate_sides(seed_docx):

@@ -3,7 +3,8 @@
     python tools/make_screenshots.py
 
 Word report: rendered, converted to PDF by LibreOffice, pages turned into PNG by
-pdftoppm (poppler-utils).  HTML report: a screenshot by headless Chromium.
+pdftoppm (poppler-utils).  HTML report: screenshots by headless Chromium, on a
+desktop and on a 390 px phone (表三).
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 900, "height": 1100})
             page.goto(html.as_uri())
             page.screenshot(path=str(IMAGES / "html.png"))
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+            phone.goto(html.as_uri())
+            phone.evaluate("document.querySelector('#h-t3').scrollIntoView()")
+            phone.screenshot(path=str(IMAGES / "html-phone-table-3.png"))
             browser.close()
     for png in sorted(IMAGES.glob("*.png")):
         print(f"wrote {png.relative_to(ROOT)}")

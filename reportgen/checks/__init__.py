@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import findings as F
 from ..findings import Finding
 from ..model import ReportData
-from .arithmetic import check_balance, check_sums
+from .arithmetic import check_balance, check_sums, check_unchecked
 from .base import Check, CheckContext
 from .crossyear import check_cross_year
 from .report import check_identity, check_other_share, check_text
@@ -48,7 +48,8 @@ class CheckResult:
         return self.errors == 0
 
 
-CHECKS: tuple[Check, ...] = (check_identity, check_sums, check_balance, check_text, check_other_share,
+CHECKS: tuple[Check, ...] = (check_identity, check_sums, check_balance, check_unchecked, check_text,
+                             check_other_share,
                              check_text_vs_tables, check_cross_year)
 
 

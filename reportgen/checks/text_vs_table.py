@@ -1,13 +1,120 @@
-"""Numbers the text states about the tables must agree with the tables (提醒 only)."""
+"""Numbers stated in the text against the tables (提醒 only).
+
+The format definition lists what the text may state about the tables
+(:class:`reportgen.spec.TextFact`: applications received, 行政复议, 行政诉讼, …) and
+the phrases reports use.  Each clause of the text is searched for such a phrase with
+a count of 件 (起, 宗) next to it, Arabic or Chinese numerals (三件, 一百零五件), or a
+phrase that states zero (“未接收到…申请”).  Numbers about something else (主动公开
+信息32条, dates, 第3) are not counts of 件 next to one of these phrases, so they are
+left alone.  Only a difference from every accepted reading is reported, naming both
+the sentence's cell and the table's cell.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from ..findings import Finding
-from .base import CheckContext
+from .. import findings as F
+from ..findings import Finding, Location
+from ..model import ReportData
+from ..spec import TextFact
+from ..workbook import layout as L
+from .arithmetic import arith_value
+from .base import CheckContext, field_location
+
+CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+NUMBER = r"([0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
+UNIT = r"\s*(?:件|起|宗)"
+GAP = r"[^，,。；;！!？?\n“”\"0-9０-９零〇一二两三四五六七八九十百千万第]{0,12}?"
+MAX_TEXT = 20_000  # characters of one paragraph searched (a pasted book is not a report)
+
+
+def chinese_number(text: str) -> int | None:
+    """“三” → 3, “十二” → 12, “一百零五” → 105, “２０” → 20; None when it is not a number."""
+    import unicodedata
+
+    ascii_digits = unicodedata.normalize("NFKC", text)
+    if ascii_digits.isdigit():
+        return int(ascii_digits)
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            unit = CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _stated(fact: TextFact, clause: str) -> int | None:
+    """The count a clause states for a fact, or None when it says nothing about it."""
+    if fact.exclude and re.search(fact.exclude, clause):
+        return None
+    after = re.search(f"(?:{fact.phrase}){GAP}{NUMBER}{UNIT}", clause)
+    if after:
+        return chinese_number(after.group(1))
+    before = re.search(f"(?<!第){NUMBER}{UNIT}(?:的)?(?:{fact.phrase})", clause)
+    if before:
+        return chinese_number(before.group(1))
+    if fact.around:
+        verb, noun = fact.around
+        between = re.search(f"{verb}{GAP}{NUMBER}{UNIT}[^，,。；;]{{0,10}}?{noun}", clause)
+        if between:
+            return chinese_number(between.group(1))
+    if fact.zero and re.search(fact.zero, clause):
+        return 0
+    return None
+
+
+def _reading_value(data: ReportData, keys: tuple[str, ...]) -> int | None:
+    values = [arith_value(data, k) for k in keys]
+    return None if any(v is None for v in values) else sum(values)
 
 
 def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
     """Numbers in the text that contradict the tables."""
-    yield from ()
+    data = context.data
+    for section in data.format.text_sections:
+        for paragraph in data.text.get(section.key, []):
+            text = paragraph.plain()[:MAX_TEXT]
+            for clause in CLAUSE_END.split(text):
+                for fact in data.format.text_facts:
+                    stated = _stated(fact, clause)
+                    if stated is None:
+                        continue
+                    readings = [_reading_value(data, keys) for keys in fact.readings]
+                    if any(r is None for r in readings) or stated in readings:
+                        continue
+                    yield _mismatch(data, section.label, paragraph.cell, clause, fact, stated, readings)
+
+
+def _place(data: ReportData, keys: tuple[str, ...]) -> str:
+    where = [field_location(data, k) for k in keys]
+    return " + ".join(f"{w.sheet} {w.cell}（{w.row_label} / {w.col_label}）" for w in where)
+
+
+def _mismatch(data: ReportData, label: str, cell: str, clause: str, fact: TextFact, stated: int,
+              readings: list[int]) -> Finding:
+    table_place = _place(data, fact.readings[0])
+    others = [f"{_place(data, keys)} 是 {value}" for keys, value in zip(fact.readings[1:], readings[1:])
+              if value != readings[0]]
+    if others:
+        table_place += f"（也可理解为 {'；'.join(others)}）"
+    sentence = clause.strip()
+    if len(sentence) > 40:
+        sentence = sentence[:40] + "…"
+    where = Location(L.TEXT_SHEET, cell, label)
+    return F.make("text-table-mismatch", where, value=stated, expected=readings[0],
+                  cells=(cell,) if cell else (), sentence=sentence, subject=fact.subject,
+                  table_place=table_place,
+                  table_cells=[field_location(data, k).cell for k in fact.readings[0]])

@@ -2,4 +2,122 @@
 
 from __future__ import annotations
 
-from .base import main  # noqa: F401
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import UnusableInput
+from ..fileio import same_file
+from .base import EXIT_ERRORS, EXIT_OK, fail, main
+
+
+@main.command("import")
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="要写出的标准工作簿（默认：与报告同名的 .xlsx，放在当前文件夹）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入发现的问题和报告数据。")
+def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -> None:
+    """导入已发布的报告（网页 .html/.htm、Word .docx、PDF、文本 .txt），写成标准工作簿。
+
+    表格按国家规定的行列名称查找；读不出、读不准的地方逐一列出（如“表三 D19：数字连在一起……”），
+    这些格子在工作簿中留空。之后可以用 reportgen check / render 处理这个工作簿。
+
+    退出码：0 导入无问题；1 导入时发现错误（工作簿仍会写出，问题格子留空）；2 报告无法读取。
+    """
+    from ..console import print_findings
+    from ..importers import import_report
+    from ..workbook import write_workbook
+
+    out = out or Path(report.stem + ".xlsx")
+    if out.suffix.lower() != ".xlsx":
+        fail(f"输出文件名应以 .xlsx 结尾：{out}")
+    if same_file(report, out):
+        fail("输出文件不能与输入的报告相同。")
+    if out.exists() and not force:
+        fail(f"{out} 已存在。如需覆盖，请加 --force。")
+    try:
+        result = import_report(report)
+        write_workbook(out, result.data)
+    except UnusableInput as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
+    errors = sum(1 for f in result.findings if f.is_error)
+    if as_json:
+        click.echo(json.dumps({"reportgen": __version__, "report": str(report), "form": result.form,
+                               "workbook": str(out), "findings": [f.to_json() for f in result.findings],
+                               "data": result.data.to_json()}, ensure_ascii=False, indent=2))
+    else:
+        title = result.data.title if result.data.agency else "（未找到机关名称）"
+        click.secho(f"== {report}（{result.form}）：{title}", bold=True)
+        if result.findings:
+            click.echo(f"导入时发现 {len(result.findings)} 处问题（{errors} 个错误）：")
+            print_findings(result.findings)
+        else:
+            click.echo("导入时没有发现问题：所有表格都按规定的行列读出。")
+        click.echo("")
+        click.echo(f"已写出标准工作簿：{out}。用 reportgen check {out} 检查表格的合计和勾稽关系。")
+    sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存审查表（.xlsx）：“状态表”每份报告一行，“全部问题”每个问题一行。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出审查结果，供程序使用。")
+@click.option("--all", "show_all", is_flag=True, help="每类问题全部列出（默认每类最多列 20 处）。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="同时处理几份报告（默认：本机的处理器核数）。")
+def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None) -> None:
+    """审查已发布的年度报告：导入并检查许多份报告（文件、文件夹、通配符，网页/Word/PDF/文本/工作簿可混用）。
+
+    同一机关相邻年度的报告会互相比较（跨年度检查）。一份报告无法读取不影响其他报告。
+    退出码：0 都没有错误；1 有报告有错误；2 有文件无法读取。
+    """
+    from ..collection import Progress, collect, counts, sort_for_action
+    from ..console import SHOWN_PER_GROUP, print_collection
+    from ..importers.audit import AUDIT_SUFFIXES, audit_collection
+    from ..status import write_status
+
+    if summary is not None and summary.suffix.lower() != ".xlsx":
+        fail(f"审查表的文件名应以 .xlsx 结尾：{summary}")
+    found = collect(inputs, suffixes=AUDIT_SUFFIXES)
+    if not found.workbooks and not found.rejected:
+        where = "、".join(found.missing) if found.missing else "、".join(inputs)
+        fail(f"没有找到报告：{where}（给出报告文件、文件夹，或如 年报/*.html 的通配符）。")
+    progress = Progress(len(found.workbooks), "审查", found.workbooks)
+    try:
+        statuses = audit_collection(found, jobs, progress)
+    finally:
+        progress.close()
+    if summary is not None:
+        try:
+            write_status(summary, sort_for_action(list(statuses)), with_findings=True)
+        except OSError as exc:
+            fail(f"无法写入审查表 {summary}：{exc.strerror or exc}")
+    tally = counts(statuses)
+    if as_json:
+        click.echo(json.dumps({"reportgen": __version__, "reports": [s.to_json() for s in sort_for_action(statuses)],
+                               "counts": tally, "ignored": found.ignored, "missing": found.missing},
+                              ensure_ascii=False, indent=2))
+    else:
+        print_collection(statuses, found, None if show_all else SHOWN_PER_GROUP, noun="审查")
+        if summary is not None:
+            click.echo(f"已另存审查表：{summary}（{len(statuses)} 份报告，每份一行；全部问题另列一表）")
+        _print_counts(tally)
+    codes = [s.exit_code for s in statuses] + ([2] if found.missing else [])
+    sys.exit(max(codes, default=EXIT_OK))
+
+
+def _print_counts(tally: dict[str, int]) -> None:
+    from ..collection import ERRORS, INTERNAL, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS
+
+    good = tally[OK] + tally[WARNINGS]
+    broken = tally[UNUSABLE] + tally[INTERNAL]
+    line = f"共审查 {good + tally[ERRORS] + broken} 份报告：{good} 份没有错误，{tally[ERRORS]} 份有错误，{broken} 份无法读取。"
+    if tally[NOT_WORKBOOK]:
+        line += f"另有 {tally[NOT_WORKBOOK]} 个文件不是报告。"
+    click.secho(line, bold=True)

@@ -1,4 +1,4 @@
-"""``reportgen check``: check one or many workbooks."""
+"""``reportgen check``: check one workbook, or a collection of them."""
 
 from __future__ import annotations
 
@@ -9,91 +9,203 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..checks import CheckResult, check_workbook
-from ..console import SHOWN_PER_GROUP, print_result
+from ..console import SHOWN_PER_GROUP
 from ..errors import UnusableInput
 from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 
 
+def jobs_option(f):
+    return click.option("--jobs", "-j", type=click.IntRange(min=1),
+                        help="同时处理几个工作簿（默认：本机的处理器核数）。")(f)
+
+
+def year_option(f):
+    return click.option("--year", type=int,
+                        help="本批工作簿的报告年度（默认：多数工作簿的年度）；年度不同的会提醒。")(f)
+
+
+def summary_option(f):
+    return click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+                        help="另存一张状态表（.xlsx 或 .csv），每个文件一行。")(f)
+
+
+def previous_option(f):
+    return click.option("--previous", type=click.Path(path_type=Path),
+                        help="上年的工作簿（一个文件，或一个文件夹，按机关名称对应），用于跨年度检查。")(f)
+
+
+def is_single_file(inputs: tuple[str, ...]) -> bool:
+    """One existing file given by name: the one-workbook behaviour (its own --annotate FILE)."""
+    return len(inputs) == 1 and Path(inputs[0]).is_file()
+
+
+def collect_or_fail(inputs: tuple[str, ...]):
+    """The collection the inputs name; a plain message when they name no workbook at all."""
+    from ..collection import collect
+
+    found = collect(inputs)
+    if not found.workbooks and not found.rejected:
+        where = "、".join(found.missing) if found.missing else "、".join(inputs)
+        fail(f"没有找到工作簿：{where}（给出 .xlsx 文件、文件夹，或如 收回的工作簿/*.xlsx 的通配符）。")
+    return found
+
+
+def previous_for(previous: Path | None, jobs: int | None):
+    """``--previous``: one file as is; a folder (or glob) as last year's workbooks by agency."""
+    from ..collection import collect, index_by_agency
+
+    if previous is None:
+        return None
+    if Path(previous).is_file():
+        return Path(previous)
+    found = collect([str(previous)])
+    if not found.workbooks:
+        fail(f"--previous 没有找到上年的工作簿：{previous}")
+    return index_by_agency(found.workbooks, jobs)
+
+
+def check_summary_target(summary: Path | None) -> None:
+    from ..status import SUFFIXES
+
+    if summary is not None and summary.suffix.lower() not in SUFFIXES:
+        fail(f"状态表的文件名应以 .xlsx 或 .csv 结尾：{summary}")
+
+
+def write_summary(summary: Path | None, statuses, with_outputs: bool = False) -> str:
+    """Write the status sheet (files needing action first); returns the line that says so."""
+    from ..collection import sort_for_action
+    from ..status import write_status
+
+    if summary is None:
+        return ""
+    try:
+        write_status(summary, sort_for_action(list(statuses)), with_outputs)
+    except OSError as exc:
+        fail(f"无法写入状态表 {summary}：{exc.strerror or exc}")
+    return f"已另存状态表：{summary}（{len(statuses)} 个文件，每个一行）"
+
+
 @main.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果，供程序使用。")
-@click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
-              help="另存一份标注了问题格子的工作簿（只能检查一个工作簿时使用）。")
+@click.option("--annotate", type=click.Path(path_type=Path),
+              help="另存标注了问题格子的工作簿：检查一个工作簿时给文件名，检查多个时给文件夹（每个有问题的工作簿一份）。")
 @click.option("--all", "show_all", is_flag=True, help=f"每类问题全部列出（默认每类最多列 {SHOWN_PER_GROUP} 处）。")
-def check(workbooks: tuple[Path, ...], as_json: bool, annotate: Path | None, show_all: bool) -> None:
-    """检查一个或多个填好的工作簿（也可以给一个文件夹，检查其中所有 .xlsx）。
+@summary_option
+@previous_option
+@year_option
+@jobs_option
+def check(inputs: tuple[str, ...], as_json: bool, annotate: Path | None, show_all: bool, summary: Path | None,
+          previous: Path | None, year: int | None, jobs: int | None) -> None:
+    """检查填好的工作簿：可以是文件、文件夹（包括其中的子文件夹）或通配符（如 收回的工作簿/*.xlsx），可混用。
 
-    退出码：0 没有错误；1 有错误；2 文件无法使用。
+    检查多个工作簿时，先列出需要处理的，再列出可以生成的，最后是统计。
+    退出码：0 没有错误；1 有错误；2 有文件无法使用。
     """
-    from ..workbook import annotate_workbook
+    check_summary_target(summary)
+    if is_single_file(inputs) and summary is None and year is None and (annotate is None or
+                                                                          annotate.suffix.lower() == ".xlsx"):
+        _check_one(Path(inputs[0]), as_json, annotate, show_all, previous, jobs)
+    else:
+        _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs)
 
-    workbooks = _expand_folders(workbooks)
-    if not workbooks:
-        fail("文件夹里没有 .xlsx 工作簿。")
-    if annotate and len(workbooks) != 1:
-        fail("--annotate 只能用于一个工作簿。")
-    outcomes: list[tuple[Path, CheckResult | None, str]] = []
-    for path in workbooks:
+
+def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool, previous: Path | None,
+               jobs: int | None) -> None:
+    """One workbook: the verdict and every finding; ``--annotate FILE``."""
+    from ..collection import ERRORS, OK, WARNINGS, check_one
+    from ..console import print_status
+
+    status = check_one(path, previous_for(previous, jobs))
+    if as_json:
+        click.echo(json.dumps({"reportgen": __version__, "workbooks": [status.to_json()]},
+                              ensure_ascii=False, indent=2))
+    else:
+        print_status(status, None if show_all else SHOWN_PER_GROUP)
+        if status.note:
+            click.echo(status.note)
+    if annotate and status.status in (OK, WARNINGS, ERRORS):
+        from ..workbook import annotate_workbook  # openpyxl: only when a copy is written
+
         try:
-            outcomes.append((path, check_workbook(path), ""))
-        except UnusableInput as exc:
-            outcomes.append((path, None, str(exc)))
-    annotated = ""
-    if annotate and outcomes[0][1] is not None:
-        try:
-            marked = annotate_workbook(workbooks[0], annotate, outcomes[0][1].findings)
-            annotated = f"已另存标注副本：{annotate}（标出 {marked} 个格子）"
+            marked = annotate_workbook(path, annotate, status.findings)
         except UnusableInput as exc:
             fail(str(exc))
         except OSError as exc:
             fail_os(exc, annotate)
+        if not as_json:
+            click.echo(f"已另存标注副本：{annotate}（标出 {marked} 个格子）")
+    sys.exit(status.exit_code)
+
+
+def _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs) -> None:
+    """A collection: every file accounted for, the ones needing action first, counts last."""
+    from ..collection import Progress, check_collection, counts
+    from ..console import print_collection
+
+    if annotate is not None and annotate.suffix.lower() == ".xlsx":
+        fail("--annotate 后面是 .xlsx 文件名时只能用于一个工作簿；检查多个工作簿时请给一个文件夹。")
+    found = collect_or_fail(inputs)
+    last = previous_for(previous, jobs)
+    progress = Progress(len(found.workbooks), "检查", found.workbooks)
+    try:
+        statuses = check_collection(found, jobs, year, last, progress)
+    finally:
+        progress.close()
+    annotated = _annotate_collection(annotate, statuses, jobs) if annotate else []
+    summary_line = write_summary(summary, statuses)
     if as_json:
-        click.echo(json.dumps(_json_report(outcomes), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_json_report(statuses, found), ensure_ascii=False, indent=2))
     else:
-        for path, result, reason in outcomes:
-            print_result(path, result, reason, None if show_all else SHOWN_PER_GROUP)
-        if len(outcomes) > 1:
-            _print_summary(outcomes)
+        print_collection(statuses, found, None if show_all else SHOWN_PER_GROUP)
         if annotated:
-            click.echo(annotated)
-    sys.exit(max(_exit_code(result) for _, result, _ in outcomes))
+            click.echo(f"已在 {annotate} 另存 {len(annotated)} 个标注副本。")
+        if summary_line:
+            click.echo(summary_line)
+        _print_counts(counts(statuses))
+    codes = [s.exit_code for s in statuses] + ([EXIT_UNUSABLE] if found.missing else [])
+    sys.exit(max(codes, default=EXIT_OK))
 
 
-def _expand_folders(paths: tuple[Path, ...]) -> tuple[Path, ...]:
-    """A folder stands for the workbooks in it (Excel's ~$ lock files left out)."""
-    expanded: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            expanded += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$"))
-        else:
-            expanded.append(path)
-    return tuple(expanded)
+def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
+    """One annotated copy per workbook with findings, named after the file (never colliding)."""
+    from ..collection import annotate_one, internal_error, run_parallel, unique_names
+
+    todo = [s for s in statuses if s.findings]
+    names = unique_names([s.path.stem + "-标注" for s in todo])
+    tasks = [(s.path, folder / f"{name}.xlsx", s.findings) for s, name in zip(todo, names)]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"无法建立文件夹 {folder}：{exc.strerror or exc}")
+    results = run_parallel(annotate_one, tasks, jobs, on_error=internal_error)
+    return [target for (_, target, _), ok in zip(tasks, results) if ok is True]
 
 
-def _exit_code(result: CheckResult | None) -> int:
-    if result is None:
-        return EXIT_UNUSABLE
-    return EXIT_OK if result.can_render else EXIT_ERRORS
+def _print_counts(tally: dict[str, int]) -> None:
+    from ..collection import ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, UNUSABLE, WARNINGS
+
+    good = tally[OK] + tally[WARNINGS]
+    broken = tally[UNUSABLE] + tally[NOT_XLSX] + tally[INTERNAL]
+    total = good + tally[ERRORS] + broken
+    line = f"共检查 {total} 个工作簿：{good} 个可以生成报告，{tally[ERRORS]} 个有错误，{broken} 个无法读取。"
+    if tally[NOT_XLSX]:
+        line += f"（其中 {tally[NOT_XLSX]} 个需另存为 .xlsx）"
+    if tally[NOT_WORKBOOK]:
+        line += f"另有 {tally[NOT_WORKBOOK]} 个文件不是工作簿。"
+    click.secho(line, bold=True)
 
 
-def _print_summary(outcomes) -> None:
-    good = sum(1 for _, r, _ in outcomes if r is not None and r.can_render)
-    bad = sum(1 for _, r, _ in outcomes if r is not None and not r.can_render)
-    broken = sum(1 for _, r, _ in outcomes if r is None)
-    click.secho(f"共检查 {len(outcomes)} 个工作簿：{good} 个可以生成报告，{bad} 个有错误，{broken} 个无法读取。",
-                bold=True)
+def _json_report(statuses, found) -> dict:
+    from ..collection import counts, sort_for_action
+
+    return {
+        "reportgen": __version__,
+        "workbooks": [s.to_json() for s in sort_for_action(statuses)],
+        "counts": counts(statuses),
+        "ignored": found.ignored,
+        "missing": found.missing,
+    }
 
 
-def _json_report(outcomes) -> dict:
-    items = []
-    for path, result, reason in outcomes:
-        if result is None:
-            items.append({"path": str(path), "usable": False, "reason": reason, "exit_code": EXIT_UNUSABLE})
-            continue
-        items.append({
-            "path": str(path), "usable": True, "title": result.data.title, "can_render": result.can_render,
-            "errors": result.errors, "warnings": result.warnings, "exit_code": _exit_code(result),
-            "findings": [f.to_json() for f in result.findings],
-        })
-    return {"reportgen": __version__, "workbooks": items}
+__all__ = ["EXIT_ERRORS", "check"]

@@ -2,4 +2,124 @@
 
 from __future__ import annotations
 
-from .base import main  # noqa: F401
+import sys
+from pathlib import Path
+
+import click
+
+from .base import EXIT_ERRORS, EXIT_OK, fail, main
+from .check import jobs_option
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="汇总工作簿的文件名（.xlsx）。")
+@click.option("--agency", required=True, help="汇总报告的机关名称，如“某某市人民政府办公室”。")
+@click.option("--year", type=int, help="报告年度（默认：各工作簿的年度，须一致）。")
+@click.option("--exclude-faulty", is_flag=True,
+              help="有错误或无法读取的工作簿不计入，汇总其余的（被排除的列在明细表和屏幕上）。")
+@click.option("--force", is_flag=True, help="汇总工作簿已存在时覆盖它。")
+@jobs_option
+def aggregate(inputs: tuple[str, ...], out: Path, agency: str, year: int | None, exclude_faulty: bool,
+              force: bool, jobs: int | None) -> None:
+    """把各机关的工作簿汇总成本级的汇总工作簿：表二、表三、表四是各工作簿的精确合计，
+    文字部分留空由本机关撰写，另有“明细”表列出每个机关的数字。
+
+    年度不一致、同一机关有两份、或有工作簿有错误时不汇总（退出码 1，不写任何文件）。
+    """
+    from ..aggregate import aggregate as run_aggregate, write_aggregate
+    from ..collection import Progress
+    from .check import collect_or_fail
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"汇总工作簿的文件名应以 .xlsx 结尾：{out}")
+    if out.exists() and not force:
+        fail(f"{out} 已存在。如需覆盖，请加 --force。")
+    found = collect_or_fail(inputs)
+    if any(_same(out, p) for p in found.workbooks):
+        fail(f"汇总工作簿不能覆盖输入的工作簿：{out}")
+    progress = Progress(len(found.workbooks), "检查", found.workbooks)
+    try:
+        result = run_aggregate(found, agency.strip(), year, exclude_faulty, jobs, progress)
+    finally:
+        progress.close()
+    if result.refusals:
+        click.secho(f"没有汇总，未写入任何文件（共 {len(found.workbooks)} 个工作簿）：", fg="red", bold=True)
+        for reason in result.refusals:
+            click.echo(f"  · {reason}")
+        sys.exit(EXIT_ERRORS)
+    try:
+        write_aggregate(out, result)
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
+    for s in result.excluded:
+        click.secho(f"未计入：{s.path}（{s.label}：{s.first_findings(1)}）", fg="yellow")
+    for path in (result.found.missing if result.found else []):
+        click.secho(f"没有找到：{path}", fg="red")
+    click.secho(f"已生成汇总工作簿：{out}（{result.agency}{result.year} 年，汇总 {len(result.members)} 个机关"
+                + (f"，{len(result.excluded)} 个未计入" if result.excluded else "") + "）。", bold=True)
+    click.echo("各机关的数字在“明细”工作表。请在“文字部分”撰写本级报告的文字，再用 reportgen check 检查、reportgen render 生成报告。")
+    sys.exit(EXIT_OK)
+
+
+def _same(a: Path, b: Path) -> bool:
+    from ..fileio import same_file
+
+    return same_file(a, b)
+
+
+@main.command()
+@click.argument("names", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="输出文件夹：每个机关一个工作簿。")
+@click.option("--year", type=int, required=True, help="报告年度，如 2025。")
+@click.option("--previous", type=click.Path(path_type=Path),
+              help="上年收回的工作簿（文件夹或通配符）：按机关名称对应，预填“二、上年结转”，并附上年文字供参考。")
+@click.option("--force", is_flag=True, help="输出文件夹里已有同名工作簿时覆盖。")
+@jobs_option
+def distribute(names: Path, out_dir: Path, year: int, previous: Path | None, force: bool, jobs: int | None) -> None:
+    """按名单（.xlsx、.csv 或 .txt，每行一个机关名称）为每个机关生成一个标准工作簿，
+    机关名称和年度已填好，文件以机关名称命名。"""
+    from ..collection import collect, index_by_agency
+    from ..distribute import distribute as run_distribute, plan, read_names
+    from ..errors import UnusableInput
+
+    try:
+        agencies = read_names(names)
+    except UnusableInput as exc:
+        fail(str(exc))
+    targets, _ = plan(agencies, out_dir)
+    existing = [t for _, t in targets if t.exists()]
+    if existing and not force:
+        fail(f"{out_dir} 里已有 {len(existing)} 个同名工作簿（如 {existing[0].name}）。如需覆盖，请加 --force。")
+    index = None
+    if previous is not None:
+        found = collect([str(previous)])
+        if not found.workbooks:
+            fail(f"--previous 没有找到上年的工作簿：{previous}")
+        index = index_by_agency(found.workbooks, jobs)
+    try:
+        result = run_distribute(agencies, out_dir, year, index, jobs)
+    except OSError as exc:
+        fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+    for sent in result.sent:
+        line = f"已生成：{sent.path}"
+        if sent.previous is not None:
+            line += (f"（据上年 {sent.previous.name} 预填“上年结转” {sent.carried} 格"
+                     + (f"，附上年文字 {sent.paragraphs} 段供参考" if sent.paragraphs else "") + "）")
+        click.echo(line)
+        if sent.previous_year is not None and sent.previous_year != year - 1:
+            click.secho(f"注意：{sent.previous.name} 是 {sent.previous_year} 年的，不是 {year - 1} 年的；"
+                        f"预填的“上年结转”请核对。", fg="yellow")
+    renamed = [s for s in result.sent if s.path.stem != s.agency]
+    for sent in renamed:
+        click.secho(f"注意：“{sent.agency}”的文件名已改为 {sent.path.name}（名称中有文件名不能用的字符，或与其他机关重名）。",
+                    fg="yellow")
+    if result.duplicates:
+        click.secho(f"名单中重复的名称只生成一份：{'、'.join(result.duplicates)}", fg="yellow")
+    if result.without_previous:
+        click.secho(f"以下 {len(result.without_previous)} 个机关没有找到上年的工作簿，未预填：", fg="yellow")
+        for agency in result.without_previous:
+            click.echo(f"  · {agency}")
+    click.secho(f"共生成 {len(result.sent)} 个 {year} 年的标准工作簿，在：{out_dir}", bold=True)

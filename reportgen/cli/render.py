@@ -1,4 +1,5 @@
-"""``reportgen render``: check, then write the Word / HTML / PDF report."""
+"""``reportgen render``: check, then write the Word / HTML / PDF report — of one
+workbook, or of every workbook of a collection that has no 错误."""
 
 from __future__ import annotations
 
@@ -10,27 +11,63 @@ import click
 from ..checks import check_workbook
 from ..console import SHOWN_PER_GROUP, print_result
 from ..errors import TemplateProblem, UnusableInput
-from .base import EXIT_ERRORS, fail, fail_os, main
+from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
+from .check import (check_summary_target, collect_or_fail, is_single_file, jobs_option, previous_for,
+                    previous_option, summary_option, write_summary, year_option)
 
 
 @main.command()
-@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出文件夹。")
 @click.option("--format", "formats", default="docx,html", show_default=True,
               help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
               help="自定义模板文件夹（缺少的文件用自带模板）。")
-def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | None) -> None:
+@click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="正版公文字体所在的文件夹，生成 PDF 时使用（也可设环境变量 REPORTGEN_FONTS）。")
+@click.option("--allow-incomplete-template", is_flag=True,
+              help="允许使用省略了部分内容的模板（报告中会注明省略了什么）。")
+@summary_option
+@previous_option
+@year_option
+@jobs_option
+def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: Path | None, summary: Path | None,
+           previous: Path | None, year: int | None, jobs: int | None,
+           font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
-    有“错误”时不生成任何文件，退出码 1；“提醒”会显示，但照常生成。
+    可以给一个工作簿，也可以给多个文件、文件夹或通配符：没有错误的都生成报告，其余的列出问题。
+    有“错误”时不生成该报告（退出码 1）；“提醒”会显示，但照常生成。
     """
+    wanted = _formats(formats)
+    check_summary_target(summary)
+    if is_single_file(inputs) and summary is None and previous is None and year is None:
+        _render_one(Path(inputs[0]), out_dir, wanted, templates_dir, font_dirs, allow_incomplete_template)
+    else:
+        _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs, font_dirs,
+                     allow_incomplete_template)
+
+
+def _formats(formats: str) -> list[str]:
+    """The formats asked for; refused before anything is read or written."""
+    from ..render import FORMATS, INSTALL_HINT, find_soffice
+
+    wanted = list(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if not wanted:  # --format '' would otherwise succeed having written nothing
+        fail(f"--format 没有给出格式。请至少给出一种：{'、'.join(FORMATS)}。")
+    if unknown:
+        fail(f"不支持的格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）。")
+    if "pdf" in wanted and find_soffice() is None:
+        fail(INSTALL_HINT)
+    return wanted
+
+
+def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir: Path | None,
+                font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     from ..render import render_report
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    if not wanted:  # --format '' would otherwise succeed having written nothing
-        raise click.BadParameter("请至少给出一种格式：docx、html、pdf。", param_hint="'--format'")
     try:
         result = check_workbook(workbook)
     except UnusableInput as exc:
@@ -42,10 +79,61 @@ def render(workbook: Path, out_dir: Path, formats: str, templates_dir: Path | No
     if result.findings:
         print_result(workbook, result, "", SHOWN_PER_GROUP)
     try:
-        written = render_report(result.data, out_dir, wanted, templates_dir)
+        notes: list[str] = []
+        written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes,
+                                allow_incomplete_template=allow_incomplete_template)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
         fail_os(exc, out_dir)
+    for note in notes:
+        click.secho(f"提示：{note}", fg="yellow", err=True)
     for path in written:
         click.echo(f"已生成：{path}")
+
+
+def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path | None, summary: Path | None,
+                 previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...],
+                 allow_incomplete_template: bool) -> None:
+    """A collection: check all, render the ones without 错误 in parallel, list the rest."""
+    from ..collection import RENDER_FAILED, Progress, check_collection, counts, render_collection
+    from ..console import print_collection
+
+    found = collect_or_fail(inputs)
+    last = previous_for(previous, jobs)
+    progress = Progress(len(found.workbooks), "检查", found.workbooks)
+    try:
+        statuses = check_collection(found, jobs, year, last, progress)
+    finally:
+        progress.close()
+    good = [s for s in statuses if s.can_render]
+    progress = Progress(len(good), "生成", [s.path for s in good])
+    try:
+        notes: list[str] = []
+        rendered = render_collection(statuses, out_dir, wanted, templates_dir, jobs, progress,
+                                     font_dirs=font_dirs, notes=notes,
+                                     allow_incomplete_template=allow_incomplete_template)
+    finally:
+        progress.close()
+    failed = [s for s in rendered if s.status == RENDER_FAILED]
+    if rendered and len(failed) == len(rendered) and len({s.reason for s in failed}) == 1:
+        fail(f"没有生成任何报告：{failed[0].reason}")  # e.g. a broken template: one line, not hundreds
+    summary_line = write_summary(summary, statuses, with_outputs=True)
+    print_collection(statuses, found, SHOWN_PER_GROUP, noun="生成")
+    tally = counts(statuses)
+    made = len(rendered) - len(failed)
+    renamed = sum(1 for s in rendered if s.note and s.outputs)
+    line = (f"共 {len(found.workbooks) + tally['not-xlsx']} 个工作簿：已为 {made} 个生成报告（{'、'.join(wanted)}），"
+            f"{tally['errors']} 个有错误未生成，{tally['unusable'] + tally['not-xlsx'] + tally['internal']} 个无法读取")
+    if failed:
+        line += f"，{len(failed)} 个生成失败"
+    line += f"。报告在：{out_dir}"
+    if renamed:
+        line += f"（{renamed} 个报告与其他报告同名，已在文件名后加（2）等区分）"
+    for note in notes:
+        click.secho(f"提示：{note}", fg="yellow", err=True)
+    if summary_line:
+        click.echo(summary_line)
+    click.secho(line, bold=True)
+    codes = [s.exit_code for s in statuses] + ([EXIT_UNUSABLE] if found.missing else [])
+    sys.exit(max(codes, default=EXIT_OK))

@@ -1,4 +1,4 @@
-"""``reportgen templates export|check`` and ``reportgen docs``: for IT staff who customise templates."""
+"""``reportgen templates export|check|docs`` and ``reportgen docs``: for IT staff who customise templates."""
 
 from __future__ import annotations
 
@@ -57,11 +57,28 @@ def templates_check(folder: Path | None, as_json: bool) -> None:
     sys.exit(EXIT_ERRORS if problems else EXIT_OK)
 
 
-@main.command("docs", hidden=True)
+@templates.command("docs")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def templates_docs(folder: Path) -> None:
+    """把模板说明 templates.md（变量表、图片、检查规则）写到 FOLDER，通常就是导出的模板文件夹。"""
+    from ..docs import templates_markdown
+    from ..fileio import atomic_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "templates.md"
+    try:
+        with atomic_path(target) as tmp:
+            Path(tmp).write_text(templates_markdown(), encoding="utf-8")
+    except OSError as exc:
+        fail(f"无法写入 {target}：{exc.strerror or exc}")
+    click.echo(f"已生成：{target}")
+
+
+@main.command("docs")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"))
 def docs_command(folder: Path) -> None:
-    """Regenerate the reference docs (keys, checks) from the format definition."""
+    """从格式定义重新生成参考文档（keys.md 数据键、checks.md 检查规则、templates.md 模板说明）到 FOLDER。"""
     from ..docs import write_docs
 
     for path in write_docs(folder):
-        click.echo(f"wrote {path}")
+        click.echo(f"已生成：{path}")

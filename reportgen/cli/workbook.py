@@ -37,6 +37,26 @@ def new_workbook(out: Path, year: int | None, agency: str | None, from_json: Pat
     except OSError as exc:
         fail_os(exc, out)
     click.echo(f"已生成标准工作簿：{out}")
+    if data is not None:
+        for line in _carried(data, from_json, year, agency):
+            click.secho(line, fg="yellow" if line.startswith("注意") else None)
+
+
+def _carried(data: ReportData, source: Path, year: int | None, agency: str | None) -> list[str]:
+    """What --from put into the workbook, said plainly; a warning when the figures
+    are another year's (they must not pass into a new year silently)."""
+    numbers = sum(1 for f in data.format.fields if not f.is_total and data.values.get(f.key) is not None)
+    paragraphs = sum(len(p) for p in data.text.values())
+    shown_agency = agency if agency is not None else data.agency
+    shown_year = year if year is not None else data.year
+    lines = [f"从 {source.name} 带入：机关名称“{shown_agency}”，年度 {shown_year}，"
+             f"{numbers} 个数字格，{paragraphs} 段文字。"]
+    if year is not None and data.year is not None and year != data.year:
+        lines.append(f"注意：这些数字和文字是 {data.year} 年的，工作簿年度已设为 {year} 年。"
+                     f"请把每一个数字和每一段文字都改为 {year} 年的，不要沿用。")
+    if agency is not None and data.agency and agency != data.agency:
+        lines.append(f"注意：这些数字和文字是“{data.agency}”的，机关名称已改为“{agency}”。")
+    return lines
 
 
 @main.command()

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from ..spec import (
     BalanceRule,
+    CarryRule,
     Field,
     GridCell,
     InfoField,
+    ObsoleteLayout,
     Part,
     ReportFormat,
+    StockRule,
     SumRule,
     Table,
+    TextFact,
     TextSection,
 )
 
@@ -115,6 +119,40 @@ T4_COLUMNS = (
     ("other", "其他结果"),
     ("pending", "尚未审结"),
     ("total", "总计"),
+)
+
+# --------------------------------------------------------------------------- the 2019 trial layout
+# 国办公开办函〔2019〕60号 (2019 and 2020 reports; see ../shared/reference/notice-2019-60-differences.txt).
+# Only for recognising a published report still in it, never written.  Its table 2:
+# (caption, column headers after 信息内容, row labels, the current field each column's
+# numbers go to — "" where the old column means something else).
+T2_BLOCKS_2019 = (
+    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "规范性文件"), ("", "", "")),
+    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政许可", "其他对外管理服务事项"),
+     ("", "", "decisions")),
+    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政处罚", "行政强制"),
+     ("", "", "decisions")),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("行政事业性收费",), ("", "")),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("政府集中采购",), ("", "")),
+)
+
+
+def _labels_2019() -> tuple[tuple[str, str], ...]:
+    """The 2019 table 2 labels that differ from the current table's."""
+    current = {label for _, columns, rows, _ in T2_BLOCKS for label in [c for _, c in columns] + [r for _, r in rows]}
+    current |= {caption for caption, *_ in T2_BLOCKS}
+    old = [label for caption, columns, rows, _ in T2_BLOCKS_2019 for label in (caption, *columns, *rows)]
+    return tuple(("t2", label) for label in dict.fromkeys(old) if label not in current)
+
+
+LAYOUT_2019 = ObsoleteLayout(
+    name="2019 年试行格式（国办公开办函〔2019〕60号）",
+    table_labels=_labels_2019(),
+    # The single （六）其他处理 row: its numbers are read as （六）3.其他 (1. and 2. as 0).
+    rows=(("t3", _OTHER, "other_other"),),
+    # Table 2 columns whose numbers still mean what a current column means (by position in a row).
+    columns=tuple(("t2", i, len(targets), target) for *_, targets in T2_BLOCKS_2019
+                  for i, target in enumerate(targets) if target),
 )
 
 
@@ -252,6 +290,52 @@ def _place(fields: list[Field], tables: tuple[Table, ...]) -> tuple[Field, ...]:
     return tuple(placed)
 
 
+# --------------------------------------------------------------------------- text facts
+# Numbers the text of a report states about its tables (FORMAT.md §5, text vs tables),
+# with the phrases reports use for them; see spec.TextFact.  “收到” in prose may mean
+# 新收 or 新收 + 上年结转 (FORMAT.md §5), so both readings are accepted.
+_CLAUSE = r"[^，。；;：:]"
+TEXT_FACTS = (
+    TextFact(
+        subject="收到的政府信息公开申请",
+        phrase=rf"(?:收到|新收|受理|接收到?|接到){_CLAUSE}{{0,20}}?申请(?:数量|数)?",
+        readings=(("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total")),
+        zero=rf"(?:未|没有)(?:接收到|收到|接到|受理|接收){_CLAUSE}{{0,20}}?申请",
+        exclude=r"复议|诉讼|办结|结转|答复|其中",
+        around=(r"(?:收到|新收|受理|接收到?|接到)", r"(?:政府信息公开|信息公开)?申请"),
+        draft="{year}年，本机关收到政府信息公开申请{value}件",
+        section="overview", heading="（二）依申请公开情况。",
+    ),
+    TextFact(
+        subject=T4_REVIEW, phrase=T4_REVIEW, readings=(("t4.review.total",),),
+        zero=rf"(?:未|没有|无)(?:发生|产生|收到|涉及|被提起|提起)?{_CLAUSE}{{0,20}}?{T4_REVIEW}",
+        draft="{year}年，本机关因政府信息公开被申请" + T4_REVIEW + "{value}件", section="overview",
+    ),
+    TextFact(
+        subject=T4_LITIGATION, phrase=T4_LITIGATION,
+        readings=(("t4.direct_suit.total", "t4.suit_after_review.total"),),
+        zero=rf"(?:未|没有|无)(?:发生|产生|收到|涉及|被提起|提起)?{_CLAUSE}{{0,20}}?{T4_LITIGATION}",
+        draft="被提起" + T4_LITIGATION + "{value}件", section="overview",
+    ),
+    TextFact(
+        subject="本年制发的行政规范性文件",
+        phrase=rf"(?:制发|印发|出台){_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,4}}?(?:制发|印发)",
+        readings=(("t2.normative_documents.issued",),), exclude="现行有效|废止",
+        draft="{year}年，本机关制发行政规范性文件{value}件", section="overview", heading="（一）主动公开情况。",
+    ),
+    TextFact(
+        subject="现行有效的行政规范性文件",
+        phrase=rf"现行有效{_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,6}}?现行有效",
+        readings=(("t2.normative_documents.in_force",),), exclude="制发|印发|废止",
+        draft="现行有效行政规范性文件{value}件", section="overview", heading="（一）主动公开情况。",
+    ),
+    TextFact(subject="行政处罚决定", phrase=r"行政处罚", readings=(("t2.penalty.decisions",),),
+             exclude="行政许可|行政强制"),
+    TextFact(subject="行政许可决定", phrase=r"行政许可", readings=(("t2.licensing.decisions",),),
+             exclude="行政处罚|行政强制"),
+)
+
+
 def build() -> ReportFormat:
     t2, f2 = _table2()
     t3, f3, sums3, balances = _table3()
@@ -269,6 +353,8 @@ def build() -> ReportFormat:
             InfoField("website", "网站地址", hint="公布报告的网站，如：http://www.xxs.gov.cn/"),
             InfoField("contact", "联系方式", hint="联系地址、邮编、电话等，可空"),
             InfoField("publication_date", "发布日期", kind="date", hint="如：2024-01-20，可空"),
+            InfoField("title_break", "标题分行",
+                      hint="可空：自动在年度前换行。要自己分行，照抄标题并用“/”隔开各行，如：某某县人民政府办公室/2023年政府信息公开工作年度报告"),
         ),
         text_sections=(
             TextSection("preamble", "前言", required=False,
@@ -292,8 +378,16 @@ def build() -> ReportFormat:
         fields=_place(f2 + f3 + f4, tables),
         sum_rules=tuple(sums3 + sums4),
         balance_rules=tuple(balances),
+        text_facts=TEXT_FACTS,
         other_share_key="t3.other_other.total",
         results_total_key="t3.results_total.total",
+        # 上年结转 per applicant column (the 总计 column follows, as for 勾稽).
+        carry_rules=tuple(CarryRule(f"t3.carried_over.{col}", f"t3.carried_forward.{col}")
+                          for col, _ in T3_COLUMNS[:6]),
+        stock_rules=tuple(StockRule(f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
+                          for row, _ in T2_BLOCKS[0][2]),
+        repeated_text_key="problems",
+        obsolete_layouts=(LAYOUT_2019,),
     )
 
 

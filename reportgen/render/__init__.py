@@ -18,11 +18,11 @@ from ..errors import TemplateProblem
 from ..fileio import atomic_path, scratch_dir
 from ..limits import LIMITS
 from ..model import ReportData
-from .context import build_context
+from .context import TITLE_BREAK_MARKS, build_context
 from .docx import render_docx
 from .environment import find_template
 from .html import render_html
-from .pdf import docx_to_pdf, find_soffice, INSTALL_HINT
+from .pdf import INSTALL_HINT, PdfConverter, find_soffice
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
@@ -43,8 +43,20 @@ def _refuse_oversized(data: ReportData) -> None:
 
 
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
-                  templates: Path | None = None) -> list[Path]:
-    """Write the report in each format into ``out_dir``; returns the paths written."""
+                  templates: Path | None = None, *, font_dirs: Iterable[Path] = (),
+                  notes: list[str] | None = None, pdf_converter: PdfConverter | None = None,
+                  allow_incomplete_template: bool = False) -> list[Path]:
+    """Write the report in each format into ``out_dir``; returns the paths written.
+
+    ``font_dirs``: folders of licensed fonts for the PDF.  ``notes``: a list that
+    receives plain-Chinese notes for the user (e.g. which free fonts stood in for
+    missing official ones).  ``pdf_converter``: an open :class:`PdfConverter` to
+    reuse (a collection converts in one LibreOffice); by default one is opened here.
+
+    A custom template folder is checked first (``templates check``): one that would
+    lose a heading, table, label or number is refused, unless
+    ``allow_incomplete_template`` — then the report itself says what its template left out.
+    """
     formats = tuple(dict.fromkeys(formats))
     if not formats:
         raise TemplateProblem(f"没有指定输出格式（可用：{'、'.join(FORMATS)}）。")
@@ -54,7 +66,14 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     if "pdf" in formats and find_soffice() is None:
         raise TemplateProblem(INSTALL_HINT)  # before anything is written
     _refuse_oversized(data)
+    omitted = vet_templates(templates, allow_incomplete_template) if templates is not None else []
+    if omitted and notes is not None:
+        notes.append(f"按 --allow-incomplete-template 使用了不完整的模板（{len(omitted)} 处），生成的报告末尾已注明。")
     context = build_context(data)
+    override = context["info"].get("title_break", "").strip()
+    if override and notes is not None and TITLE_BREAK_MARKS.sub("", override) != context["title"]:
+        notes.append(f"基本信息中的“标题分行”（{override}）与报告标题“{context['title']}”不一致，没有采用，已自动分行。"
+                     f"请照抄标题，在要换行的地方加“/”。")
     stem = safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -65,12 +84,25 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
         if {"docx", "pdf"} & set(formats):
             rendered["docx"] = Path(scratch) / "report.docx"
             render_docx(find_template("report.docx", templates), context, rendered["docx"])
+            if [i for i in omitted if i.file.endswith(".docx")]:
+                stamp_docx(rendered["docx"], omitted_sentence([i for i in omitted if i.file.endswith(".docx")]))
         if "html" in formats:
             rendered["html"] = Path(scratch) / "report.html"
-            rendered["html"].write_text(render_html(context, templates), encoding="utf-8")
+            page = render_html(context, templates)
+            if [i for i in omitted if i.file.endswith(".html")]:
+                page = stamp_html(page, omitted_sentence([i for i in omitted if i.file.endswith(".html")]))
+            rendered["html"].write_text(page, encoding="utf-8")
         if "pdf" in formats:
             rendered["pdf"] = Path(scratch) / "report.pdf"
-            docx_to_pdf(rendered["docx"], rendered["pdf"])
+            if pdf_converter is not None:
+                pdf_converter.convert(rendered["docx"], rendered["pdf"])
+                used = list(pdf_converter.substitutes.values())
+            else:
+                with PdfConverter(font_dirs) as converter:
+                    converter.convert(rendered["docx"], rendered["pdf"])
+                used = list(converter.substitutes.values())
+            if used and notes is not None:
+                notes.append(font_note(used))
         written = []
         for fmt in formats:
             target = out_dir / f"{stem}.{fmt}"
@@ -78,3 +110,87 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
                 shutil.copyfile(rendered[fmt], tmp)
             written.append(target)
     return written
+
+
+def font_note(substitutes) -> str:
+    """What the console says when free faces stood in for official fonts."""
+    return ("本机没有下列公文字体，PDF 中用相近的免费字体代替：" + "；".join(str(s) for s in substitutes)
+            + "。如有正版字体，请用 --fonts 文件夹（或环境变量 REPORTGEN_FONTS）指定。")
+
+
+def vet_templates(folder: Path, allow_incomplete: bool) -> list:
+    """Refuse a template folder that fails ``templates check``; with the explicit
+    override, return what the report must then say it leaves out."""
+    from .template_check import CONTENT_CODES, check_templates
+
+    # Checked once per process and folder state: a collection renders hundreds of
+    # reports with the same templates, and the check renders probe data.
+    state = _folder_state(Path(folder))
+    issues = _VETTED.get(state)
+    if issues is None:
+        issues = _VETTED[state] = check_templates(folder)
+    blocking = [i for i in issues if not (allow_incomplete and i.code in CONTENT_CODES)]
+    if blocking:
+        listed = "\n".join(f"  · {i}" for i in blocking[:8])
+        more = f"\n  …… 共 {len(blocking)} 处" if len(blocking) > 8 else ""
+        override = ("；确实要省略内容的，可以加 --allow-incomplete-template（报告中会注明省略了什么）"
+                    if any(i.code in CONTENT_CODES for i in blocking) else "")
+        raise TemplateProblem(f"模板文件夹 {folder} 没有通过检查，没有生成报告：\n{listed}{more}\n"
+                              f"请运行 reportgen templates check {folder} 查看并改正{override}。")
+    return issues
+
+
+_VETTED: dict[tuple, list] = {}
+
+
+def _folder_state(folder: Path) -> tuple:
+    """The folder and the name, size and modification time of each file in it."""
+    try:
+        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        files = ()
+    return (str(folder.resolve()), files)
+
+
+def omitted_sentence(issues: list) -> str:
+    """The sentence a report rendered from an incomplete template ends with."""
+    shown = "；".join(i.message.split("。")[0] for i in issues[:5])
+    more = f"等 {len(issues)} 处" if len(issues) > 5 else ""
+    return f"说明：本报告所用模板与国家规定格式不完全一致：{shown}{more}。"
+
+
+def stamp_docx(path: Path, sentence: str) -> None:
+    """Add the sentence as the last paragraph of the Word report."""
+    import zipfile
+
+    from lxml import etree
+
+    from .docx import W
+
+    with zipfile.ZipFile(path) as archive:
+        items = [(item, archive.read(item.filename)) for item in archive.infolist()]
+    body_xml = dict((i.filename, d) for i, d in items)["word/document.xml"]
+    tree = etree.fromstring(body_xml)
+    body = tree.find(f"{W}body")
+    paragraph = etree.Element(f"{W}p")
+    etree.SubElement(etree.SubElement(paragraph, f"{W}r"), f"{W}t").text = sentence
+    sect = body.find(f"{W}sectPr")
+    if sect is not None:
+        sect.addprevious(paragraph)
+    else:
+        body.append(paragraph)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in items:
+            if item.filename == "word/document.xml":
+                data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            archive.writestr(item, data)
+
+
+def stamp_html(page: str, sentence: str) -> str:
+    from html import escape
+
+    note = f'<p class="template-note">{escape(sentence)}</p>\n'
+    for mark in ("</main>", "</body>"):
+        if mark in page:
+            return page.replace(mark, note + mark, 1)
+    return page + note

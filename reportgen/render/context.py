@@ -6,6 +6,8 @@ The variables are documented in docs/templates.md, generated from
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -86,8 +88,11 @@ def build_context(data: ReportData) -> dict[str, Any]:
             "paragraphs": text[part.text] if part.text else [],
             "table": tables[part.table] if part.table else None,
         })
+    title = clean(data.title)
     context: dict[str, Any] = {
-        "title": clean(data.title),
+        "title": title,
+        "title_lines": title_lines(title, fmt, info.get("agency", ""), info.get("year", ""),
+                                   info.get("title_break", "")),
         "agency": info.get("agency", ""),
         "year": info.get("year", ""),
         "info": info,
@@ -96,6 +101,8 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "headings": {(p.text or p.table): p.heading for p in fmt.parts if p.heading},
         "tables": tables,
         "format_name": fmt.name,
+        "closing": closing_sentence(info, text),
+        "signature": {"agency": info.get("agency", ""), "date": chinese_date(info.get("publication_date", ""))},
     }
     context.update(nest({f.key: format_value(data.values.get(f.key)) for f in fmt.fields}))  # t2, t3, t4
     return context
@@ -105,6 +112,10 @@ def variable_reference(fmt: ReportFormat) -> list[tuple[str, str]]:
     """(variable, meaning) for the docs and for ``templates check``."""
     rows = [
         ("title", "报告标题：{机关名称}{年度}年政府信息公开工作年度报告"),
+        ("title_lines", "报告标题分成的行（在“年度”或“政府信息公开工作年度报告”前自然断开，或按工作簿“标题分行”）"),
+        ("closing", "结束语：网站地址和联系方式（“基本信息”中填写、且正文中没有写到时才有；否则为空）"),
+        ("signature.agency", "落款：机关名称"),
+        ("signature.date", "落款：发布日期，如“2024年1月20日”（未填写时为空）"),
         ("agency", "机关名称"),
         ("year", "报告年度"),
         ("format_name", "格式名称"),
@@ -118,3 +129,81 @@ def variable_reference(fmt: ReportFormat) -> list[tuple[str, str]]:
     rows += [(f.key, f"{f.sheet} {f.row_label} / {f.col_label}") for f in fmt.fields]
     return rows
 
+
+
+# --------------------------------------------------------------------------- title lines
+TITLE_LINE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm text block
+TITLE_BREAK_MARKS = re.compile(r"\s*[/／|｜\n]\s*")
+
+
+def _width(text: str) -> float:
+    """Printed width in full-width characters: digits and Latin letters count half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def title_lines(title: str, fmt: ReportFormat, agency: str, year: Any, override: str = "") -> list[str]:
+    """The title broken into lines at a natural place (GB/T 9704: 词意完整, 梯形或菱形).
+
+    Breaks only before the year or before the words after "YYYY年" (for the national
+    format: before "2023年政府信息公开工作年度报告" or "政府信息公开工作年度报告"), never
+    inside the agency's name or a word.  The clerk's own split (the 标题分行 field,
+    the title with "/" where a line ends) wins when it spells the same title.
+    """
+    if override:
+        lines = [line for line in TITLE_BREAK_MARKS.split(override.strip()) if line]
+        if "".join(lines) == title and lines:
+            return lines
+    if _width(title) <= TITLE_LINE_CHARS or not agency:
+        return [title]
+    candidates = []
+    head, _, tail = fmt.title_pattern.partition("{year}")
+    year_at = len(head.format(agency=agency))
+    if title[year_at:].startswith(str(year)):
+        candidates.append(year_at)  # 湘乡市…局 / 2023年政府信息公开工作年度报告
+        after_year = year_at + len(str(year)) + (1 if tail.startswith("年") else 0)
+        candidates.append(after_year)  # 平潭综合实验区2021年 / 政府信息公开工作年度报告
+    splits = [[title[:at], title[at:]] for at in candidates if 0 < at < len(title)]
+    if not splits:
+        return [title]
+
+    def badness(lines: list[str]) -> tuple:
+        widths = [_width(line) for line in lines]
+        too_long = sum(max(0.0, w - TITLE_LINE_CHARS) for w in widths)
+        # Fits first, then balanced; on a tie the shorter line on top (正梯形).
+        return (too_long, abs(widths[0] - widths[1]), widths[0] > widths[1])
+
+    return min(splits, key=badness)
+
+
+# --------------------------------------------------------------------------- closing and 落款
+def chinese_date(value: Any) -> str:
+    """2024-01-20 → 2024年1月20日 (GB/T 9704 成文日期: Arabic numerals, no leading zeros)."""
+    text = clean(value).strip()
+    match = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?", text)
+    if match:
+        try:
+            day = dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return text
+        return f"{day.year}年{day.month}月{day.day}日"
+    return text
+
+
+def closing_sentence(info: dict[str, str], text: dict[str, list[dict[str, str]]]) -> str:
+    """The closing sentence with the website and the contact, each only when filled in
+    and not already written in the report's text (the seed's part 六 names its site)."""
+    written = "".join(p["heading"] + p["text"] for paragraphs in text.values() for p in paragraphs)
+    written_plain = re.sub(r"\s", "", written).lower()
+
+    def fresh(value: str) -> str:
+        value = value.strip()
+        bare = re.sub(r"^https?://|/$", "", re.sub(r"\s", "", value).lower())
+        return value if value and bare not in written_plain else ""
+
+    website, contact = fresh(info.get("website", "")), fresh(info.get("contact", ""))
+    sentences = []
+    if website:
+        sentences.append(f"如需了解更多政府信息，请登录{website}。")
+    if contact:
+        sentences.append(f"联系方式：{contact.rstrip('。')}。")
+    return "".join(sentences)

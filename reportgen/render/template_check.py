@@ -9,6 +9,7 @@ whole, and each problem is located as a clerk-visible place: 第 N 段, or
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import zipfile
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from lxml import etree
 
+from ..errors import TemplateProblem
 from ..formats import DEFAULT_FORMAT
 from ..spec import ReportFormat
 from .context import variable_reference
 from .docx import W, paragraph_text
 from .environment import ReportEnvironment, builtin_templates_dir
+from .html import IMG_SRC, find_asset, is_local_reference
+from .template_content import check_docx_content, check_html_content
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,16 @@ TEMPLATE_CATALOGUE = {t.code: t for t in (
     IssueType("unknown-variable", "不存在的变量", "A tag uses a name that is not in the published list of template variables."),
     IssueType("unknown-filter", "不存在的过滤器", "A tag uses a filter Jinja does not have."),
     IssueType("unclosed-block", "块标签不配对", "A {% for %} / {% if %} has no end tag, or an end tag has no start."),
-    IssueType("missing-heading", "缺少报告的某一部分", "A Word template lacks one of the six part headings."),
+    IssueType("missing-heading", "缺少报告的某一部分", "A template lacks one of the six part headings."),
+    IssueType("missing-table", "缺少表格", "A rendered report would lack one of the official tables."),
+    IssueType("changed-label", "表格标签被改动", "A row or column label differs from the national format "
+              "(the message names the expected text)."),
+    IssueType("missing-value", "缺少数字", "A value variable (e.g. {{ t3.granted.natural_person }}) is missing "
+              "from its table, so that number would not be printed."),
+    IssueType("missing-text", "缺少文字部分", "A text part (text.overview …) would not be printed."),
+    IssueType("duplicate-content", "内容重复", "A heading, text part or value would be printed more than once."),
+    IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
+              "template folder, is outside it, or is not an image."),
     IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
 )}
 
@@ -190,6 +203,39 @@ class _Checker:
                 position = found
         if not self.issues_for(path.name):
             self._whole_document(path)
+        if not self.issues_for(path.name):
+            self._content(path.name, lambda: check_docx_content(path, self.fmt))
+
+    def _content(self, file: str, run) -> None:
+        """Render the template with probe data: does every part of the report come out once?"""
+        try:
+            found = run()
+        except TemplateProblem as exc:
+            self.add("syntax-error", file, "整个文档", str(exc))
+            return
+        for issue in found:
+            self.add(issue.code, file, issue.where, issue.message)
+
+    def check_html_folder(self, folder: Path) -> None:
+        """The HTML report as a whole (report.html with its includes) and its pictures."""
+        names = [n for n in ("report.html", "tables.html") if (folder / n).is_file()]
+        for name in names:
+            try:
+                source = (folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported as unreadable already
+            # Pictures named in {# comments #} are not used: blank comments out, keeping line numbers.
+            source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
+            for number, line in enumerate(source.splitlines(), 1):
+                for match in IMG_SRC.finditer(line):
+                    src = html.unescape(match.group(3))
+                    if "{{" in src or "{%" in src or not is_local_reference(src):
+                        continue
+                    found = find_asset(src, folder)
+                    if isinstance(found, str):
+                        self.add("missing-asset", name, f"第 {number} 行", found + "。")
+        if names and not any(self.issues_for(n) for n in ("report.html", "tables.html")):
+            self._content(names[0], lambda: check_html_content(folder, self.fmt))
 
     def _check_tags(self, file: str, places: list[tuple[str, str]], pair_blocks: bool = True) -> None:
         """Parse each tag on its own: syntax, variables, filters, and block pairs."""
@@ -343,8 +389,6 @@ def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> 
     """Check every template in ``folder`` (the built-in ones when None)."""
     folder = Path(folder) if folder else builtin_templates_dir()
     if not folder.is_dir():
-        from ..errors import TemplateProblem
-
         raise TemplateProblem(f"模板文件夹不存在：{folder}")
     checker = _Checker(fmt)
     for path in sorted(folder.iterdir()):
@@ -352,4 +396,11 @@ def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> 
             checker.check_docx(path)
         elif path.suffix.lower() == ".html":
             checker.check_text_template(path)
+    checker.check_html_folder(folder)
     return checker.issues
+
+
+# Issues a deliberately shortened template may have when rendering is explicitly
+# allowed (render --allow-incomplete-template); anything else still stops it.
+CONTENT_CODES = ("missing-heading", "missing-table", "changed-label", "missing-value", "missing-text",
+                 "duplicate-content")

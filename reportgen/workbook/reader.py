@@ -14,10 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
-
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .. import findings as F
 from .. import safety
@@ -26,7 +25,7 @@ from ..findings import Finding, Location
 from ..formats import get_format
 from ..limits import LIMITS
 from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
-from ..spec import Field, ReportFormat
+from ..spec import Field, ReportFormat, column_index_from_string, coordinate_from_string
 from . import layout as L
 from .xlsx import read_cells
 
@@ -37,6 +36,7 @@ OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 PLACEHOLDERS = {"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空", "n/a", "na", "null", "none"}
 SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+MAX_SHIFT = 5  # rows inserted or deleted in one table that are still reported as such
 
 
 @dataclass
@@ -98,7 +98,9 @@ class _Reader:
         self._text()
         totals = []
         for f in self.fmt.fields:
-            if self.fmt.sum_rule_for(f.key) is not None:
+            if f.table in self.data.shifted_tables:
+                self.data.values[f.key] = None  # its cells are not where the format puts them
+            elif self.fmt.sum_rule_for(f.key) is not None:
                 totals.append(f)
             else:
                 self.data.values[f.key] = self._number(f)
@@ -112,6 +114,9 @@ class _Reader:
     def _labels(self) -> None:
         for table in self.fmt.tables:
             sheet = self.formulas[table.sheet]
+            if self._rows_shifted(table, sheet):
+                self.data.shifted_tables.add(table.key)
+                continue
             for cell in table.cells:
                 if cell.kind == "value":
                     continue
@@ -121,6 +126,40 @@ class _Reader:
                     self._add(F.make("label-changed", Location(table.sheet, table.address(cell.row, cell.col)),
                                      value=found, expected=cell.text))
 
+    def _rows_shifted(self, table, sheet) -> bool:
+        """Report rows inserted into or deleted from ``table``, found by matching the row
+        labels (not as every label below shifted).  True when a row was."""
+        value_cols = {c.col for c in table.cells if c.kind == "value"}
+        label_cols = sorted({c.col for c in table.cells if c.kind != "value"} - value_cols)
+        if not label_cols:
+            return False  # a table with no label-only column (表四): labels are compared cell by cell
+        expected = [tuple(_clean_label(c.text) for c in sorted(row, key=lambda c: c.col)
+                          if c.kind != "value" and c.col in label_cols and c.text)
+                    for row in table.rows()]
+        top, left = table.origin
+        found = [tuple(v for v in (_clean_label(sheet.get((top + r, left + c))) for c in label_cols) if v)
+                 for r in range(table.nrows + MAX_SHIFT)]
+        for rows in (expected, found):  # rows below the table are not part of it
+            while rows and not rows[-1]:
+                rows.pop()
+        ops = SequenceMatcher(None, expected, found, autojunk=False).get_opcodes()
+        # Rows added below the table move nothing in it: they are not the table's.
+        moved = [op for op in ops if op[0] == "delete" or (op[0] == "insert" and op[1] < len(expected))]
+        if not moved or sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in moved) > MAX_SHIFT:
+            return False
+        for tag, i1, i2, j1, j2 in moved:
+            if tag == "insert":
+                for j in range(j1, j2):
+                    where = Location(table.sheet, table.address(j, 0))
+                    shown = "、".join(found[j]) or "无标签"
+                    self._add(F.make("table-row-inserted", where, value=shown, row=top + j))
+            else:
+                for i in range(i1, i2):
+                    where = Location(table.sheet, table.address(j1, 0))
+                    self._add(F.make("table-row-deleted", where, expected="".join(expected[i][-1:]),
+                                     row=top + i))
+        return True
+
     # ---- details sheet
     def _info(self) -> None:
         sheet = self.cached[L.INFO_SHEET]
@@ -129,7 +168,9 @@ class _Reader:
             where = Location(L.INFO_SHEET, L.info_cell(self.fmt, info.key), info.label)
             raw = sheet.get((row, L.INFO_VALUE_COL))
             if info.kind == "year":
-                self.data.info[info.key] = self._year(raw)
+                year = self.data.info[info.key] = self._year(raw)
+                if isinstance(year, int) and isinstance(raw, str) and raw != str(year):
+                    self._add(F.make("year-as-text", where, value=raw.strip(), expected=year))
             elif info.kind == "date" and isinstance(raw, (dt.date, dt.datetime)):
                 self.data.info[info.key] = raw.date().isoformat() if isinstance(raw, dt.datetime) else raw.isoformat()
             else:
@@ -152,9 +193,10 @@ class _Reader:
         by_label = {s.label: s for s in self.fmt.text_sections}
         choices = "、".join(by_label)
         self.data.text = {s.key: [] for s in self.fmt.text_sections}
-        last_row = max((r for r, _ in sheet), default=0)
+        # Only rows holding cells (an empty row adds nothing): a cell in row 1048576 costs one row, not a million.
+        rows = sorted({r for r, _ in sheet if r >= L.TEXT_FIRST_ROW})
         section = None
-        for row in range(L.TEXT_FIRST_ROW, last_row + 1):
+        for row in rows:
             label = _clean_label(sheet.get((row, L.TEXT_SECTION_COL)))
             heading = self._text_value(sheet.get((row, L.TEXT_HEADING_COL)), L.text_location(row, L.TEXT_HEADING_COL))
             text = self._text_value(sheet.get((row, L.TEXT_BODY_COL)), L.text_location(row, L.TEXT_BODY_COL))
@@ -172,8 +214,9 @@ class _Reader:
                 continue
             lines = [line.strip() for line in text.split("\n") if line.strip()] or [""]
             paragraphs = self.data.text[section.key]
-            paragraphs.append(Paragraph(lines[0], heading))
-            paragraphs.extend(Paragraph(line) for line in lines[1:])
+            cell = L.text_location(row, L.TEXT_BODY_COL).cell
+            paragraphs.append(Paragraph(lines[0], heading, cell))
+            paragraphs.extend(Paragraph(line, cell=cell) for line in lines[1:])
 
     def _text_value(self, raw: Any, where: Location, single_line: bool = False) -> str:
         if raw is None:
@@ -209,22 +252,42 @@ class _Reader:
                 self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
                 return None
             return parse_number(cached, f, Location.of(f), self._add)
+        if is_blank(formula):
+            self.data.blank.add(f.key)  # counted as 0 by the arithmetic; the finding says so
         return parse_number(formula, f, Location.of(f), self._add)
 
     def _total(self, f: Field) -> Value:
         formula, cached = self._raw(f)
-        if isinstance(formula, str) and formula.startswith("=") and cached is None:
-            # reportgen's own formula, never calculated by a spreadsheet: compute it.
+        is_formula = isinstance(formula, str) and formula.startswith("=")
+        if is_formula and cached is None:
+            # reportgen's own formula, never calculated by a spreadsheet: compute it,
+            # blanks as 0 (as the spreadsheet would); a part that is not a number leaves it unknown.
             rule = self.fmt.sum_rule_for(f.key)
-            parts = [self.data.values.get(k) for k in rule.parts]
             self.data.computed.add(f.key)
-            return None if any(p is None for p in parts) else sum(parts)
+            parts = [self.data.values.get(k) for k in rule.parts]
+            if any(p is None and k not in self.data.blank for p, k in zip(parts, rule.parts)):
+                return None
+            return sum(p for p in parts if p is not None)
+        if not is_formula and not is_blank(formula):
+            # The writer put a formula here; a clerk typed a number over it.
+            self.data.typed_totals.add(f.key)
         return self._number(f)
+
+
+def is_blank(raw: Any) -> bool:
+    """A number cell left empty or holding a placeholder for “nothing” (“/”, “—”, “无”)."""
+    if raw is None:
+        return True
+    return isinstance(raw, str) and SPACES.sub("", _normalise(raw)).replace(",", "").lower() in PLACEHOLDERS
 
 
 def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
     """A cell's value as the format wants it (int count or Decimal amount), or None
-    with a finding passed to ``report``.  Accepts what clerks really type."""
+    with a finding passed to ``report``.  Accepts what clerks really type.
+
+    Bounded: text longer than ``LIMITS.max_number_chars`` or with an exponent beyond
+    ``LIMITS.max_exponent`` is refused before it becomes a number, and so is a value
+    of 10^12 or more; nothing passes through float or an unbounded Decimal."""
     if isinstance(raw, bool):
         report(F.make("not-a-number", where, value=raw, key=f.key))
         return None
@@ -239,8 +302,19 @@ def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
         shown = f"填的是“{text.strip()}”" if text.strip() else "是空的"
         report(F.make("blank-value", where, value=text.strip(), key=f.key, shown=shown))
         return None
-    if not NUMBER.fullmatch(compact):
+    if len(compact) > LIMITS.max_number_chars:
+        shown = text.strip()[:20] + "…"
+        report(F.make("number-too-large", where, value=shown, key=f.key,
+                      reason=f"有 {len(compact)} 个字符，超过了 {LIMITS.max_number_chars} 个字符的上限"))
+        return None
+    match = NUMBER.fullmatch(compact)
+    if not match:
         report(F.make("not-a-number", where, value=text.strip(), key=f.key))
+        return None
+    exponent = match.group(3)
+    if exponent and abs(int(exponent[1:])) > LIMITS.max_exponent:
+        report(F.make("number-too-large", where, value=text.strip(), key=f.key,
+                      reason="用科学计数法写成，指数过大或过小，不是表格中能填的数字"))
         return None
     number = Decimal(compact)
     value = _checked(number, f, where, report, text.strip())
@@ -261,6 +335,10 @@ def _checked(number, f: Field, where: Location, report, shown) -> Value:
     if number < 0:
         report(F.make("negative-number", where, value=shown, key=f.key))
         return None
+    if number > LIMITS.max_count:
+        report(F.make("number-too-large", where, value=shown, key=f.key,
+                      reason=f"达到或超过了 {LIMITS.max_count + 1:,} 的上限"))
+        return None
     if f.kind == "count":
         if number != number.to_integral_value():
             report(F.make("not-whole-number", where, value=shown, key=f.key))
@@ -268,6 +346,10 @@ def _checked(number, f: Field, where: Location, report, shown) -> Value:
         return int(number)
     if number == number.to_integral_value():
         return Decimal(int(number))  # 7545.0 from a spreadsheet is 7545
+    places = -number.as_tuple().exponent
+    if places > LIMITS.max_fee_decimals:
+        report(F.make("fee-many-decimals", where, value=number, key=f.key, places=places,
+                      limit=LIMITS.max_fee_decimals))
     return number
 
 
@@ -285,4 +367,4 @@ def _rowcol(address: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
-__all__ = ["ReadResult", "read_workbook", "parse_number"]
+__all__ = ["ReadResult", "is_blank", "read_workbook", "parse_number"]

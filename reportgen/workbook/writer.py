@@ -15,8 +15,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
+from ..errors import UnusableInput
 from ..fileio import atomic_path
 from ..formats import DEFAULT_FORMAT
+from ..drafting import DRAFT_MARK, standard_text
 from ..model import ReportData
 from ..safety import write_cell
 from ..spec import ReportFormat, SumRule, Table
@@ -31,6 +33,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
+TEXT_WIDTHS = (28, 24, 90)  # 部分, 小标题, 正文
+INSTRUCTIONS_WIDTH = 70  # character widths: the 填写说明 column fits A4 portrait at 100 % in LibreOffice and Excel
 
 
 def write_workbook(path: Path, data: ReportData | None = None, *, fmt: ReportFormat | None = None,
@@ -42,6 +46,8 @@ def write_workbook(path: Path, data: ReportData | None = None, *, fmt: ReportFor
     """
     fmt = data.format if data is not None else (fmt or DEFAULT_FORMAT)
     info = dict(data.info) if data is not None else {}
+    if year is not None and L.year_problem(fmt, year):
+        raise UnusableInput(L.year_problem(fmt, year))
     if year is not None:
         info["year"] = year
     if agency is not None:
@@ -50,7 +56,7 @@ def write_workbook(path: Path, data: ReportData | None = None, *, fmt: ReportFor
     wb = Workbook()
     _instructions(wb.active, fmt)
     _info_sheet(wb.create_sheet(L.INFO_SHEET), fmt, info)
-    _text_sheet(wb.create_sheet(L.TEXT_SHEET), fmt, data)
+    _text_sheet(wb.create_sheet(L.TEXT_SHEET), fmt, data, info)
     for table in fmt.tables:
         _table_sheet(wb.create_sheet(table.sheet), fmt, table, data)
     _mark(wb.create_sheet(L.MARK_SHEET), fmt)
@@ -72,22 +78,32 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
         ("1. 只在浅黄色格子里填写；灰色格子（总计）会自动计算，其他格子已锁定。", None),
         (f"2. “{L.INFO_SHEET}”：填写机关名称、报告年度等。机关名称和报告年度必须填写。", None),
         (f"3. “{L.TEXT_SHEET}”：每一行是报告中的一段。第一列选择属于哪一部分，第二列可填小标题"
-         f"（如“（一）主动公开情况。”），第三列填正文。同一部分有几段就填几行，按顺序排列。", None),
+         f"（如“（一）主动公开情况。”），第三列填正文。同一部分有几段就填几行，按顺序排列。"
+         f"要增加一段，直接在下面的空行（已留出 {L.TEXT_ROWS} 行）中选好“部分”再填写，不需要插入行。"
+         f"以“{DRAFT_MARK}”开头的是草拟的标准文字，请核改后删除这个标记。", None),
         (f"4. {tables}：与国家规定的表格完全一致。所有数字格都要填写，没有数据填 0，不要留空，"
          f"不要填“/”“—”“无”，不要带单位。件数填整数；收费金额以万元为单位，可带小数。", None),
         (f"5. {fmt.table('t3').number}的勾稽关系：每一列{_balance_in_words(fmt)}。", None),
         (f"6. “{fmt.text_section('other_matters').label}”必须写明收取信息处理费的情况，未收取也要写明。", None),
         ("", None),
         ("填好以后", Font(name=FONT, size=12, bold=True)),
-        ("运行 reportgen check 工作簿.xlsx 检查；有“错误”时按提示改正对应的格子后再检查，直到没有错误。", None),
+        ("运行 reportgen check 工作簿.xlsx 检查：一次列出全部问题。空格、以文本填写的数字、被改成手填数字的总计，"
+         "可运行 reportgen fix 工作簿.xlsx -o 修正后.xlsx 一次修正；其余按提示改正对应的格子后再检查。", None),
         ("运行 reportgen render 工作簿.xlsx 生成 Word 和网页版报告。", None),
-        ("请不要改动工作表名称、表格标签或插入、删除行列，否则无法读取。", None),
+        (f"请不要改动工作表名称和表格标签，不要在{'、'.join(t.number for t in fmt.tables)}中插入或删除行列，"
+         f"否则无法读取。", None),
     ]
     for row, (text, font) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.font = font or Font(name=FONT, size=11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 110
+        # Spreadsheets do not grow a generated row for wrapped text: give it its lines.
+        size = cell.font.sz or 11
+        per_line = int(INSTRUCTIONS_WIDTH / 2 * 11 / size) - 2  # a CJK character is two width units
+        ws.row_dimensions[row].height = round(size * 1.5) * max(1, -(-len(text) // per_line))
+    # As wide as A4 portrait prints at 100 %: LibreOffice does not scale this sheet to the page.
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    _print_setup(ws, "portrait")
     ws.protection.sheet = True
 
 
@@ -129,9 +145,11 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
         write_cell(cell, value if value != "" else None)
         _input(cell)
         if f.kind == "year":
-            dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
+            first, last = L.year_bounds(fmt)
+            dv = DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last),
                                 allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                                errorTitle="请填写年份", error="请填写四位数字的年份，如 2023。",
+                                errorTitle="请填写年份",
+                                error=f"请填写四位数字的年份（{first}—{last}），只填数字，如 {last - 1}。",
                                 promptTitle=f.label, prompt=f.hint)
             dv.add(cell.coordinate)
             ws.add_data_validation(dv)
@@ -141,26 +159,36 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 46
     ws.column_dimensions["C"].width = 60
+    _print_setup(ws, "landscape", title_rows=f"{L.INFO_FIRST_ROW - 1}:{L.INFO_FIRST_ROW - 1}")
     _protect(ws)
 
 
-def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> None:
-    _title(ws, L.TEXT_SHEET, "每行一段：先选“部分”，小标题可空，正文写在第三列。同一部分按顺序排列，可增加行。", 3)
+def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None, info: dict) -> None:
+    _title(ws, L.TEXT_SHEET, "每行一段：先选“部分”，小标题可空，正文写在第三列。同一部分按顺序排列；"
+                             "要增加一段，在下面的空行中填写即可，不需要插入行。", 3)
     for col, header in enumerate(L.TEXT_HEADERS, start=1):
         _head(ws.cell(row=L.TEXT_HEADER_ROW, column=col, value=header))
     rows: list[tuple[str, str, str]] = []
+    # A fresh workbook starts with the standard 前言 and fee sentence, marked for the clerk to edit.
+    year = info.get("year") if isinstance(info.get("year"), int) else None
+    standard = standard_text(fmt, year, info.get("agency") or None) if data is None else {}
     for section in fmt.text_sections:
-        paragraphs = data.text.get(section.key, []) if data is not None else []
+        paragraphs = data.text.get(section.key, []) if data is not None else standard.get(section.key, [])
         if paragraphs:
             rows += [(section.label, p.heading, p.text) for p in paragraphs]
-        elif data is None:
-            rows += [(section.label, "", "")] * L.TEXT_STARTER_ROWS.get(section.key, 1)
+        if data is None:
+            rows += [(section.label, "", "")] * (L.TEXT_STARTER_ROWS.get(section.key, 1) - len(paragraphs))
     last = L.TEXT_FIRST_ROW + max(L.TEXT_ROWS, len(rows) + 50) - 1
     for offset, (label, heading, text) in enumerate(rows):
         row = L.TEXT_FIRST_ROW + offset
-        ws.cell(row=row, column=L.TEXT_SECTION_COL, value=label)
+        write_cell(ws.cell(row=row, column=L.TEXT_SECTION_COL), label)
         write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), heading or None)
         write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), text or None)
+        # Spreadsheets do not grow a generated row for wrapped text: give it its lines.
+        lines = max(-(-len(t) * 2 // (width - 2)) for t, width in
+                    ((label, TEXT_WIDTHS[0]), (heading or "", TEXT_WIDTHS[1]), (text or "", TEXT_WIDTHS[2])))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
     for row in range(L.TEXT_FIRST_ROW, last + 1):
         for col in (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL):
             cell = ws.cell(row=row, column=col)
@@ -174,10 +202,10 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None) -> No
     column = get_column_letter(L.TEXT_SECTION_COL)
     dv.add(f"{column}{L.TEXT_FIRST_ROW}:{column}{last}")
     ws.add_data_validation(dv)
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["C"].width = 100
+    for col, width in zip(L.TEXT_COLUMNS, TEXT_WIDTHS):
+        ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{L.TEXT_FIRST_ROW}"
+    _print_setup(ws, "landscape", title_rows=f"{L.TEXT_HEADER_ROW}:{L.TEXT_HEADER_ROW}")
     _protect(ws)
 
 
@@ -209,10 +237,23 @@ def _table_sheet(ws: Worksheet, fmt: ReportFormat, table: Table, data: ReportDat
         ws.column_dimensions[get_column_letter(left + i)].width = width
     _fit_rows(ws, table, widths)
     ws.freeze_panes = table.address(table.header_rows, next(c.col for c in table.cells if c.kind == "value"))
-    ws.page_setup.orientation = "landscape" if table.ncols > 4 else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, "landscape" if table.ncols > 4 else "portrait",
+                 title_rows=f"{top}:{top + table.header_rows - 1}")
     _protect(ws)
+
+
+def _print_setup(ws: Worksheet, orientation: str, title_rows: str | None = None) -> None:
+    """Every sheet prints on A4, as wide as the page and as many pages tall as it needs
+    (nothing cut at the right edge), repeating its header rows on each page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _fit_rows(ws: Worksheet, table: Table, widths: list[float]) -> None:
@@ -244,7 +285,7 @@ def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> N
         # as it was, so that the round trip through JSON is exact and the checks
         # still flag it; otherwise the workbook computes it.
         if data is None or (value is not None and _consistent(rule, value, data)):
-            cell.value = _formula(fmt, rule)
+            cell.value = total_formula(fmt, rule)
         else:
             write_cell(cell, value)
         return
@@ -259,7 +300,8 @@ def _consistent(rule: SumRule, value, data: ReportData) -> bool:
     return any(p is None for p in parts) or sum(parts) == value
 
 
-def _formula(fmt: ReportFormat, rule: SumRule) -> str:
+def total_formula(fmt: ReportFormat, rule: SumRule) -> str:
+    """The formula the standard workbook holds in a total cell (``fix`` restores it)."""
     cells = [fmt.field(k).cell for k in rule.parts]
     first, last = cells[0], cells[-1]
     min_col, min_row, max_col, max_row = range_boundaries(f"{first}:{last}")

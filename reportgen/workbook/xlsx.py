@@ -1,83 +1,535 @@
 """The raw cells of an .xlsx file: the layer under :mod:`.reader`.
 
-:func:`read_cells` gives every sheet's cells twice: as typed (formulas as
+:func:`read_cells` gives every worksheet's cells twice: as typed (formulas as
 ``"=SUM(…)"``) and as the spreadsheet program last computed them (its stored
-results).  It refuses, with one plain-Chinese sentence, files that are not a
-readable .xlsx workbook.  The file is only ever opened for reading.
+results), as ``{sheet: {(row, col): value}}``.  Both come from ONE pass over each
+sheet's XML, and a sheet is only parsed when the reader first asks for it (the
+instructions sheet never is).  Values are what ``openpyxl.load_workbook(read_only=True)``
+gives (``data_only`` False, then True): shared and inline strings (rich-text runs
+joined), numbers as int or float, booleans, date-formatted numbers as datetimes.
+
+Nothing here imports openpyxl: ``check`` starts and reads much faster without it.
+
+Untrusted input: only regular files within :data:`~reportgen.limits.LIMITS` are
+read, the zip directory is checked before inflating and the limits are enforced
+while inflating (:mod:`reportgen.zipguard`), the declared ``<dimension>`` is
+ignored, and XML with a DOCTYPE or entity declaration is refused.  Anything else
+wrong becomes one plain-Chinese :class:`UnusableInput`.  The file is only ever
+opened for reading.
 """
 
 from __future__ import annotations
 
-import warnings
+import datetime as dt
+import posixpath
+import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import Any, Callable
+from xml.parsers import expat
 
 from ..errors import UnusableInput
-from ..fileio import os_error_message, require_regular_file
+from ..spec import column_index_from_string
+from ..zipguard import open_package, read_member, read_regular_file
 
-Cells = dict[str, dict[tuple[int, int], Any]]  # {sheet: {(row, col): value}}, 1-based
+Cells = dict[tuple[int, int], Any]  # {(row, col): value}, 1-based
 
-
-def read_cells(path: Path) -> tuple[Cells, Cells]:
-    """(formulas, cached) for every sheet of the workbook at ``path``."""
-    return _open(Path(path))
-
-
-def _open(path: Path):
-    if not path.exists():
-        raise UnusableInput(f"找不到文件：{path}")
-    if path.is_dir():
-        raise UnusableInput(f"{path} 是一个文件夹，不是工作簿。")
-    try:
-        require_regular_file(path, "工作簿")  # a named pipe would make the read below wait forever
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UnusableInput(os_error_message(exc, path)) from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
-        if _is_encrypted(path):
-            raise UnusableInput(f"{path.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
-        raise UnusableInput(f"{path.name} 是旧版 .xls 格式。请用 Excel/WPS 打开后“另存为” .xlsx 格式。")
-    if not zipfile.is_zipfile(path):
-        raise UnusableInput(f"{path.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions etc.
-            formulas = load_workbook(path, read_only=True, data_only=False)
-            cached = load_workbook(path, read_only=True, data_only=True)
-            return _grid(formulas), _grid(cached)
-    except UnusableInput:
-        raise
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
-        raise UnusableInput(f"{path.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取。") from None
-    except Exception:  # openpyxl raises many kinds on damaged files; the clerk needs one sentence
-        raise UnusableInput(f"{path.name} 无法读取，可能已损坏。请用 Excel/WPS 打开后重新保存再试。") from None
+REL_OFFICE_DOCUMENT = "/officeDocument"
+REL_WORKSHEET = "/worksheet"
+REL_SHARED_STRINGS = "/sharedStrings"
+REL_STYLES = "/styles"
 
 
-def _is_encrypted(path: Path) -> bool:
-    # An encrypted OOXML file is an OLE container with an "EncryptedPackage" stream;
-    # its directory stores names in UTF-16LE.
-    try:
-        return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]
-    except OSError:
-        return False
+def read_cells(path: Path) -> tuple[Mapping[str, Cells], Mapping[str, Cells]]:
+    """(formulas, cached) for every worksheet of the workbook at ``path``.
+
+    Both are read-only mappings {sheet name: cells}; a sheet is parsed (once, for
+    both) when first looked up.  Raises UnusableInput for a file that is not a
+    readable .xlsx workbook, now or when a damaged sheet is looked up."""
+    book = XlsxBook(Path(path))
+    return _SheetView(book, 0), _SheetView(book, 1)
 
 
-def _grid(wb) -> dict[str, dict[tuple[int, int], Any]]:
-    """Every non-empty cell of every sheet, as {sheet: {(row, col): value}}; closes the file."""
-    sheets: dict[str, dict[tuple[int, int], Any]] = {}
-    try:
-        for ws in wb.worksheets:
-            cells: dict[tuple[int, int], Any] = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                for c, value in enumerate(row, start=1):
-                    if value is not None:
-                        cells[(r, c)] = value
-            sheets[ws.title] = cells
-    finally:
-        wb.close()
-    return sheets
+class _SheetView(Mapping):
+    """One side (formulas or stored results) of a book's sheets."""
+
+    def __init__(self, book: XlsxBook, side: int) -> None:
+        self._book, self._side = book, side
+
+    def __getitem__(self, name: str) -> Cells:
+        return self._book.sheet(name)[self._side]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._book.sheet_paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._book.sheet_paths)
+
+    def __len__(self) -> int:
+        return len(self._book.sheet_paths)
+
+
+class XlsxBook:
+    """An .xlsx package opened for reading cells (the file's bytes are read once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        data = read_regular_file(path, "工作簿")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
+            if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:  # the OLE directory names it in UTF-16LE
+                raise UnusableInput(f"{self.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
+            raise UnusableInput(f"{self.name} 是旧版 .xls 格式。请用 Excel/WPS 打开后“另存为” .xlsx 格式。")
+        try:
+            self.archive = open_package(data, self.name)
+        except zipfile.BadZipFile:
+            raise UnusableInput(f"{self.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。") from None
+        self._sheets: dict[str, tuple[Cells, Cells]] = {}
+        self._shared: list[str] | None = None
+        self._styles: tuple[set[int], set[int]] | None = None
+        with self._damaged():
+            self._read_workbook_part()
+
+    # ---- errors: one sentence for the clerk
+    def _damaged(self):
+        return _Damaged(self.name)
+
+    # ---- the workbook part: sheet names, where they are, the date epoch
+    def _read_workbook_part(self) -> None:
+        root_rels = _relationships(self._xml("_rels/.rels"), "")
+        workbook = next((target for kind, target in root_rels.values() if kind.endswith(REL_OFFICE_DOCUMENT)), None)
+        if workbook is None or workbook not in self.archive.NameToInfo:
+            raise UnusableInput(f"{self.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。")
+        folder = posixpath.dirname(workbook)
+        rels = _relationships(self._xml(posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")),
+                              folder)
+        self.epoch = WINDOWS_EPOCH
+        self.sheet_paths: dict[str, str] = {}
+        for tag, attrs in _elements(self._xml(workbook), {"sheet", "workbookPr"}):
+            if tag == "workbookPr":
+                if attrs.get("date1904", "").lower() in ("1", "true"):
+                    self.epoch = MAC_EPOCH
+                continue
+            rid = next((v for k, v in attrs.items() if k.endswith("}id") or k == "r:id"), None)
+            kind, target = rels.get(rid, ("", ""))
+            if kind.endswith(REL_WORKSHEET) and "name" in attrs:  # chartsheets are not worksheets
+                self.sheet_paths[attrs["name"]] = target
+        self._parts = {kind: target for kind, target in rels.values()}
+
+    def _part_of(self, suffix: str) -> str | None:
+        return next((t for k, t in self._parts.items() if k.endswith(suffix) and t in self.archive.NameToInfo), None)
+
+    def _xml(self, member: str) -> bytes:
+        if member not in self.archive.NameToInfo:
+            return b""
+        return read_member(self.archive, member, self.name)
+
+    # ---- shared parts, read when first needed
+    def shared_strings(self) -> list[str]:
+        if self._shared is None:
+            part = self._part_of(REL_SHARED_STRINGS)
+            self._shared = _shared_strings(self._xml(part)) if part else []
+        return self._shared
+
+    def date_styles(self) -> tuple[set[int], set[int]]:
+        """(style ids whose number format is a date, … a duration), as openpyxl decides."""
+        if self._styles is None:
+            part = self._part_of(REL_STYLES)
+            self._styles = _date_styles(self._xml(part)) if part else (set(), set())
+        return self._styles
+
+    # ---- sheets
+    def sheet(self, name: str) -> tuple[Cells, Cells]:
+        """(formulas, cached) of the sheet called ``name``; parsed on first use."""
+        if name not in self._sheets:
+            target = self.sheet_paths[name]  # KeyError for an unknown sheet, as a dict would
+            with self._damaged():
+                if target not in self.archive.NameToInfo:
+                    raise UnusableInput(f"{self.name} 已损坏：找不到工作表“{name}”的内容。请用 Excel/WPS 打开后重新保存再试。")
+                self._sheets[name] = _SheetParser(self).parse(self._xml(target))
+        return self._sheets[name]
+
+
+class _Damaged:
+    """Turn any parsing failure into the one sentence a clerk can act on."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, (UnusableInput, KeyboardInterrupt, MemoryError)):
+            return False
+        if isinstance(exc, _Refused):
+            raise UnusableInput(f"{self.name} 中含有 DOCTYPE 或实体声明，Excel/WPS 保存的工作簿不会有这些内容，"
+                                f"reportgen 不读取这样的文件。请用 Excel/WPS 打开后重新保存再试。") from None
+        raise UnusableInput(f"{self.name} 已损坏或不是有效的 .xlsx 工作簿，无法读取。"
+                            f"请用 Excel/WPS 打开后重新保存再试。") from None
+
+
+# --------------------------------------------------------------------------- XML
+class _Refused(ValueError):
+    """A DOCTYPE or entity declaration: never expanded, never accepted."""
+
+
+def _parser(start: Callable | None = None, end: Callable | None = None, text: Callable | None = None):
+    """An expat parser that reports local tag names and refuses DTDs and entities."""
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def refuse(*_args):
+        raise _Refused("DOCTYPE")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.buffer_text = True
+    if start:
+        parser.StartElementHandler = start
+    if end:
+        parser.EndElementHandler = end
+    if text:
+        parser.CharacterDataHandler = text
+    return parser
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _elements(xml: bytes, wanted: set[str]) -> list[tuple[str, dict[str, str]]]:
+    """(local tag, attributes) of every element named in ``wanted``, in order."""
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local in wanted:
+            found.append((local, attrs))
+
+    if xml:
+        _parser(start).Parse(xml, True)
+    return found
+
+
+def _relationships(xml: bytes, folder: str) -> dict[str, tuple[str, str]]:
+    """{rId: (type, member path)} of a .rels part; targets resolved against ``folder``."""
+    rels = {}
+    for _, attrs in _elements(xml, {"Relationship"}):
+        target = attrs.get("Target", "")
+        if attrs.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        rels[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
+    return rels
+
+
+class _TextCollector:
+    """The plain text of an <si> or <is>: its <t> and the <t> of its runs, without
+    phonetic guides (<rPh>), as openpyxl's ``Text.content`` gives it."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.in_t = False
+        self.phonetic = 0
+
+    def start(self, local: str) -> None:
+        if local == "rPh":
+            self.phonetic += 1
+        elif local == "t" and not self.phonetic:
+            self.in_t = True
+
+    def end(self, local: str) -> None:
+        if local == "rPh":
+            self.phonetic -= 1
+        elif local == "t":
+            self.in_t = False
+
+    def text(self, data: str) -> None:
+        if self.in_t:
+            self.parts.append(data)
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+def _shared_strings(xml: bytes) -> list[str]:
+    strings: list[str] = []
+    current: list[_TextCollector | None] = [None]
+
+    def start(tag, _attrs):
+        local = _local(tag)
+        if local == "si":
+            current[0] = _TextCollector()
+        elif current[0] is not None:
+            current[0].start(local)
+
+    def end(tag):
+        local = _local(tag)
+        collector = current[0]
+        if local == "si" and collector is not None:
+            strings.append(collector.value().replace("x005F_", ""))  # as openpyxl does
+            current[0] = None
+        elif collector is not None:
+            collector.end(local)
+
+    def text(data):
+        if current[0] is not None:
+            current[0].text(data)
+
+    if xml:
+        _parser(start, end, text).Parse(xml, True)
+    return strings
+
+
+# --------------------------------------------------------------------------- dates (as openpyxl decides)
+WINDOWS_EPOCH = dt.datetime(1899, 12, 30)
+MAC_EPOCH = dt.datetime(1904, 1, 1)
+SECS_PER_DAY = 86400
+# openpyxl's built-in number formats that are dates or durations (ids not listed are not).
+BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
+                   11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm",
+                   17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss",
+                   22: "m/d/yy h:mm", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"}
+_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # quoted text, locale/colour brackets
+_DATE_CHARS = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
+
+
+def _is_date_format(fmt: str | None) -> bool:
+    return fmt is not None and _DATE_CHARS.search(_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def _is_timedelta_format(fmt: str | None) -> bool:
+    return fmt is not None and _TIMEDELTA.search(fmt.split(";")[0]) is not None
+
+
+def _date_styles(xml: bytes) -> tuple[set[int], set[int]]:
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    depth = {"cellXfs": 0}
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local == "numFmt":
+            try:
+                custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
+            except ValueError:
+                pass
+        elif local == "cellXfs":
+            depth["cellXfs"] += 1
+        elif local == "xf" and depth["cellXfs"]:
+            try:
+                xf_formats.append(int(attrs.get("numFmtId", 0)))
+            except ValueError:
+                xf_formats.append(0)
+
+    def end(tag):
+        if _local(tag) == "cellXfs":
+            depth["cellXfs"] -= 1
+
+    if xml:
+        _parser(start, end).Parse(xml, True)
+    dates, durations = set(), set()
+    for index, fmt_id in enumerate(xf_formats):
+        fmt = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id)
+        if _is_date_format(fmt):
+            dates.add(index)
+        if _is_timedelta_format(fmt):
+            durations.add(index)
+    return dates, durations
+
+
+def _from_excel(value: float, epoch: dt.datetime, timedelta: bool = False):
+    """A date serial number as openpyxl converts it (openpyxl.utils.datetime.from_excel)."""
+    if timedelta:
+        td = dt.timedelta(days=value)
+        if td.microseconds:  # round to millisecond precision
+            td = dt.timedelta(seconds=td.total_seconds() // 1, microseconds=round(td.microseconds, -3))
+        return td
+    day, fraction = divmod(value, 1)
+    diff = dt.timedelta(milliseconds=round(fraction * SECS_PER_DAY * 1000))
+    if 0 <= value < 1 and diff.days == 0:
+        mins, seconds = divmod(diff.seconds, 60)
+        hours, mins = divmod(mins, 60)
+        return dt.time(hours, mins, seconds, diff.microseconds)
+    if 0 < value < 60 and epoch == WINDOWS_EPOCH:
+        day += 1  # Excel's 1900-02-29
+    return epoch + dt.timedelta(days=day) + diff
+
+
+_ISO = re.compile(r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))?T?"
+                  r"(?P<time>(?P<hour>\d{2}):(?P<minute>\d{2})(:(?P<second>\d{2})(?P<microsecond>\.\d{1,3})?)?)?Z?")
+_ISO_DURATION = re.compile(r"PT((?P<hours>\d+)H)?((?P<minutes>\d+)M)?((?P<seconds>\d+(\.\d{1,3})?)S)?")
+
+
+def _from_iso8601(text: str):
+    """A t="d" cell, as openpyxl.utils.datetime.from_ISO8601 reads it."""
+    if not text:
+        return None
+    match = _ISO.match(text)
+    if match and any(match.groups()):
+        parts: dict[str, Any] = match.groupdict(0)
+        for key in ("year", "month", "day", "hour", "minute", "second"):
+            if parts[key]:
+                parts[key] = int(parts[key])
+        if parts["microsecond"]:
+            parts["microsecond"] = int(float(parts["microsecond"]) * 1_000_000)
+        if not parts["date"]:
+            return dt.time(parts["hour"], parts["minute"], parts["second"], parts["microsecond"])
+        if not parts["time"]:
+            return dt.date(parts["year"], parts["month"], parts["day"])
+        del parts["time"], parts["date"]
+        return dt.datetime(**parts)
+    match = _ISO_DURATION.match(text)
+    if match and any(match.groups()):
+        return dt.timedelta(**{k: float(v) for k, v in match.groupdict(0).items() if v})
+    raise ValueError(f"Invalid datetime value {text}")
+
+
+# --------------------------------------------------------------------------- a sheet
+_COLUMN = re.compile(r"\$?([A-Za-z]{1,3})")
+# A cell that holds nothing (no value, formula or text), written with its address:
+# most cells of a formatted sheet.  Dropping them before parsing changes no value
+# (such a cell reads as None) and halves the parse; cells without an address are
+# kept, since they move the column count.
+_EMPTY_CELL = re.compile(rb'<c r="[A-Za-z]{1,3}[0-9]{1,7}"(?: [A-Za-z]+="[^"<>&]*")*(?:/>|></c>)')
+
+
+class _SheetParser:
+    """One pass over a worksheet's XML giving (formulas, cached).
+
+    Rows and cells are placed the way openpyxl's read-only reader places them: the
+    row from <row r> (or counting), the column from <c r> (or counting); a row that
+    repeats or goes back is skipped.  Only <sheetData> is read; <dimension> is not."""
+
+    def __init__(self, book: XlsxBook) -> None:
+        self.book = book
+        self.formulas: Cells = {}
+        self.cached: Cells = {}
+        self.row = 0  # the current row's number
+        self.next_row = 1  # rows before this one were already given
+        self.skip_row = False
+        self.col = 0
+        self.in_data = False
+        self.cell: dict[str, Any] | None = None
+        self.field: str | None = None  # "v" or "f" while inside one
+        self.text: list[str] = []
+        self.inline: _TextCollector | None = None
+        self.shared_formulas: dict[str, tuple[str, str]] = {}
+
+    def parse(self, xml: bytes) -> tuple[Cells, Cells]:
+        parser = _parser(self.start, self.end, self.data)
+        parser.Parse(_EMPTY_CELL.sub(b"", xml), True)
+        return self.formulas, self.cached
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition("}")[2]
+        if self.inline is not None:
+            self.inline.start(local)
+        elif self.cell is not None:
+            if local == "v" or local == "f":
+                self.field = local
+                self.text = []
+                if local == "f":
+                    self.cell["f_attrs"] = attrs
+            elif local == "is":
+                self.inline = _TextCollector()
+        elif local == "c" and self.in_data:
+            ref = attrs.get("r")
+            match = _COLUMN.match(ref) if ref else None
+            self.col = column_index_from_string(match.group(1)) if match else self.col + 1
+            self.cell = {"t": attrs.get("t", "n"), "s": attrs.get("s"), "ref": ref, "v": None, "f": None}
+        elif local == "row" and self.in_data:
+            self.row = int(attrs["r"]) if attrs.get("r") else self.row + 1
+            self.skip_row = self.row < self.next_row
+            self.next_row = max(self.next_row, self.row + 1)
+            self.col = 0
+        elif local == "sheetData":
+            self.in_data = True
+
+    def data(self, text: str) -> None:
+        if self.field is not None:
+            self.text.append(text)
+        elif self.inline is not None:
+            self.inline.text(text)
+
+    def end(self, tag: str) -> None:
+        local = tag.rpartition("}")[2]
+        if self.inline is not None:
+            if local == "is":
+                self.cell["is"] = self.inline.value()
+                self.inline = None
+            else:
+                self.inline.end(local)
+        elif self.field is not None and local == self.field:
+            self.cell[local] = "".join(self.text)
+            self.field = None
+        elif local == "c" and self.cell is not None:
+            if not self.skip_row:
+                self._store(self.cell)
+            self.cell = None
+        elif local == "sheetData":
+            self.in_data = False
+
+    def _store(self, cell: dict[str, Any]) -> None:
+        where = (self.row, self.col)
+        data_type = cell["t"]
+        raw = None if data_type == "inlineStr" else (cell["v"] or None)
+        cached = self._value(data_type, raw, cell)
+        if cached is not None:
+            self.cached[where] = cached
+        typed = self._formula(cell) if cell["f"] is not None else cached
+        if typed is not None:
+            self.formulas[where] = typed
+
+    def _value(self, data_type: str, raw: str | None, cell: dict[str, Any]) -> Any:
+        """The stored value, as openpyxl's parse_cell gives it with data_only=True."""
+        if raw is not None:
+            if data_type == "n":
+                value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+                style = int(cell["s"]) if cell["s"] else 0
+                dates, durations = self.book.date_styles()
+                if style in dates:
+                    try:
+                        return _from_excel(value, self.book.epoch, timedelta=style in durations)
+                    except (OverflowError, ValueError):
+                        return "#VALUE!"
+                return value
+            if data_type == "s":
+                return self.book.shared_strings()[int(raw)]
+            if data_type == "b":
+                return bool(int(raw))
+            if data_type == "d":
+                return _from_iso8601(raw)
+            return raw  # "str" (a formula's text result), "e" (an error such as #DIV/0!)
+        if data_type == "inlineStr":
+            return cell.get("is")
+        return None
+
+    def _formula(self, cell: dict[str, Any]) -> str:
+        """The formula as typed, "=" first, as openpyxl gives it with data_only=False.
+
+        Array and data-table formulas come as their text too (openpyxl gives objects)."""
+        attrs = cell.get("f_attrs") or {}
+        text = "=" + (cell["f"] or "")
+        if attrs.get("t") == "shared":
+            index = attrs.get("si")
+            if index in self.shared_formulas:
+                origin, first = self.shared_formulas[index]
+                return _translate(first, origin, cell["ref"] or "")
+            if text != "=":
+                self.shared_formulas[index] = (cell["ref"] or "", text)
+        return text
+
+
+def _translate(formula: str, origin: str, target: str) -> str:
+    """A shared formula moved from its first cell to ``target``.  Rare (Excel writes it
+    when a formula is filled down), so openpyxl's translator is imported only then."""
+    from openpyxl.formula.translate import Translator
+
+    return Translator(formula, origin).translate_formula(target)
+
+
+__all__ = ["Cells", "XlsxBook", "read_cells"]

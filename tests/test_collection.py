@@ -1,0 +1,231 @@
+"""The collection layer: finding every file, working in parallel, judging a collection,
+the status sheet, and ``check`` over folders as a provincial office uses it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from collection_tree import agency_name, base_workbook, build_tree, clone
+from conftest import SEED, digest, edit, libreoffice_convert, needs_libreoffice, run_reportgen, sample
+from reportgen import collection as C
+from reportgen.status import write_status
+
+
+# --------------------------------------------------------------------------- collect()
+def test_collect_accounts_for_every_file_of_files_folders_and_globs(tmp_path):
+    root = tmp_path / "收回"
+    (root / "乡镇" / "更深").mkdir(parents=True)
+    (root / ".git").mkdir()
+    for rel in ("b.xlsx", "a.xlsx", "乡镇/c.xlsx", "乡镇/更深/d.XLSX", "老.xls", "乡镇/e.ods", "f.et",
+                "说明.txt", "~$a.xlsx", ".隐藏.xlsx", ".git/g.xlsx"):
+        (root / rel).write_bytes(b"x")
+    extra = tmp_path / "补交.xlsx"
+    extra.write_bytes(b"x")
+    found = C.collect([root, str(tmp_path / "*.xlsx"), root / "a.xlsx", tmp_path / "没有这个.xlsx"])
+    rel = [p.relative_to(tmp_path).as_posix() for p in found.workbooks]
+    assert rel == ["收回/a.xlsx", "收回/b.xlsx", "收回/乡镇/c.xlsx", "收回/乡镇/更深/d.XLSX", "补交.xlsx"]
+    rejected = {p.name: (status, reason) for p, status, reason in found.rejected}
+    assert rejected["老.xls"][0] == rejected["e.ods"][0] == rejected["f.et"][0] == C.NOT_XLSX
+    assert "另存为 .xlsx" in rejected["老.xls"][1]
+    assert rejected["说明.txt"] == (C.NOT_WORKBOOK, "不是工作簿")
+    assert found.ignored == 2  # the lock file and the hidden file (hidden folders are not walked)
+    assert found.missing == [str(tmp_path / "没有这个.xlsx")]
+    assert found.total == 9
+    # The same inputs in another order give the same files for the folder part.
+    again = C.collect([root])
+    assert again.workbooks == found.workbooks[:4]
+
+
+def test_a_glob_is_expanded_by_reportgen_itself(tmp_path):
+    """Windows cmd passes 收回的工作簿/*.xlsx as it is; reportgen expands it."""
+    folder = tmp_path / "收回的工作簿"
+    folder.mkdir()
+    for name in (SEED, "hongze-2023"):
+        shutil.copyfile(sample(name), folder / f"{name}.xlsx")
+    proc = run_reportgen("check", str(folder / "*.xlsx"), "-j", "1")  # no shell: the * reaches reportgen
+    assert "共检查 2 个工作簿：1 个可以生成报告，1 个有错误，0 个无法读取。" in proc.stdout
+    assert proc.returncode == 1
+
+
+def test_nothing_found_is_a_usage_error(tmp_path):
+    proc = run_reportgen("check", str(tmp_path / "*.xlsx"))
+    assert proc.returncode == 2 and "没有找到工作簿" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- run_parallel()
+def explode_on_second(n: int) -> int:
+    """A module-level worker (spawn pickles workers by name) that fails on one item."""
+    if n == 2:
+        raise RuntimeError("boom")
+    return n * 10
+
+
+def test_parallel_results_come_back_in_input_order_and_one_failure_stays_with_its_item():
+    seen = []
+    results = C.run_parallel(explode_on_second, [(1,), (2,), (3,), (4,)], jobs=2,
+                             on_error=lambda task, message: f"failed {task[0]}: {message}",
+                             progress=lambda i, r: seen.append(i))
+    assert results == [10, "failed 2: RuntimeError: boom", 30, 40]
+    assert sorted(seen) == [0, 1, 2, 3]
+
+
+def test_an_internal_error_in_one_file_becomes_its_status(tmp_path):
+    good = shutil.copyfile(sample(SEED), tmp_path / "好.xlsx")
+    statuses = C.run_parallel(explode_on_path, [(good,), (tmp_path / "坏.xlsx",)], jobs=2,
+                              on_error=C.internal_error)
+    assert statuses[0].status == C.OK
+    assert statuses[1].status == C.INTERNAL and "内部错误" in statuses[1].reason
+    assert statuses[1].exit_code == 3
+
+
+def explode_on_path(path: Path):
+    if Path(path).name == "坏.xlsx":
+        raise KeyError("bug")
+    return C.check_one(path)
+
+
+# --------------------------------------------------------------------------- across the collection
+def test_the_same_agency_twice_and_another_year_are_named_with_the_files(tmp_path):
+    base = base_workbook(tmp_path / "base")
+    a = clone(base, tmp_path / "c" / "甲.xlsx", "示范市教育局")
+    b = clone(base, tmp_path / "c" / "乡镇" / "甲-改.xlsx", "示范市 教育局")  # a stray space: still the same
+    c = clone(base, tmp_path / "c" / "乙.xlsx", "示范市财政局")
+    d = edit(clone(base, tmp_path / "c" / "丙.xlsx", "示范市水利局"), {("基本信息", "B5"): 2022})
+    statuses = C.check_collection(C.collect([tmp_path / "c"]), jobs=1)
+    by_name = {s.path.name: s for s in statuses}
+    dup = [f for f in by_name["甲.xlsx"].findings if f.code == "collection-duplicate-agency"]
+    assert len(dup) == 1 and "甲-改.xlsx" in dup[0].message and dup[0].location.cell == "B4"
+    assert any("甲.xlsx" in f.message for f in by_name["甲-改.xlsx"].findings)
+    year = [f for f in by_name["丙.xlsx"].findings if f.code == "collection-other-year"]
+    assert len(year) == 1 and "报告年度是 2022，本批工作簿的年度是 2023" in year[0].message
+    assert by_name["乙.xlsx"].findings == [] and by_name["乙.xlsx"].status == C.OK
+    assert by_name["丙.xlsx"].status == C.WARNINGS  # a 提醒: the report can still be made
+    # --year says which year the collection is for
+    statuses = C.check_collection(C.collect([a, b, c, d]), jobs=1, year=2022)
+    flagged = {s.path.name for s in statuses if any(f.code == "collection-other-year" for f in s.findings)}
+    assert flagged == {"甲-改.xlsx", "甲.xlsx", "乙.xlsx"}
+
+
+# --------------------------------------------------------------------------- check FOLDER
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    return build_tree(tmp_path_factory.mktemp("tree"), good=12)
+
+
+def test_check_lists_the_files_needing_action_first_then_the_counts(tree):
+    proc = run_reportgen("check", tree["folder"], "-j", "2")
+    out = proc.stdout
+    assert proc.returncode == 2  # the .xls and .ods cannot be read
+    assert out.startswith("######## 需要处理的文件（5 个）")
+    action = out[: out.index("######## 可以生成报告，但请看一下提醒")]
+    for name in ("旧格式.xls", "某镇.ods", *(p.name for p in tree["faulty"])):
+        assert name in action
+    assert "另存为 .xlsx" in action and "格内是“12件”，不是数字" in action
+    warned = out[out.index("######## 可以生成报告，但请看一下提醒"): out.index("######## 可以生成报告（")]
+    assert "重复交的.xlsx" in warned and f"{agency_name(0)}.xlsx" in warned
+    assert "报告年度是 2022，本批工作簿的年度是 2023" in warned
+    assert "######## 不是工作簿，未检查（1 个）" in out and "说明.docx" in out
+    assert "已忽略 1 个 Excel 临时文件" in out
+    lines = out.strip().splitlines()
+    assert lines[-1] == ("共检查 19 个工作簿：14 个可以生成报告，3 个有错误，2 个无法读取。"
+                         "（其中 2 个需另存为 .xlsx）另有 1 个文件不是工作簿。")
+    assert "Traceback" not in out + proc.stderr
+    # Not a terminal: one plain progress line per workbook on stderr, stdout stays clean.
+    assert proc.stderr.count("\n") == 17 and "[17/17]" in proc.stderr
+
+
+def test_check_json_is_the_same_data_sorted_the_same_way(tree):
+    proc = run_reportgen("check", tree["folder"], "--json", "-j", "2")
+    report = json.loads(proc.stdout)
+    statuses = [w["status"] for w in report["workbooks"]]
+    assert statuses[:5] == ["not-xlsx", "not-xlsx", "errors", "errors", "errors"]
+    assert statuses[-1] == "not-workbook"
+    assert report["counts"]["ok"] + report["counts"]["warnings"] == 14
+    assert report["ignored"] == 1
+    other = next(w for w in report["workbooks"] if w["path"].endswith(tree["other_year"].name))
+    assert other["year"] == 2022 and other["findings"][-1]["code"] == "collection-other-year"
+
+
+def test_status_sheet_has_a_row_per_file_frozen_filtered_and_sized(tree, tmp_path):
+    target = tmp_path / "状态表.xlsx"
+    proc = run_reportgen("check", tree["folder"], "--summary", target, "-j", "2")
+    assert f"已另存状态表：{target}（20 个文件，每个一行）" in proc.stdout
+    ws = load_workbook(target).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("文件", "机关名称", "年度", "状态", "错误", "提醒", "主要问题")
+    assert len(rows) == 21
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G21"
+    assert ws.column_dimensions["G"].width > 50
+    by_file = {Path(r[0]).name: r for r in rows[1:]}
+    faulty = by_file[tree["faulty"][0].name]
+    assert faulty[3] == "有错误" and faulty[4] == 1 and "表三 D11" in faulty[6]
+    assert by_file["旧格式.xls"][3] == "需另存为 .xlsx"
+    assert by_file["说明.docx"][3] == "不是工作簿"
+    assert by_file[tree["other_year"].name][2] == 2022
+    assert rows[1][3] == "需另存为 .xlsx" and rows[-1][3] == "不是工作簿"  # needing action first
+
+
+def test_status_sheet_writes_a_formula_like_agency_as_text_in_xlsx_and_csv(tmp_path):
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    statuses = [C.FileStatus(Path("a.xlsx"), C.OK, agency=hostile, year=2023, title="t"),
+                C.FileStatus(Path("b.xlsx"), C.UNUSABLE, reason="-1+1 不是工作簿")]
+    write_status(tmp_path / "s.xlsx", statuses)
+    ws = load_workbook(tmp_path / "s.xlsx").active
+    assert ws["B2"].value == hostile and ws["B2"].data_type == "s"
+    write_status(tmp_path / "s.csv", statuses)
+    raw = (tmp_path / "s.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Chinese in a CSV only with the BOM
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[1][1] == "'" + hostile and rows[2][6] == "'-1+1 不是工作簿"
+
+
+@needs_libreoffice
+def test_status_sheet_opens_in_libreoffice_with_a_row_per_file(tree, tmp_path):
+    target = tmp_path / "状态表.xlsx"
+    run_reportgen("check", tree["folder"], "--summary", target, "-j", "2")
+    converted = libreoffice_convert(target, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76")
+    rows = list(csv.reader(converted.read_text(encoding="utf-8").splitlines()))
+    rows = [r for r in rows if any(r)]
+    assert rows[0][:4] == ["文件", "机关名称", "年度", "状态"]
+    assert len(rows) == 21
+    assert sum(1 for r in rows if r[3] == "有错误") == 3
+
+
+def test_annotate_a_collection_into_a_folder(tree, tmp_path):
+    out = tmp_path / "标注"
+    before = digest(tree["faulty"][0])
+    proc = run_reportgen("check", tree["folder"], "--annotate", out, "-j", "2")
+    names = sorted(p.name for p in out.iterdir())
+    # Only workbooks with findings: 3 faulty, the two of the same agency, the one of 2022.
+    assert len(names) == 6 and f"{tree['faulty'][0].stem}-标注.xlsx" in names
+    assert f"已在 {out} 另存 6 个标注副本。" in proc.stdout
+    ws = load_workbook(out / f"{tree['faulty'][0].stem}-标注.xlsx")["表三"]
+    assert "12件" in ws["D11"].comment.text
+    assert digest(tree["faulty"][0]) == before
+
+
+def test_annotate_with_a_file_name_is_for_one_workbook_only(tmp_path):
+    proc = run_reportgen("check", sample(SEED), sample("hongze-2023"), "--annotate", tmp_path / "x.xlsx")
+    assert proc.returncode == 2 and "只能用于一个工作簿" in proc.stderr
+
+
+def die_on_three(n: int) -> int:
+    """A worker whose process dies on one item, as a crash or the out-of-memory killer would."""
+    if n == 3:
+        import os
+
+        os._exit(1)
+    return n
+
+
+def test_a_worker_process_that_dies_costs_only_its_own_file():
+    tasks = [(n,) for n in range(8)]
+    results = C.run_parallel(die_on_three, tasks, jobs=2, on_error=lambda task, message: f"failed: {message}")
+    assert results[:3] == [0, 1, 2] and results[4:] == [4, 5, 6, 7]
+    assert results[3].startswith("failed: WorkerDied") and "工作进程意外退出" in results[3]

@@ -1,0 +1,65 @@
+"""Issue 7: drafted standard sentences in a fresh workbook and from the tables,
+marked for the clerk until the mark is removed."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from conftest import edit, run_reportgen
+from reportgen import check_workbook, read_workbook
+from reportgen.drafting import DRAFT_MARK, standard_text
+from reportgen.formats import DEFAULT_FORMAT
+from reportgen.workbook import fix_workbook, write_workbook
+
+
+def test_standard_text_for_distribute():
+    text = standard_text(DEFAULT_FORMAT, 2024, "某某县人民政府办公室")
+    preamble = text["preamble"][0].text
+    assert preamble.startswith(DRAFT_MARK)
+    assert "某某县人民政府办公室2024年政府信息公开工作年度报告" in preamble
+    assert "统计期限自2024年1月1日起至2024年12月31日止" in preamble
+    assert text["other_matters"][0].text == DRAFT_MARK + "2024年，本机关未收取信息处理费。"
+
+
+def test_new_workbook_prefills_preamble_and_fee_sentence_marked(tmp_path):
+    path = write_workbook(tmp_path / "new.xlsx", year=2024, agency="某某局")
+    data = read_workbook(path).data
+    assert data.text["preamble"][0].text.startswith(DRAFT_MARK)
+    assert "信息处理费" in data.section_text("other_matters")
+    codes = [(f.code, f.location.cell) for f in check_workbook(path).findings]
+    assert ("fee-not-reported", "") not in codes and not any(c == "fee-not-reported" for c, _ in codes)
+    assert [c for c in codes if c[0] == "draft-text"] == [("draft-text", "C4"), ("draft-text", "C15")]
+
+
+def test_draft_fills_only_empty_parts_from_the_tables(tmp_path):
+    blank = write_workbook(tmp_path / "new.xlsx", year=2023, agency="某某局")
+    fixed = tmp_path / "fixed.xlsx"
+    fix_workbook(blank, fixed)
+    edit(fixed, {("表三", "D7"): 2, ("表三", "D9"): 2, ("表四", "A7"): 1})
+    out = tmp_path / "drafted.xlsx"
+    proc = run_reportgen("draft", fixed, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "（二）依申请公开情况。【草拟，请核改】2023年，本机关收到政府信息公开申请2件。" in proc.stdout
+    assert "被申请行政复议1件，被提起行政诉讼0件。" in proc.stdout
+    data = read_workbook(out).data
+    overview = data.text["overview"]
+    assert overview[1].heading == "（二）依申请公开情况。"
+    assert overview[1].text == DRAFT_MARK + "2023年，本机关收到政府信息公开申请2件。"
+    # the pre-filled 前言 and fee sentence were not drafted twice; the other cells are as they were
+    assert len(data.text["preamble"]) == 1 and len(data.text["other_matters"]) == 1
+    findings = check_workbook(out).findings
+    assert not [f for f in findings if f.code == "text-table-mismatch"]  # the drafts agree with the tables
+    assert {f.code for f in findings if f.is_error} == {"missing-text"}  # 五 cannot follow from tables
+    # once the clerk has read and edited a draft and removed the mark, it is no longer reported
+    wb = load_workbook(out)
+    cell = wb["文字部分"][overview[1].cell]
+    cell.value = cell.value.replace(DRAFT_MARK, "")
+    wb.save(out)
+    drafts = [f.location.cell for f in check_workbook(out).findings if f.code == "draft-text"]
+    assert overview[1].cell not in drafts and overview[0].cell in drafts
+
+
+def test_draft_refuses_to_write_in_place(tmp_path):
+    path = write_workbook(tmp_path / "new.xlsx", year=2023)
+    proc = run_reportgen("draft", path, "-o", path)
+    assert proc.returncode == 2 and "不能覆盖原工作簿" in proc.stderr

@@ -1,0 +1,273 @@
+"""Speed changed nothing a user sees (issue 9).
+
+- The rendered Word and HTML text and every table cell equal the golden file written
+  before the speed work (tests/golden_outputs.py).
+- The compiled Word renderer writes the parts docxtpl's own render + save writes,
+  byte for byte, also for hostile data; the package is a valid zip Word opens.
+- The one-pass workbook reader gives the cells openpyxl gives (formulas and stored
+  results), for the samples, a workbook exercising every kind of cell, and their
+  LibreOffice re-saved copies.
+- The reader's limits: zip bombs, huge declared dimensions, DOCTYPEs and pipes are
+  refused (or read) with a plain-Chinese sentence, never a hang.
+- ``check`` imports neither openpyxl, lxml, Jinja nor docxtpl; compiled templates
+  work in spawned worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import warnings
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from conftest import CASES, ROOT, libreoffice_convert, needs_libreoffice, sample
+from golden_outputs import GOLDEN, docx_outline, html_outline, outputs
+from reportgen import UnusableInput, read_workbook
+from reportgen.render import render_report
+from reportgen.render.context import build_context
+from reportgen.render.docx import _render_with_docxtpl, render_docx
+from reportgen.render.environment import find_template
+from reportgen.workbook.xlsx import read_cells
+from test_render_docx import _hostile_data
+
+TEMPLATE = find_template("report.docx", None)
+
+
+# --------------------------------------------------------------------------- rendered reports
+@pytest.mark.parametrize("name", CASES)
+def test_reports_equal_the_golden_file(tmp_path, name):
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))[name]
+    now = outputs(name, tmp_path)
+    assert now["docx"]["tables"] == golden["docx"]["tables"]
+    assert now["docx"]["paragraphs"] == golden["docx"]["paragraphs"]
+    assert now["html"] == golden["html"]
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every member inflates and matches its CRC
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("data", [*CASES, "hostile"])
+def test_word_parts_are_docxtpls_byte_for_byte(tmp_path, data):
+    report = _hostile_data() if data == "hostile" else read_workbook(sample(data)).data
+    context = build_context(report)
+    render_docx(TEMPLATE, context, tmp_path / "fast.docx")
+    _render_with_docxtpl(TEMPLATE, context, tmp_path / "docxtpl.docx")
+    fast, reference = _parts(tmp_path / "fast.docx"), _parts(tmp_path / "docxtpl.docx")
+    assert sorted(fast) == sorted(reference)
+    for name in reference:
+        assert fast[name] == reference[name], name
+
+
+def test_unchanged_members_are_the_templates_own(tmp_path):
+    render_docx(TEMPLATE, build_context(read_workbook(sample(CASES[0])).data), tmp_path / "r.docx")
+    template, rendered = _parts(TEMPLATE), _parts(tmp_path / "r.docx")
+    changed = sorted(name for name in template if template[name] != rendered[name])
+    assert changed == ["docProps/core.xml", "word/document.xml"]
+    with zipfile.ZipFile(TEMPLATE) as a, zipfile.ZipFile(tmp_path / "r.docx") as b:
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        assert b.getinfo("word/styles.xml").compress_size == a.getinfo("word/styles.xml").compress_size
+
+
+def _render_in_worker(name: str, out_dir: str) -> bytes:
+    """A spawned worker: read, render (compiling the template in this process), return document.xml."""
+    [path] = render_report(read_workbook(sample(name)).data, Path(out_dir), ["docx"])
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml")
+
+
+def test_compiled_templates_work_in_spawned_workers(tmp_path):
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        remote = list(pool.map(_render_in_worker, CASES * 2, [str(tmp_path / f"w{i}") for i in range(6)]))
+    here = [_render_in_worker(name, str(tmp_path / f"h{name}")) for name in CASES]
+    assert remote == here * 2
+
+
+# --------------------------------------------------------------------------- reading cells
+def _openpyxl_cells(path: Path) -> tuple[dict, dict]:
+    """What openpyxl's read-only loads give, as {sheet: {(row, col): value}}."""
+    sides = []
+    for data_only in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True, data_only=data_only)
+        sheets = {}
+        for ws in wb.worksheets:
+            sheets[ws.title] = {(r, c): v for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
+                                for c, v in enumerate(row, start=1) if v is not None}
+        wb.close()
+        sides.append(sheets)
+    return sides[0], sides[1]
+
+
+def _assert_reads_like_openpyxl(path: Path) -> None:
+    formulas, cached = read_cells(path)
+    want_formulas, want_cached = _openpyxl_cells(path)
+    assert list(formulas) == list(want_formulas)
+    for sheet in want_formulas:
+        assert dict(formulas[sheet]) == want_formulas[sheet], sheet
+        assert dict(cached[sheet]) == want_cached[sheet], sheet
+        for where, value in want_cached[sheet].items():  # 1 == 1.0 == True: the types must match too
+            assert type(cached[sheet][where]) is type(value), (sheet, where)
+
+
+def _every_kind_of_cell(path: Path) -> Path:
+    """A workbook with each kind of cell a clerk's spreadsheet program may store."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "各种格子"
+    ws["A1"], ws["B1"], ws["C1"], ws["D1"] = 7, 2.5, -0.125, 10**11
+    ws["A2"], ws["B2"] = True, False
+    ws["A3"] = dt.datetime(2024, 3, 31)
+    ws["B3"] = dt.datetime(2024, 3, 31)
+    ws["B3"].number_format = 'yyyy"年"m"月"d"日"'
+    ws["C3"] = dt.date(2023, 1, 2)
+    ws["D3"] = 45000
+    ws["D3"].number_format = "0.00"
+    ws["A4"], ws["B4"] = "=SUM(A1:C1)", "=A1*2"
+    ws["A5"] = "第一行_x000D_第二行"
+    ws["B5"] = "  前后空格  "
+    ws["C5"] = "<&>“引号”"
+    ws["A6"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗"), "结尾"])
+    ws["A8"] = "跳过了第 7 行"
+    ws.cell(row=9, column=30, value="远处的格子")
+    second = wb.create_sheet("表二")
+    second["B2"] = "=各种格子!A1+1"
+    wb.save(path)
+    return path
+
+
+def test_the_samples_read_like_openpyxl():
+    for name in CASES:
+        _assert_reads_like_openpyxl(sample(name))
+
+
+def test_every_kind_of_cell_reads_like_openpyxl(tmp_path):
+    _assert_reads_like_openpyxl(_every_kind_of_cell(tmp_path / "cells.xlsx"))
+    formulas, cached = read_cells(tmp_path / "cells.xlsx")
+    assert cached["各种格子"][(3, 2)] == dt.datetime(2024, 3, 31)  # a date format read from styles.xml
+    assert cached["各种格子"][(3, 4)] == 45000  # a number format that is not a date
+    assert formulas["各种格子"][(4, 1)] == "=SUM(A1:C1)" and (4, 1) not in cached["各种格子"]  # no stored result
+    assert cached["各种格子"][(6, 1)] == "普通加粗结尾"
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_resaved_workbooks_read_like_openpyxl(tmp_path):
+    sources = [sample(name) for name in CASES] + [_every_kind_of_cell(tmp_path / "cells.xlsx")]
+    for source in sources:
+        resaved = libreoffice_convert(source, tmp_path / source.stem, "xlsx:Calc MS Excel 2007 XML")
+        _assert_reads_like_openpyxl(resaved)
+        with zipfile.ZipFile(resaved) as archive:  # LibreOffice stores shared strings and formula results
+            assert "xl/sharedStrings.xml" in archive.namelist()
+    formulas, cached = read_cells(tmp_path / "cells" / "cells.xlsx")
+    assert formulas["各种格子"][(4, 1)] == "=SUM(A1:C1)" and cached["各种格子"][(4, 1)] == 9.375
+
+
+# --------------------------------------------------------------------------- reading limits
+def _sheet_xml(rows: str, dimension: str = "A1") -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>')
+
+
+def _replace_member(source: Path, target: Path, member: str, content: bytes) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, content if info.filename == member else old.read(info.filename))
+    return target
+
+
+def _member_of(path: Path, sheet: str) -> str:
+    """The zip member holding ``sheet`` (openpyxl numbers sheets in order)."""
+    names = load_workbook(path, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def test_a_huge_declared_dimension_is_ignored(tmp_path):
+    source = sample(CASES[0])
+    member = _member_of(source, "填写说明")
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>首</t></is></c></row>' \
+           '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>末</t></is></c></row>'
+    path = _replace_member(source, tmp_path / "大范围.xlsx", member, _sheet_xml(rows, "A1:XFD1048576").encode())
+    formulas, _ = read_cells(path)
+    assert formulas["填写说明"] == {(1, 1): "首", (1048576, 16384): "末"}
+    assert read_workbook(path).data.title  # the report still reads
+
+
+def test_a_paragraph_in_the_sheets_last_row_is_read(tmp_path):
+    """Only rows holding cells are walked: row 1048576 is one more row, not a million."""
+    source = sample(CASES[1])
+    member = _member_of(source, "文字部分")
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read(member).decode("utf-8")
+    last = '<row r="1048576"><c r="C1048576" t="inlineStr"><is><t>最后一行的段落</t></is></c></row>'
+    path = _replace_member(source, tmp_path / "最后一行.xlsx", member,
+                           xml.replace("</sheetData>", last + "</sheetData>").encode("utf-8"))
+    text = read_workbook(path).data.text
+    assert any(p.text == "最后一行的段落" for paragraphs in text.values() for p in paragraphs)
+
+
+def test_a_zip_bomb_is_refused_naming_the_file_and_the_part(tmp_path):
+    source = sample(CASES[0])
+    member = _member_of(source, "填写说明")
+    padding = "<!-- " + " " * (8 * 1024 * 1024) + " -->"  # 8 MB that deflates to a few KB
+    path = _replace_member(source, tmp_path / "炸弹.xlsx", member, _sheet_xml("").replace("<sheetData>", padding + "<sheetData>").encode())
+    with pytest.raises(UnusableInput) as info:
+        read_cells(path)
+    message = str(info.value)
+    assert "炸弹.xlsx" in message and member in message and "压缩" in message
+
+
+def test_a_doctype_is_refused(tmp_path):
+    source = sample(CASES[0])
+    member = _member_of(source, "基本信息")
+    xml = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
+           + _sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row>').split("?>", 1)[1])
+    path = _replace_member(source, tmp_path / "实体.xlsx", member, xml.encode())
+    with pytest.raises(UnusableInput, match="实体.xlsx.*DOCTYPE"):
+        read_workbook(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    pipe = tmp_path / "管道.xlsx"
+    os.mkfifo(pipe)
+    with pytest.raises(UnusableInput, match="管道.xlsx.*不是普通文件"):
+        read_workbook(pipe)
+
+
+def test_too_many_parts_are_refused(tmp_path):
+    path = tmp_path / "很多部件.xlsx"
+    with zipfile.ZipFile(sample(CASES[0])) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info.filename))
+        for i in range(1001):
+            new.writestr(f"extra/{i}.bin", b"")
+    with pytest.raises(UnusableInput, match="很多部件.xlsx.*部件太多"):
+        read_workbook(path)
+
+
+# --------------------------------------------------------------------------- cold start
+def test_check_imports_no_heavy_library():
+    code = ("import sys, reportgen.cli; from reportgen import check_workbook; "
+            f"check_workbook({str(sample(CASES[1]))!r}); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'lxml', 'jinja2', 'docxtpl', 'docx'}))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
