@@ -180,7 +180,8 @@ def _json_value(node: Any, kind: str, key: str, source: str) -> Value:
         raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。") from None
     if not amount.is_finite():
         raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。")
-    # 1e-999999999 is short to write and a billion digits to print.
-    if amount and (amount.as_tuple().exponent < -LIMITS.max_fee_decimals or amount.adjusted() >= 12):
-        raise UnusableInput(f"{source} 中 {key} 是“{text}”：金额最多 {LIMITS.max_fee_decimals} 位小数、小于 10^12。")
+    # 1e-999999999 is short to write and a billion digits to print (more than 6 decimals
+    # is only a 提醒 in a workbook, so JSON takes as many as a cell may hold).
+    if amount and (amount.as_tuple().exponent < -LIMITS.max_number_chars or amount.adjusted() >= 12):
+        raise UnusableInput(f"{source} 中 {key} 是“{text}”：金额应小于 10^12，小数不超过 {LIMITS.max_number_chars} 位。")
     return amount

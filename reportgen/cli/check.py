@@ -36,7 +36,9 @@ def previous_option(f):
 
 def is_single_file(inputs: tuple[str, ...]) -> bool:
     """One existing file given by name: the one-workbook behaviour (its own --annotate FILE)."""
-    return len(inputs) == 1 and Path(inputs[0]).is_file()
+    # A named pipe or a device counts as a file here, so the reader refuses it by name
+    # ("不是普通文件") instead of the collection saying nothing was found.
+    return len(inputs) == 1 and Path(inputs[0]).exists() and not Path(inputs[0]).is_dir()
 
 
 def collect_or_fail(inputs: tuple[str, ...]):

@@ -132,8 +132,8 @@ def test_ctrl_c_says_cancelled_and_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("reportgen.cli.check.check_workbook", interrupted)
-    monkeypatch.setattr(sys, "argv", ["reportgen", "check", str(sample(SEED))])
+    monkeypatch.setattr("reportgen.workbook.read_workbook", interrupted)
+    monkeypatch.setattr(sys, "argv", ["reportgen", "dump", str(sample(SEED))])
     with pytest.raises(SystemExit) as stop:
         base.run()
     assert stop.value.code == 130
@@ -171,13 +171,13 @@ def test_internal_errors_hide_class_names_unless_debugging(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reportgen.cli.check.check_workbook", broken)
-    monkeypatch.setattr(sys, "argv", ["reportgen", "check", str(sample(SEED))])
+    monkeypatch.setattr("reportgen.workbook.read_workbook", broken)
+    monkeypatch.setattr(sys, "argv", ["reportgen", "dump", str(sample(SEED))])
     monkeypatch.delenv("REPORTGEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as stop:
         base.run()
     err = capsys.readouterr().err
-    assert stop.value.code == 3 and "内部错误" in err and "RuntimeError" not in err and "check.py" in err
+    assert stop.value.code == 3 and "内部错误" in err and "RuntimeError" not in err and "位置：" in err
     monkeypatch.setenv("REPORTGEN_DEBUG", "1")
     with pytest.raises(RuntimeError):
         base.run()
