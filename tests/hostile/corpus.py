@@ -54,13 +54,20 @@ def seed(in_dir: Path, name: str = "工作簿.xlsx") -> Path:
     return target
 
 
+class Text(str):
+    """A value typed as text even though it starts with “=” (Excel: a leading apostrophe)."""
+
+
 def edited(changes: dict[tuple[str, str], object], name: str = "工作簿.xlsx") -> Callable[[Path], Path]:
-    """A builder of the sample workbook with cells set as a clerk would."""
+    """A builder of the sample workbook with cells set as a clerk would (“=…” is a formula
+    unless wrapped in :class:`Text`)."""
     def build(in_dir: Path) -> Path:
         path = seed(in_dir, name)
         wb = load_workbook(path)
         for (sheet, cell), value in changes.items():
-            wb[sheet][cell].value = value
+            wb[sheet][cell].value = str(value) if isinstance(value, Text) else value
+            if isinstance(value, Text):
+                wb[sheet][cell].data_type = "s"
         wb.save(path)
         return path
     return build
@@ -479,8 +486,10 @@ def _cases() -> list[Case]:
              0, ("已生成",), outputs=OUT2))
     add(Case("text-3000-rows", "文字部分 3000 行", render_cmd(the_file("多段.xlsx")(_text_rows(3000))),
              0, ("已生成",), outputs=OUT2))
-    add(Case("formula-text-agency", "机关名称是文本 =cmd|' /C calc'!A0", render_cmd(edited({(INFO, AGENCY_CELL): "=cmd|' /C calc'!A0"})),
-             1, ("机关名称",)))
+    add(Case("formula-agency", "机关名称格是公式 =cmd|' /C calc'!A0（没有计算结果；不会执行）",
+             render_cmd(edited({(INFO, AGENCY_CELL): "=cmd|' /C calc'!A0"})), 1, ("机关名称",)))
+    add(Case("formula-text-agency", "机关名称是以 = 开头的文本", render_cmd(edited({(INFO, AGENCY_CELL): Text("=cmd|' /C calc'!A0")})),
+             0, ("已生成",), outputs=OUT2, check=docx_text_contains("=cmd|' /C calc'!A0")))
 
     # ---- data as JSON (new-workbook --from)
     def js(change=None, raw=None):
@@ -616,7 +625,77 @@ def _cases() -> list[Case]:
     add(Case("check-tpl-missing", "templates check：文件夹不存在", lambda i, o: ["templates", "check", i / "无"], 2, ("不存在",)))
     add(Case("export-exists", "templates export 到已有模板的文件夹", lambda i, o: ["templates", "export", template_dir(i, {"style.css": "x"})],
              2, ("style.css", "--force")))
+    # ---- the other entry points (import, audit, fix, draft, distribute, aggregate, status sheets)
+    formula = "=cmd|' /C calc'!A0"
+    add(Case("import-fifo", "import 命名管道", lambda i, o: ["import", (_fifo(i / "管道.html"), i / "管道.html")[1], "-o", o / "导入.xlsx"],
+             2, ("管道.html", "不是普通文件")))
+    add(Case("import-sparse-60mb", "import 60 MB 的网页（稀疏文件）",
+             lambda i, o: ["import", (_zero_size_sparse(60 * 1024 * 1024)(i / "大.html"), i / "大.html")[1], "-o", o / "导入.xlsx"],
+             2, ("大.html", "上限")))
+    add(Case("import-docx-bomb", "import 正文部件解压 300 MB 的 .docx（约 1000:1）",
+             lambda i, o: ["import", rezip(BUILTIN_TEMPLATES / "report.docx", i / "报告.docx",
+                                           lambda n, d: d.replace(b"?>", b"?>" + bomb_bytes(300 * 1024 * 1024), 1)
+                                           if n == "word/document.xml" else d), "-o", o / "导入.xlsx"],
+             2, ("报告.docx", "过大")))
+    add(Case("audit-fifo", "audit 命名管道", lambda i, o: ["audit", (_fifo(i / "管道.html"), i / "管道.html")[1]],
+             2, ("管道.html",)))
+    add(Case("fix-formula-agency", "fix：机关名称是文本 =cmd…（另存后仍是文本）",
+             lambda i, o: ["fix", edited({(INFO, AGENCY_CELL): Text(formula), (COUNT.sheet, COUNT.cell): "１２"})(i), "-o", o / "修正.xlsx"],
+             0, ("已另存",), outputs=("xlsx",), check=cell_is_text(INFO, AGENCY_CELL, formula)))
+    add(Case("draft-formula-body", "draft：正文以 = 开头（另存后仍是文本）",
+             lambda i, o: ["draft", edited({(TEXT, body_cell()): Text("=1+1")})(i), "-o", o / "草拟.xlsx"],
+             0, ("已另存",), outputs=("xlsx",), check=cell_is_text(TEXT, body_cell(), "=1+1")))
+    add(Case("distribute-hostile-names", "distribute：名单里有 =cmd…、U+202E、CON、../x",
+             lambda i, o: ["distribute", _names_file(i, [formula, "某某局\u202excod.exe", "CON", "../x"]), "-o", o, "--year", "2024"],
+             0, ("共生成 4 个",), outputs=("xlsx",) * 4, check=distributed_safely(formula)))
+    add(Case("aggregate-formula-agency", "aggregate --agency =HYPERLINK(…)",
+             lambda i, o: ["aggregate", seed(i), "-o", o / "汇总.xlsx", "--agency", '=HYPERLINK("http://x","y")'],
+             0, ("已生成汇总工作簿",), outputs=("xlsx",), check=cell_is_text(INFO, AGENCY_CELL, '=HYPERLINK("http://x","y")', "汇总.xlsx")))
+    add(Case("summary-csv-formula", "check --summary 状态表.csv：机关名称以 = 开头",
+             lambda i, o: ["check", edited({(INFO, AGENCY_CELL): Text(formula)})(i), "--summary", (o.mkdir() or o) / "状态表.csv"],
+             0, ("状态表.csv",), outputs=("csv",), check=csv_has("'" + formula)))
+    add(Case("summary-xlsx-formula", "check --summary 状态表.xlsx：机关名称以 = 开头",
+             lambda i, o: ["check", edited({(INFO, AGENCY_CELL): Text(formula)})(i), "--summary", (o.mkdir() or o) / "状态表.xlsx"],
+             0, ("状态表.xlsx",), outputs=("xlsx",), check=status_is_text(formula)))
     return c
+
+
+def _names_file(in_dir: Path, names: list[str]) -> Path:
+    path = in_dir / "名单.txt"
+    path.write_text("\n".join(names), encoding="utf-8")
+    return path
+
+
+def cell_is_text(sheet: str, cell: str, text: str, name: str = "*.xlsx"):
+    def check(in_dir: Path, out_dir: Path, output: str) -> None:
+        target = load_workbook(next(out_dir.glob(name)))[sheet][cell]
+        assert target.data_type == "s" and target.value == text, (target.value, target.data_type)
+    return check
+
+
+def distributed_safely(formula: str):
+    def check(in_dir: Path, out_dir: Path, output: str) -> None:
+        names = sorted(p.name for p in out_dir.iterdir())
+        assert not any("\u202e" in n or "/" in n or n.upper().startswith("CON.") for n in names), names
+        agencies = {load_workbook(p)[INFO][AGENCY_CELL].value for p in out_dir.iterdir()}
+        assert formula in agencies
+        for p in out_dir.iterdir():
+            assert load_workbook(p)[INFO][AGENCY_CELL].data_type == "s"
+    return check
+
+
+def csv_has(piece: str):
+    def check(in_dir: Path, out_dir: Path, output: str) -> None:
+        assert piece in next(out_dir.glob("*.csv")).read_text(encoding="utf-8-sig")
+    return check
+
+
+def status_is_text(text: str):
+    def check(in_dir: Path, out_dir: Path, output: str) -> None:
+        ws = load_workbook(next(out_dir.glob("*.xlsx"))).active
+        cells = [c for row in ws.iter_rows() for c in row if c.value == text]
+        assert cells and all(c.data_type == "s" for c in cells)
+    return check
 
 
 CASES = _cases()
