@@ -55,7 +55,10 @@ TEMPLATE_CATALOGUE = {t.code: t for t in (
     IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
               "template folder, is outside it, or is not an image."),
     IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
-)}
+
+    IssueType("render-refused", "用样例数据渲染时被拒绝",
+              "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
+              "files outside the folder, not UTF-8, not a sound .docx)."),)}
 
 
 @dataclass(frozen=True)
