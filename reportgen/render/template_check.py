@@ -55,10 +55,10 @@ TEMPLATE_CATALOGUE = {t.code: t for t in (
     IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
               "template folder, is outside it, or is not an image."),
     IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
-
     IssueType("render-refused", "用样例数据渲染时被拒绝",
               "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
-              "files outside the folder, not UTF-8, not a sound .docx)."),)}
+              "files outside the folder, not UTF-8, not a sound .docx)."),
+)}
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ class _Checker:
                 parts = {n: archive.read(n) for n in archive.namelist()
                          if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)}
             trees = {n: etree.fromstring(b) for n, b in parts.items()}
-        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError) as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
             self.add("unreadable-template", path.name, "", "不是有效的 Word 文件，无法读取。请用 Word 或 WPS 另存为 .docx。")
             return
         if "word/document.xml" not in trees:
