@@ -83,7 +83,7 @@ def write_summary(summary: Path | None, statuses, with_outputs: bool = False) ->
     try:
         write_status(summary, sort_for_action(list(statuses)), with_outputs)
     except OSError as exc:
-        fail(f"无法写入状态表 {summary}：{exc.strerror or exc}")
+        fail_os(exc, summary)
     return f"已另存状态表：{summary}（{len(statuses)} 个文件，每个一行）"
 
 
@@ -179,7 +179,7 @@ def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"无法建立文件夹 {folder}：{exc.strerror or exc}")
+        fail_os(exc, folder)
     results = run_parallel(annotate_one, tasks, jobs, on_error=internal_error)
     return [target for (_, target, _), ok in zip(tasks, results) if ok is True]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import TemplateProblem
-from .base import EXIT_ERRORS, EXIT_OK, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 
 
 @main.group()
@@ -70,7 +70,7 @@ def templates_docs(folder: Path) -> None:
         with atomic_path(target) as tmp:
             Path(tmp).write_text(templates_markdown(), encoding="utf-8")
     except OSError as exc:
-        fail(f"无法写入 {target}：{exc.strerror or exc}")
+        fail_os(exc, target)
     click.echo(f"已生成：{target}")
 
 
