@@ -54,6 +54,8 @@ single_line = any_text.map(lambda s: " ".join(s.split())).filter(bool)
 @st.composite
 def report_data(draw) -> ReportData:
     data = seed_data()
+    # As read from a workbook: an info field left empty is "" (the sample JSON may predate a field).
+    data.info.update({f.key: data.info.get(f.key) or "" for f in FMT.info_fields})
     data.info["agency"] = draw(single_line)
     data.info["year"] = draw(st.integers(2021, 2100))
     for key in data.text:
