@@ -76,6 +76,10 @@ def test_json_and_cross_year_pairing(folder):
     assert reports["pingtan-2022.html"]["year"] == 2022
     assert "与上年报告 pingtan-2021.html 比较" in reports["pingtan-2022.html"]["note"]
     assert reports["pingtan-2021.html"]["note"] == "网页"
+    # The 2022 page repeats 2021's numbers and text: the cross-year rules see it.
+    codes = {f["code"] for f in reports["pingtan-2022.html"]["findings"]}
+    assert {"crossyear-carry", "crossyear-stock", "crossyear-repeated-text"} <= codes
+    assert not any(f["code"].startswith("crossyear") for f in reports["pingtan-2021.html"]["findings"])
 
 
 def test_globs_are_expanded_by_reportgen(folder):

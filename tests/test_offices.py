@@ -4,6 +4,7 @@ collected workbooks in one command each; sum them (aggregate); send workbooks ou
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import zipfile
@@ -13,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from collection_tree import agency_name, base_workbook, build_tree, clone
-from conftest import SEED, needs_libreoffice, run_reportgen, sample
+from conftest import SEED, libreoffice_convert, needs_libreoffice, run_reportgen, sample, soffice
 
 
 def _report_names(out: Path) -> set[str]:
@@ -32,6 +33,11 @@ def test_a_tree_of_over_100_workbooks_goes_through_check_and_render_in_one_comma
     rows = list(load_workbook(status).active.iter_rows(values_only=True))[1:]
     assert len(rows) == 108  # every file found but the lock file: 105 .xlsx, .xls, .ods, .docx
     assert {Path(r[0]).name for r in rows} >= {"旧格式.xls", "某镇.ods", "说明.docx", "重复交的.xlsx"}
+    if soffice():  # the office opens it in LibreOffice: a row per file
+        converted = libreoffice_convert(status, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76")
+        lines = [r for r in csv.reader(converted.read_text(encoding="utf-8").splitlines()) if any(r)]
+        assert len(lines) == 1 + 108 and lines[0][3] == "状态"
+        assert sum(1 for r in lines if r[3] == "有错误") == 3
 
     out = tmp_path / "报告"
     proc = run_reportgen("render", folder, "-o", out, "--summary", tmp_path / "生成.csv")
@@ -269,8 +275,9 @@ def test_aggregate_sums_every_cell_exactly_and_lists_every_agency(office, tmp_pa
     assert sum(r[col] for r in rows[:6]) == rows[6][col]
     # it passes check but for the text parts the office writes
     proc = run_reportgen("check", out)
-    codes = {f["code"] for f in json.loads(run_reportgen("check", out, "--json").stdout)["workbooks"][0]["findings"]}
-    assert codes == {"missing-text"} and proc.returncode == 1
+    findings = json.loads(run_reportgen("check", out, "--json").stdout)["workbooks"][0]["findings"]
+    assert {f["code"] for f in findings if f["severity"] == "error"} == {"missing-text"} and proc.returncode == 1
+    assert {f["code"] for f in findings} <= {"missing-text", "draft-text"}  # drafted 前言/fee sentence to edit
 
 
 def test_aggregate_renders_once_the_office_has_written_its_text(office, tmp_path):
@@ -377,8 +384,10 @@ def test_distribute_with_previous_prefills_carry_over_and_offers_last_years_text
     assert "这是上年（2021 年）报告的文字，仅供参考" in sheet["A1"].value
     first = next(p for s in last_data.format.text_sections for p in last_data.text.get(s.key, []))
     assert sheet["C4"].value == first.text
-    # A standard workbook waiting for the clerk: blank cells (so 勾稽 does not hold yet), no text.
-    assert {f.code for f in check_workbook(sent).findings} == {"blank-value", "missing-text", "t3-balance"}
+    # A standard workbook waiting for the clerk: blank cells (so 勾稽 does not hold yet), text to write
+    # (new workbooks start with a drafted 前言 and fee sentence, marked for the clerk).
+    assert {f.code for f in check_workbook(sent).findings} == {"blank-value", "missing-text", "t3-balance",
+                                                              "draft-text"}
 
 
 def test_new_workbook_from_says_what_it_carried_into_another_year(tmp_path):

@@ -43,9 +43,11 @@ def test_every_fault_is_in_the_first_check(tmp_path):
            ("t3-row-total", "J9"), ("t3-balance", "G7"), ("t4-total", "E7")}
     )
     typed = errors[("t3-row-total", "J9")].message
-    assert "原来是自动合计公式，现在被改成了手填的数字 31；按各格计算应是 30" in typed
+    assert typed.startswith("这一格原来是自动合计公式，被改成了手填的数字：总计是 31，但本行各列 ")
+    assert "= 30。" in typed
     assert "reportgen fix" in typed and "不要为了凑这个总计去改各格" in typed
-    assert "被改成了手填的数字 4；按各格计算应是 3" in errors[("t4-total", "E7")].message
+    t4 = errors[("t4-total", "E7")].message
+    assert "被改成了手填的数字：行政复议的总计是 4，但 A7 + B7 + C7 + D7 = 1 + 0（空） + 2 + 0 = 3" in t4
     assert "0（空）" in errors[("t4-total", "E7")].message  # the blank B7 counted as 0, and shown so
     assert "（核对合计时暂按 0 计算）" in errors[("blank-value", "D11")].message
     assert errors[("t3-balance", "G7")].params["column"] == "社会公益组织"

@@ -385,10 +385,14 @@ def test_an_html_template_without_the_table_call_is_caught(tmp_path):
     page = (folder / "report.html").read_text(encoding="utf-8")
     (folder / "report.html").write_text(page.replace('{{ official_table(part.table, "h-" ~ part.key) }}', ""),
                                         encoding="utf-8")
+    page = (folder / "report.html").read_text(encoding="utf-8")  # and a missing picture: both reported at once
+    (folder / "report.html").write_text(page.replace("<main class=\"report\">", '<main class="report"><img src="logo.png" alt="">'),
+                                        encoding="utf-8")
     proc = run_reportgen("templates", "check", folder)
     assert proc.returncode == 1
     for number in ("表二", "表三", "表四"):
         assert f"report.html 正文：缺少{number}" in proc.stdout
+    assert "[missing-asset]" in proc.stdout
     assert run_reportgen("render", sample(SEED), "-o", tmp_path / "out", "--templates", folder).returncode == 2
 
 
@@ -434,6 +438,7 @@ def test_a_missing_or_outside_picture_is_a_check_error_and_stops_render(tmp_path
     proc = run_reportgen("templates", "check", folder)
     assert proc.returncode == 1 and words in proc.stdout and "[missing-asset]" in proc.stdout
     assert "report.html 第" in proc.stdout
+    assert proc.stdout.count("[") == 1  # and nothing else: the content check still ran and passed
     assert run_reportgen("render", sample(SEED), "-o", tmp_path / "out", "--templates", folder,
                          "--format", "html").returncode == 2
 

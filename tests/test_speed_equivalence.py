@@ -30,8 +30,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import CASES, ROOT, libreoffice_convert, needs_libreoffice, sample
-from golden_outputs import GOLDEN, docx_outline, html_outline, outputs
+from golden_outputs import GOLDEN, outputs
 from reportgen import UnusableInput, read_workbook
+from reportgen.errors import TemplateProblem
 from reportgen.render import render_report
 from reportgen.render.context import build_context
 from reportgen.render.docx import _render_with_docxtpl, render_docx
@@ -78,6 +79,22 @@ def test_unchanged_members_are_the_templates_own(tmp_path):
     with zipfile.ZipFile(TEMPLATE) as a, zipfile.ZipFile(tmp_path / "r.docx") as b:
         assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
         assert b.getinfo("word/styles.xml").compress_size == a.getinfo("word/styles.xml").compress_size
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda path: path.write_bytes(b"not a zip at all"), "不是有效的 .docx"),
+    (lambda path: _replace_member(TEMPLATE, path, "word/document.xml",
+                                  b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaa">]>'
+                                  + zipfile.ZipFile(TEMPLATE).read("word/document.xml").split(b"?>", 1)[1]),
+     "DOCTYPE"),
+])
+def test_a_broken_word_template_is_refused_by_name(tmp_path, make, words):
+    template = tmp_path / "坏模板.docx"
+    make(template)
+    with pytest.raises(TemplateProblem) as info:
+        render_docx(template, build_context(read_workbook(sample(CASES[0])).data), tmp_path / "out.docx")
+    assert "坏模板.docx" in str(info.value) and words in str(info.value)
+    assert not (tmp_path / "out.docx").exists()
 
 
 def _render_in_worker(name: str, out_dir: str) -> bytes:

@@ -70,8 +70,8 @@ def check_sums(context: CheckContext) -> Iterator[Finding]:
         arith = _describe_sum(data, rule.parts)
         where = field_location(data, rule.total)
         typed = rule.total in data.typed_totals
-        lead = (f"这一格原来是自动合计公式，现在被改成了手填的数字 {total}；按各格计算应是 {sum(parts)}。"
-                if typed else "")
+        # The rest of the message gives the typed value and the computed one.
+        lead = "这一格原来是自动合计公式，被改成了手填的数字：" if typed else ""
         yield F.make(rule.code, where, value=total, expected=arith, key=rule.total,
                      cells=(where.cell,) + tuple(field_cell(data, k) for k in rule.parts),
                      arith=arith, group=where.row_label, lead=lead,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -66,6 +67,7 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
 
 
 _compiled: OrderedDict[tuple, CompiledDocx] = OrderedDict()
+_compiled_lock = threading.Lock()  # a web intake may render from several threads
 
 
 def compiled_template(path: Path) -> CompiledDocx:
@@ -75,22 +77,17 @@ def compiled_template(path: Path) -> CompiledDocx:
     except OSError as exc:
         raise TemplateProblem(f"无法读取 Word 模板 {path}：{exc.strerror or exc}。") from None
     key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns)
-    template = _compiled.get(key)
-    if template is None:
-        template = CompiledDocx(Path(path))
+    with _compiled_lock:
+        template = _compiled.get(key)
+        if template is not None:
+            _compiled.move_to_end(key)
+            return template
+    template = CompiledDocx(Path(path))  # outside the lock: two threads may both compile once, harmlessly
+    with _compiled_lock:
         _compiled[key] = template
         while len(_compiled) > _CACHE_SIZE:
             _compiled.popitem(last=False)
-    else:
-        _compiled.move_to_end(key)
     return template
-
-
-class _RenderedPart:
-    """A part holding tags: its compiled Jinja template and how to serialise the result."""
-
-    def __init__(self, name: str, template, kind: str) -> None:
-        self.name, self.template, self.kind = name, template, kind  # kind: "body" or "part"
 
 
 class CompiledDocx:
@@ -150,9 +147,12 @@ class CompiledDocx:
         for name, data in contents.items():
             if name.endswith((".xml", ".rels")):
                 try:
-                    etree.fromstring(data, _STRICT)
+                    tree = etree.fromstring(data, _STRICT)
                 except etree.XMLSyntaxError as exc:
                     raise TemplateProblem(f"Word 模板 {self.name} 中 {name} 不是有效的 XML（{exc}）。") from None
+                if tree.getroottree().docinfo.doctype:  # entities are never expanded; Word never writes one
+                    raise TemplateProblem(f"Word 模板 {self.name} 中 {name} 含有 DOCTYPE 声明，Word/WPS 保存的文件不会有，"
+                                          f"reportgen 不使用这样的模板。请用 Word/WPS 重新保存。")
         if DOCUMENT_PART not in contents:
             raise TemplateProblem(f"Word 模板 {self.name} 中没有 {DOCUMENT_PART}，不是 Word 文档。")
 

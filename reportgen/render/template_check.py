@@ -238,7 +238,8 @@ class _Checker:
                     found = find_asset(src, folder)
                     if isinstance(found, str):
                         self.add("missing-asset", name, f"第 {number} 行", found + "。")
-        if names and not any(self.issues_for(n) for n in ("report.html", "tables.html")):
+        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code != "missing-asset"]
+        if names and not blocking:  # a template that does not parse cannot be rendered with probe data
             self._content(names[0], lambda: check_html_content(folder, self.fmt))
 
     def _check_tags(self, file: str, places: list[tuple[str, str]], pair_blocks: bool = True) -> None:
