@@ -215,3 +215,45 @@ def test_templates_check_renders_under_the_limits(tmp_path):
     (folder / "style.css").symlink_to("/etc/passwd")
     [issue] = check_template_limits(folder)
     assert issue.code == "render-refused" and "style.css" in issue.message and "root:" not in str(issue)
+
+
+# ---- the leftover-mark check
+def _render_word(template: Path, data) -> Path:
+    from reportgen.render.context import build_context
+    from reportgen.render.docx import render_docx
+
+    target = template.parent / "out.docx"
+    render_docx(template, build_context(data), target)
+    return target
+
+
+def _sample_data():
+    import json
+
+    from reportgen.model import ReportData
+
+    return ReportData.from_json(json.loads((sample(SEED).with_suffix(".json")).read_text(encoding="utf-8")))
+
+
+def test_a_mark_the_template_leaves_is_caught(tmp_path):
+    from corpus import docx_template
+
+    from reportgen.errors import TemplateProblem
+
+    template = docx_template(tmp_path, "{_{ 遗留 }_}")  # docxtpl's escape: prints a literal {{
+    with pytest.raises(TemplateProblem, match="还留有模板标记"):
+        _render_word(template, _sample_data())
+
+
+def test_marks_the_data_forms_across_heading_and_text_are_not_caught(tmp_path):
+    from corpus import docx_template
+
+    from reportgen.model import Paragraph
+    from reportgen.render.docx import document_text
+
+    data = _sample_data()
+    key = next(k for k in data.text if data.text[k])
+    data.text[key] = [Paragraph("{正文%}", heading="小标题{"), Paragraph("%}下一段{{", heading="")]
+    target = _render_word(docx_template(tmp_path, "{{ line }}"), data)
+    shown = document_text(target)
+    assert "小标题{{正文%}" in shown and "%}下一段{{" in shown
