@@ -224,6 +224,9 @@ def refresh_status(status: FileStatus) -> None:
 
 
 # --------------------------------------------------------------------------- parallel work
+MIN_TASKS_FOR_WORKERS = 8
+
+
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -237,7 +240,8 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
     arrive in completion order (``progress(index, result)`` is called for each) and
     are returned in task order.  An exception in one task — even a crashed worker
     process — becomes ``on_error(task, message)`` for that task; the others go on.
-    With ``jobs == 1`` (or one task) everything runs in this process.
+    With ``jobs == 1``, or fewer than :data:`MIN_TASKS_FOR_WORKERS` tasks, everything
+    runs in this process: starting worker processes costs more than a few files.
     """
     jobs = max(1, jobs or default_jobs())
     results: list[Any] = [None] * len(tasks)
@@ -250,7 +254,7 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
             raise exc
         return on_error(task, message)
 
-    if jobs == 1 or len(tasks) <= 1:
+    if jobs == 1 or len(tasks) < MIN_TASKS_FOR_WORKERS:
         for i, task in enumerate(tasks):
             try:
                 results[i] = worker(*task)
@@ -275,9 +279,14 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
         # with it.  The one that killed it was among the first ones in flight, so those
         # run alone, one pool each; the rest go on in a fresh pool.
         head, lost = lost[: jobs + 1], lost[jobs + 1:]
-        for i in head:
-            if _pool_round(worker, tasks, [i], 1, context, record):
-                record(i, None, WorkerDied("处理这个文件时工作进程意外退出（可能是内存不足）"))
+        died = [i for i in head if _pool_round(worker, tasks, [i], 1, context, record)]
+        for i in died:
+            record(i, None, WorkerDied("处理这个文件时工作进程意外退出（可能是内存不足）"))
+        if len(died) == len(head) > 1:
+            # Not one file's fault: worker processes cannot run here at all.
+            for i in lost:
+                record(i, None, WorkerDied("工作进程无法启动；请加 --jobs 1 在一个进程中处理"))
+            break
         if lost:
             lost = _pool_round(worker, tasks, lost, min(jobs, len(lost)), context, record)
     return results

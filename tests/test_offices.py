@@ -54,6 +54,10 @@ def test_a_tree_of_over_100_workbooks_goes_through_check_and_render_in_one_comma
     for faulty in tree["faulty"]:
         assert not any(n.startswith(faulty.stem) for n in names)
     assert "已为 102 个生成报告（docx、html），3 个有错误未生成，2 个无法读取" in proc.stdout
+    sheet = list(csv.reader((tmp_path / "生成.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert sheet[0][-1] == "生成的报告" and len(sheet) == 1 + 108
+    made = [r for r in sheet if r[3] == "已生成"]
+    assert len(made) == 102 and all(r[-1].count(".docx") == 1 and r[-1].count(".html") == 1 for r in made)
     for docx in list(out.glob("*.docx"))[:3]:
         with zipfile.ZipFile(docx) as z:
             assert z.testzip() is None and "word/document.xml" in z.namelist()
