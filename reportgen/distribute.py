@@ -93,8 +93,8 @@ def _xlsx_first_cells(path: Path) -> list:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UnusableInput(f"无法读取名单 {path.name}：它不是 Excel 工作簿（{type(exc).__name__}）。") from None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise UnusableInput(f"无法读取名单 {path.name}：它不是 Excel 工作簿。") from None
     try:
         ws = wb.worksheets[0]
         return [next((c for c in row if c is not None and str(c).strip()), None)

@@ -117,6 +117,7 @@ def _number_limits() -> list[str]:
 
 def templates_markdown() -> str:
     from .formats import DEFAULT_FORMAT
+    from .limits import LIMITS, MB
     from .render.context import variable_reference
     from .render.environment import ReportEnvironment, TEMPLATE_FILES
     from .render.template_check import TEMPLATE_CATALOGUE
@@ -140,6 +141,18 @@ def templates_markdown() -> str:
         "Templates run in Jinja's sandbox with autoescaping on: data is always escaped (never use `|safe` on it),",
         "and an unknown variable is an error. In the Word template, `{%p for … %}` repeats a paragraph",
         "(docxtpl); the official tables are written cell by cell, with no loops.",
+        "",
+        "## Limits (a template is untrusted input)",
+        "",
+        "Templates are read only from inside their folder (a link or `..` leading out is refused by name),",
+        "only as UTF-8 text or a sound .docx (no DTD or entity declarations, no part inflating past",
+        f"{LIMITS.max_member_bytes // MB} MB or {LIMITS.max_ratio}:1). Every render is bounded: `range()` gives at most",
+        f"{LIMITS.max_loop_iterations} numbers; all loop iterations of one render together (nested loops and includes",
+        f"too) at most {LIMITS.max_render_iterations}; the output, and any text built by `*`, `+`, `~`, `%`,",
+        f"`center`, `format` and the like, at most {LIMITS.max_output_bytes} characters; a render at most",
+        f"{LIMITS.max_render_seconds} s; a template that includes itself (or a macro calling itself) is refused.",
+        "`reportgen templates check` renders the templates on the bundled samples under the same limits",
+        "(`render-refused`), so it reports what `render` would refuse.",
         "",
         "## Templates cannot lose content",
         "",
@@ -175,7 +188,8 @@ def templates_markdown() -> str:
     ]
     lines += [f"| `{name}` | {meaning} |" for name, meaning in variable_reference(DEFAULT_FORMAT)]
     lines += ["", "## Filters and tests", "",
-              "Jinja's built-in filters are available: " + ", ".join(f"`{f}`" for f in sorted(env.filters)) + ".",
+              "Jinja's built-in filters are available: "
+              + ", ".join(f"`{f}`" for f in sorted(env.filters) if not f.startswith("reportgen_")) + ".",
               "", "Tests: " + ", ".join(f"`{t}`" for t in sorted(env.tests)) + ".",
               "", "## What `reportgen templates check` reports", "",
               "| code | title | when |", "|---|---|---|"]

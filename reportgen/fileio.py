@@ -1,12 +1,36 @@
-"""Writing files whole or not at all."""
+"""Writing files whole or not at all, scratch files, and file-system errors in Chinese.
+
+Every temporary file or folder reportgen makes beside its output is named
+``.~reportgen-<pid>-<random>`` (files keep the target's suffix), so a run that was
+killed half-way leaves something recognisable, and the next run that writes into
+the same folder removes it (:func:`clean_scratch`).
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+SCRATCH_PREFIX = ".~reportgen-"
+# A scratch name: the prefix, the writing process's id, tempfile's random part.
+_SCRATCH_NAME = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-[a-z0-9_]{8}(\.[A-Za-z0-9]+)?")
+# Scratch folders of reportgen versions before the pid was in the name held only these.
+_LEGACY_SCRATCH_NAME = re.compile(r"reportgen-[a-z0-9_]{8}")
+_LEGACY_SCRATCH_FILES = {"report.docx", "report.html", "report.pdf"}
+# Scratch older than this belongs to no running render, whatever its pid says
+# (one render takes seconds; a collection's per-file limit is a minute).
+SCRATCH_STALE_SECONDS = 15 * 60
+
+
+def _scratch_prefix() -> str:
+    return f"{SCRATCH_PREFIX}{os.getpid()}-"
 
 
 @contextmanager
@@ -18,7 +42,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~reportgen-", suffix=target.suffix, dir=target.parent)
+    clean_scratch(target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_scratch_prefix(), suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -34,9 +59,127 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextmanager
+def scratch_dir(parent: Path) -> Iterator[Path]:
+    """A scratch folder inside ``parent`` (same disk as the output, so the final
+    move is a rename), removed afterwards whatever happens."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    clean_scratch(parent)
+    folder = Path(tempfile.mkdtemp(prefix=_scratch_prefix(), dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def clean_scratch(folder: Path) -> list[Path]:
+    """Remove what interrupted runs left in ``folder``; returns what was removed.
+
+    Only names reportgen makes are touched, and only when no running reportgen can
+    own them: the process named in the name has ended, or the entry is old.
+    """
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if _is_stale_scratch(entry):
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass  # in use (Windows) or not ours to remove: leave it
+    return removed
+
+
+def _is_stale_scratch(entry: Path) -> bool:
+    match = _SCRATCH_NAME.fullmatch(entry.name)
+    if match is None:
+        return _is_legacy_scratch(entry)
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False  # ours, in use
+    return not _process_alive(pid) or _age_seconds(entry) > SCRATCH_STALE_SECONDS
+
+
+def _is_legacy_scratch(entry: Path) -> bool:
+    if not (_LEGACY_SCRATCH_NAME.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink()):
+        return False
+    try:
+        names = {child.name for child in entry.iterdir()}
+    except OSError:
+        return False
+    return names <= _LEGACY_SCRATCH_FILES and _age_seconds(entry) > SCRATCH_STALE_SECONDS
+
+
+def _age_seconds(entry: Path) -> float:
+    try:
+        return time.time() - entry.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs.  Only asked on POSIX: on Windows ``os.kill``
+    would end the process, so there the age alone decides."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def same_file(a: Path, b: Path) -> bool:
     """True when both paths name one existing file (guards the input from being overwritten)."""
     try:
         return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and os.path.samefile(a, b))
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------- errors
+# Windows error numbers for "the file is open in another program".
+_WINERROR_IN_USE = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+
+
+def os_error_message(exc: OSError, path: Path | str | None = None) -> str:
+    """A file-system error as one plain-Chinese sentence naming the file (no class names).
+
+    ``path`` is the file the command was working on; the error's own file name wins
+    when it has one (it names the exact file, e.g. inside an output folder).
+    """
+    where = exc.filename if exc.filename is not None else path
+    name = f"“{where}”" if where is not None else "文件"
+    if getattr(exc, "winerror", None) in _WINERROR_IN_USE or exc.errno == errno.EBUSY:
+        return f"{name}正被其他程序使用（例如已在 Excel、WPS 或 Word 中打开）。请关闭它后再试。"
+    sentences = {
+        errno.ENOENT: f"找不到{name}。请确认路径和文件名。",
+        errno.EACCES: f"没有权限读写{name}。请确认文件没有设为只读、没有被其他程序占用，或换一个文件夹。",
+        errno.EPERM: f"没有权限读写{name}。请确认文件没有设为只读、没有被其他程序占用，或换一个文件夹。",
+        errno.EISDIR: f"{name}是一个文件夹，这里需要的是文件。",
+        errno.ENOTDIR: f"{name}的路径中有一部分是文件而不是文件夹。",
+        errno.EEXIST: f"{name}已存在。",
+        errno.ENAMETOOLONG: f"文件名或路径太长：{name}。请换一个较短的文件夹或名称。",
+        errno.ENOSPC: f"磁盘空间不足，无法写入{name}。请清理磁盘后再试。",
+        errno.EROFS: f"{name}所在的位置只能读不能写。请换一个文件夹。",
+        errno.EINVAL: f"{name}不是有效的文件名。",
+        errno.EMFILE: f"同时打开的文件太多，无法打开{name}。",
+        errno.ELOOP: f"{name}的路径中有循环的链接。",
+    }
+    if hasattr(errno, "EDQUOT"):
+        sentences[errno.EDQUOT] = f"磁盘配额已满，无法写入{name}。"
+    sentence = sentences.get(exc.errno)
+    if sentence:
+        return sentence
+    # Unknown: the system's own words (localised on a Chinese Windows) without a class name.
+    detail = exc.strerror or "未知原因"
+    return f"无法读写{name}（系统提示：{detail}）。"

@@ -200,6 +200,15 @@ _TYPES = (
                 "这一格可能是 {expected}。已留空，请对照原文填写。",
                 "Plain text ran the cells of a row together and more than one split satisfies every sum; "
                 "the cells the readings disagree on are left blank."),
+    # ---- hostile input: text no file can hold, text no report can hold (safety.py, limits.py)
+    FindingType("unencodable-characters", W, "文字中有无法保存的字符（已替换）",
+                "这段文字含 {value} 个无法保存到文件的字符（残缺的字符编码，多来自复制粘贴或其他软件导出），"
+                "已替换为“\ufffd”。请核对这段文字。",
+                "Text holds code points no file can hold (lone surrogates, e.g. Excel's _xD800_); replaced by U+FFFD."),
+    FindingType("text-too-long", E, "文字超过一格能容纳的长度",
+                "这一格有 {value} 个字，超过了一个单元格的上限 {expected} 个字（Excel 的限制）。"
+                "请检查是否误粘贴了大量内容，或把内容分到几行。",
+                "A text cell holds more characters than Excel allows in one cell (32767)."),
 )
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

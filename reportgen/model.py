@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from .errors import UnusableInput
+from .zipguard import read_regular_file
+from .limits import LIMITS
 from .formats import get_format
 from .spec import ReportFormat
 
@@ -118,15 +120,21 @@ class ReportData:
             value = info_in.get(f.key)
             if f.kind == "year" and value is not None and not isinstance(value, (int, str)):
                 raise UnusableInput(f"{source} 中 info.{f.key} 应是整数年份，现在是“{value}”。")
+            if value is not None and not isinstance(value, (int, str)) or isinstance(value, bool):
+                raise UnusableInput(f"{source} 中 info.{f.key} 应是文字，现在是“{value}”。")
             info[f.key] = value
         text: dict[str, list[Paragraph]] = {}
         text_in = obj.get("text") or {}
         for s in fmt.text_sections:
             paragraphs = []
             for i, p in enumerate(text_in.get(s.key) or []):
-                if not isinstance(p, dict) or not isinstance(p.get("text", ""), str):
+                if not isinstance(p, dict) or not all(isinstance(p.get(k) or "", str) for k in ("text", "heading")):
                     raise UnusableInput(f"{source} 中 text.{s.key}[{i}] 应是含 heading 和 text 的对象。")
-                paragraphs.append(Paragraph(text=p.get("text", ""), heading=p.get("heading", "") or ""))
+                paragraph = Paragraph(text=p.get("text", "") or "", heading=p.get("heading", "") or "")
+                if len(paragraph.text) > LIMITS.max_cell_chars or len(paragraph.heading) > LIMITS.max_cell_chars:
+                    raise UnusableInput(f"{source} 中 text.{s.key}[{i}] 有 {len(paragraph.plain())} 个字，超过了"
+                                        f"工作簿一格能容纳的 {LIMITS.max_cell_chars} 个字。请把这段分成几段。")
+                paragraphs.append(paragraph)
             text[s.key] = paragraphs
         values: dict[str, Value] = {}
         for f in fmt.fields:
@@ -139,11 +147,15 @@ class ReportData:
     @classmethod
     def load(cls, path: Path) -> "ReportData":
         try:
-            obj = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise UnusableInput(f"找不到文件：{path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UnusableInput(f"无法读取 {path}：它不是 UTF-8 编码的 JSON 文件（{exc}）。") from None
+            source = read_regular_file(Path(path), "JSON 数据文件")
+            obj = json.loads(source.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise UnusableInput(f"无法读取 {path}：它不是 UTF-8 编码的文本。") from None
+        except json.JSONDecodeError as exc:
+            raise UnusableInput(f"无法读取 {path}：第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON。"
+                                f"请使用 reportgen dump 导出的文件。") from None
+        except (ValueError, RecursionError):  # a number of thousands of digits; arrays nested thousands deep
+            raise UnusableInput(f"无法读取 {path}：其中有过长的数字或嵌套过深的内容，不是 reportgen dump 导出的数据。") from None
         return cls.from_json(obj, source=str(path))
 
 
@@ -153,14 +165,23 @@ def _json_value(node: Any, kind: str, key: str, source: str) -> Value:
     if kind == "count":
         if isinstance(node, bool) or not isinstance(node, int):
             raise UnusableInput(f"{source} 中 {key} 应是整数，现在是“{node}”。")
+        if abs(node) > LIMITS.max_count:
+            raise UnusableInput(f"{source} 中 {key} 是 {node}，超过了件数的上限 {LIMITS.max_count}。")
         return node
     if isinstance(node, bool) or not isinstance(node, (str, int)):
         # A float in JSON has already lost the exact decimal the clerk typed.
         raise UnusableInput(f"{source} 中 {key} 应写成字符串形式的金额（如 \"24252.311082\"），现在是 {node!r}。")
+    text = str(node).strip()
+    if len(text) > LIMITS.max_number_chars:
+        raise UnusableInput(f"{source} 中 {key} 太长（{len(text)} 个字符），不是一个金额。")
     try:
-        amount = Decimal(str(node))
+        amount = Decimal(text)
     except InvalidOperation:
         raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。") from None
     if not amount.is_finite():
         raise UnusableInput(f"{source} 中 {key} 不是数字：“{node}”。")
+    # 1e-999999999 is short to write and a billion digits to print (more than 6 decimals
+    # is only a 提醒 in a workbook, so JSON takes as many as a cell may hold).
+    if amount and (amount.as_tuple().exponent < -LIMITS.max_number_chars or amount.adjusted() >= 12):
+        raise UnusableInput(f"{source} 中 {key} 是“{text}”：金额应小于 10^12，小数不超过 {LIMITS.max_number_chars} 位。")
     return amount

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import UnusableInput
+from .fileio import os_error_message
 from .limits import LIMITS, MB, Limits
 
 CHUNK = 1 << 16
@@ -35,7 +36,7 @@ def read_regular_file(path: Path, what: str = "文件", limits: Limits = LIMITS)
     except FileNotFoundError:
         raise UnusableInput(f"找不到文件：{path}") from None
     except OSError as exc:
-        raise UnusableInput(f"无法打开{what} {path}：{exc.strerror or exc}。") from None
+        raise UnusableInput(os_error_message(exc, path)) from None
     if stat.S_ISDIR(info.st_mode):
         raise UnusableInput(f"{path} 是一个文件夹，不是{what}。")
     if not stat.S_ISREG(info.st_mode):  # a FIFO, socket or device: open() or read() could block for ever
@@ -46,7 +47,7 @@ def read_regular_file(path: Path, what: str = "文件", limits: Limits = LIMITS)
         with open(path, "rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise UnusableInput(f"无法打开 {path}：{exc.strerror or exc}。请确认文件没有被其他程序独占。") from None
+        raise UnusableInput(os_error_message(exc, path)) from None
     if len(data) > limits.max_file_bytes:  # grew since stat
         raise UnusableInput(f"{path.name} 太大，超过了{what}的上限 {_mb(limits.max_file_bytes)}。")
     return data

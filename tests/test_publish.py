@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -144,10 +145,17 @@ def test_the_docx_converted_by_libreoffice_directly_matches_reportgens_pdf(seed_
 
 @needs_libreoffice
 @pytest.mark.libreoffice
-def test_no_libreoffice_process_outlives_reportgen(seed_pdf):
-    _, _, _, out = seed_pdf
-    # reportgen's LibreOffice runs with a private profile under the temporary folder; none is left.
-    left = subprocess.run(["pgrep", "-af", "reportgen-pdf-"], capture_output=True, text=True).stdout
+def test_no_libreoffice_process_outlives_reportgen(tmp_path):
+    # reportgen's LibreOffice runs with a private profile under the temporary folder. Give this run a
+    # temporary folder of its own, so that only its processes are looked for (other runs may be converting).
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), PYTHONIOENCODING="utf-8",
+               PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    proc = subprocess.run([sys.executable, "-m", "reportgen", "render", sample(SEED), "-o", tmp_path / "out",
+                           "--format", "pdf"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    left = subprocess.run(["pgrep", "-af", str(scratch)], capture_output=True, text=True).stdout
     assert "soffice" not in left, left
 
 

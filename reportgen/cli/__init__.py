@@ -15,6 +15,7 @@ Command modules import heavy libraries inside the command functions, so that
 """
 
 from . import audit, check, clerk, offices, render, templates, workbook  # noqa: F401  (registers commands)
-from .base import EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, fail, main, run
+from .base import EXIT_CANCELLED, EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main, run
 
-__all__ = ["EXIT_ERRORS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNUSABLE", "fail", "main", "run"]
+__all__ = ["EXIT_CANCELLED", "EXIT_ERRORS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNUSABLE", "fail", "fail_os", "main",
+           "run"]

@@ -11,7 +11,7 @@ import click
 from .. import __version__
 from ..errors import UnusableInput
 from ..fileio import same_file
-from .base import EXIT_ERRORS, EXIT_OK, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 
 
 @main.command("import")
@@ -45,7 +45,7 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
     except UnusableInput as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail_os(exc, out)
     errors = sum(1 for f in result.findings if f.is_error)
     if as_json:
         click.echo(json.dumps({"reportgen": __version__, "report": str(report), "form": result.form,
@@ -97,7 +97,7 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
         try:
             write_status(summary, sort_for_action(list(statuses)), with_findings=True)
         except OSError as exc:
-            fail(f"无法写入审查表 {summary}：{exc.strerror or exc}")
+            fail_os(exc, summary)
     tally = counts(statuses)
     if as_json:
         click.echo(json.dumps({"reportgen": __version__, "reports": [s.to_json() for s in sort_for_action(statuses)],

@@ -11,7 +11,7 @@ import click
 from .. import __version__
 from ..console import SHOWN_PER_GROUP
 from ..errors import UnusableInput
-from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 
 
 def jobs_option(f):
@@ -36,7 +36,9 @@ def previous_option(f):
 
 def is_single_file(inputs: tuple[str, ...]) -> bool:
     """One existing file given by name: the one-workbook behaviour (its own --annotate FILE)."""
-    return len(inputs) == 1 and Path(inputs[0]).is_file()
+    # A named pipe or a device counts as a file here, so the reader refuses it by name
+    # ("不是普通文件") instead of the collection saying nothing was found.
+    return len(inputs) == 1 and Path(inputs[0]).exists() and not Path(inputs[0]).is_dir()
 
 
 def collect_or_fail(inputs: tuple[str, ...]):
@@ -81,7 +83,7 @@ def write_summary(summary: Path | None, statuses, with_outputs: bool = False) ->
     try:
         write_status(summary, sort_for_action(list(statuses)), with_outputs)
     except OSError as exc:
-        fail(f"无法写入状态表 {summary}：{exc.strerror or exc}")
+        fail_os(exc, summary)
     return f"已另存状态表：{summary}（{len(statuses)} 个文件，每个一行）"
 
 
@@ -132,7 +134,7 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
         except UnusableInput as exc:
             fail(str(exc))
         except OSError as exc:
-            fail(f"无法写入 {annotate}：{exc.strerror or exc}")
+            fail_os(exc, annotate)
         if not as_json:
             click.echo(f"已另存标注副本：{annotate}（标出 {marked} 个格子）")
     sys.exit(status.exit_code)
@@ -177,7 +179,7 @@ def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"无法建立文件夹 {folder}：{exc.strerror or exc}")
+        fail_os(exc, folder)
     results = run_parallel(annotate_one, tasks, jobs, on_error=internal_error)
     return [target for (_, target, _), ok in zip(tasks, results) if ok is True]
 

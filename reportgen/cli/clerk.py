@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import UnusableInput
-from .base import fail, main
+from .base import fail, fail_os, main
 
 
 @main.command()
@@ -26,7 +26,7 @@ def fix(workbook: Path, out: Path) -> None:
     except UnusableInput as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail_os(exc, out)
     for change in changes:
         click.echo(f"  · {change}")
     if changes:
@@ -53,7 +53,7 @@ def draft(workbook: Path, out: Path) -> None:
     except UnusableInput as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail_os(exc, out)
     for item in written:
         click.echo(f"  · {item}")
     if written:

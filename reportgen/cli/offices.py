@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .base import EXIT_ERRORS, EXIT_OK, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 from .check import jobs_option
 
 
@@ -52,7 +52,7 @@ def aggregate(inputs: tuple[str, ...], out: Path, agency: str, year: int | None,
     try:
         write_aggregate(out, result)
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail_os(exc, out)
     for s in result.excluded:
         click.secho(f"未计入：{s.path}（{s.label}：{s.first_findings(1)}）", fg="yellow")
     for path in (result.found.missing if result.found else []):
@@ -102,7 +102,7 @@ def distribute(names: Path, out_dir: Path, year: int, previous: Path | None, for
     try:
         result = run_distribute(agencies, out_dir, year, index, jobs)
     except OSError as exc:
-        fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+        fail_os(exc, out_dir)
     for sent in result.sent:
         line = f"已生成：{sent.path}"
         if sent.previous is not None:

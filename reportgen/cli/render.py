@@ -11,7 +11,7 @@ import click
 from ..checks import check_workbook
 from ..console import SHOWN_PER_GROUP, print_result
 from ..errors import TemplateProblem, UnusableInput
-from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 from .check import (check_summary_target, collect_or_fail, is_single_file, jobs_option, previous_for,
                     previous_option, summary_option, write_summary, year_option)
 
@@ -55,8 +55,10 @@ def _formats(formats: str) -> list[str]:
 
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        fail(f"不支持的格式：{'、'.join(unknown) or formats}（可用：{'、'.join(FORMATS)}）。")
+    if not wanted:  # --format '' would otherwise succeed having written nothing
+        fail(f"--format 没有给出格式。请至少给出一种：{'、'.join(FORMATS)}。")
+    if unknown:
+        fail(f"不支持的格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）。")
     if "pdf" in wanted and find_soffice() is None:
         fail(INSTALL_HINT)
     return wanted
@@ -83,7 +85,7 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out_dir}：{exc.strerror or exc}")
+        fail_os(exc, out_dir)
     for note in notes:
         click.secho(f"提示：{note}", fg="yellow", err=True)
     for path in written:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import TemplateProblem
-from .base import EXIT_ERRORS, EXIT_OK, fail, main
+from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 
 
 @main.group()
@@ -38,9 +38,12 @@ def templates_export(folder: Path, force: bool) -> None:
 def templates_check(folder: Path | None, as_json: bool) -> None:
     """检查模板文件夹中的每个模板，一次列出全部问题。退出码：0 无问题；1 有问题。"""
     from ..render.template_check import check_templates
+    from ..render.template_limits import check_template_limits
 
     try:
         problems = check_templates(folder)
+        if not problems:  # a template that reads well: does it render within render's limits?
+            problems = check_template_limits(folder)
     except TemplateProblem as exc:
         fail(str(exc))
     if as_json:
@@ -67,7 +70,7 @@ def templates_docs(folder: Path) -> None:
         with atomic_path(target) as tmp:
             Path(tmp).write_text(templates_markdown(), encoding="utf-8")
     except OSError as exc:
-        fail(f"无法写入 {target}：{exc.strerror or exc}")
+        fail_os(exc, target)
     click.echo(f"已生成：{target}")
 
 

@@ -9,7 +9,7 @@ import click
 from ..errors import UnusableInput
 from ..fileio import same_file
 from ..model import ReportData
-from .base import fail, main
+from .base import fail, fail_os, main
 
 
 @main.command("new-workbook")
@@ -35,7 +35,7 @@ def new_workbook(out: Path, year: int | None, agency: str | None, from_json: Pat
     except UnusableInput as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail_os(exc, out)
     click.echo(f"已生成标准工作簿：{out}")
     if data is not None:
         for line in _carried(data, from_json, year, agency):

@@ -29,8 +29,8 @@ def read_docx(path: Path) -> Document:
                     info.file_size > LIMITS.max_ratio * max(info.compress_size, 1):
                 raise UnusableInput(f"{path.name} 的正文部分解压后过大（{info.file_size} 字节），拒绝读取。")
             xml = zf.read(info)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnusableInput(f"{path.name} 不是有效的 Word 文件（.docx）（{type(exc).__name__}）。") from None
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise UnusableInput(f"{path.name} 不是有效的 Word 文件（.docx）。") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(xml, parser)

@@ -40,12 +40,12 @@ def read_pdf(path: Path) -> Document:
             pages = [_items(page) for page in pdf.pages]
     except UnusableInput:
         raise
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UnusableInput(f"{path.name} 不是可以读取的 PDF 文件（{type(exc).__name__}）。") from None
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError):
+        raise UnusableInput(f"{path.name} 不是可以读取的 PDF 文件。") from None
     except Exception as exc:  # pdfminer raises its own types for broken or encrypted files
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise UnusableInput(f"{path.name} 设置了密码，无法读取。") from None
-        raise UnusableInput(f"{path.name} 无法读取（{type(exc).__name__}）。") from None
+        raise UnusableInput(f"{path.name} 无法读取，文件可能已损坏。") from None
     # The text edge: where most lines start (a short line further left must not make every line "indented").
     starts = [round(obj["x0"]) for items in pages for _, kind, obj in items if kind == "line"]
     left = max(set(starts), key=starts.count) if starts else 0

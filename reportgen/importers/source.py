@@ -6,26 +6,15 @@ import re
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..limits import LIMITS
+from ..zipguard import read_regular_file
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
 def read_bounded(path: Path) -> bytes:
-    """The file's bytes; a plain-Chinese refusal when it is missing, unreadable or too large."""
-    try:
-        size = path.stat().st_size
-        if size > LIMITS.max_file_bytes:
-            raise UnusableInput(f"{path.name} 太大（{size // (1024 * 1024)} MB），超过 "
-                                f"{LIMITS.max_file_bytes // (1024 * 1024)} MB 的上限。")
-        with open(path, "rb") as fh:
-            return fh.read(LIMITS.max_file_bytes + 1)
-    except FileNotFoundError:
-        raise UnusableInput(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise UnusableInput(f"{path} 是文件夹，不是报告文件。") from None
-    except OSError as exc:
-        raise UnusableInput(f"无法读取 {path.name}：{exc.strerror or exc}") from None
+    """The file's bytes; a plain-Chinese refusal when it is missing, unreadable, too large,
+    or not a regular file (a named pipe would make the read wait for ever)."""
+    return read_regular_file(path, "报告文件")
 
 
 def decode(raw: bytes, path: Path, declared: str | None = None) -> str:

@@ -9,14 +9,14 @@ or not at all (written to a temporary name, then renamed).
 
 from __future__ import annotations
 
-import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from .. import safety
 from ..errors import TemplateProblem
-from ..fileio import atomic_path
+from ..fileio import atomic_path, scratch_dir
+from ..limits import LIMITS
 from ..model import ReportData
 from .context import TITLE_BREAK_MARKS, build_context
 from .docx import render_docx
@@ -29,11 +29,17 @@ DEFAULT_FORMATS = ("docx", "html")
 
 
 def safe_filename(title: str) -> str:
-    """The title as a file name valid on Windows and Linux."""
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", title).strip().rstrip(". ")
-    if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", name):
-        name = "_" + name
-    return (name or "report")[:150]
+    """The title as a file name valid on Windows and Linux (see :func:`reportgen.safety.safe_filename`)."""
+    return safety.safe_filename(title)
+
+
+def _refuse_oversized(data: ReportData) -> None:
+    """Refuse up front, with the reason, text no report can hold (rather than fail half-way)."""
+    chars = sum(len(p.plain()) for paragraphs in data.text.values() for p in paragraphs)
+    chars += sum(len(str(value)) for value in data.info.values() if value is not None)
+    if chars > LIMITS.max_report_chars:
+        raise TemplateProblem(f"报告文字共 {chars} 字，超过了 reportgen 能生成的上限 {LIMITS.max_report_chars} 字。"
+                              f"请检查文字部分是否误粘贴了大量内容。")
 
 
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
@@ -52,11 +58,14 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     ``allow_incomplete_template`` — then the report itself says what its template left out.
     """
     formats = tuple(dict.fromkeys(formats))
+    if not formats:
+        raise TemplateProblem(f"没有指定输出格式（可用：{'、'.join(FORMATS)}）。")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise TemplateProblem(f"不支持的格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）。")
     if "pdf" in formats and find_soffice() is None:
         raise TemplateProblem(INSTALL_HINT)  # before anything is written
+    _refuse_oversized(data)
     omitted = vet_templates(templates, allow_incomplete_template) if templates is not None else []
     if omitted and notes is not None:
         notes.append(f"按 --allow-incomplete-template 使用了不完整的模板（{len(omitted)} 处），生成的报告末尾已注明。")
@@ -68,8 +77,9 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     stem = safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Everything is rendered in a scratch folder first, so a failure leaves out_dir as it was.
-    with tempfile.TemporaryDirectory(prefix="reportgen-", dir=out_dir) as scratch:
+    # Everything is rendered in a scratch folder first, so a failure leaves out_dir as it
+    # was; a run killed half-way leaves a folder the next run recognises and removes.
+    with scratch_dir(out_dir) as scratch:
         rendered: dict[str, Path] = {}
         if {"docx", "pdf"} & set(formats):
             rendered["docx"] = Path(scratch) / "report.docx"

@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import CONTROL_CHARS, ReportData, Value, nest
+from ..safety import clean_text
 from ..spec import ReportFormat, Table
 
 def clean(text: Any) -> str:
     """Text without XML-illegal characters: the reader strips them from workbooks
     already; this catches data that came another way (JSON, Python)."""
-    return CONTROL_CHARS.sub("", "" if text is None else str(text))
+    return clean_text(CONTROL_CHARS.sub("", "" if text is None else str(text)))[0]
 
 
 def format_value(value: Value) -> str:

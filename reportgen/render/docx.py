@@ -39,6 +39,7 @@ from jinja2 import TemplateError
 from lxml import etree
 
 from ..errors import TemplateProblem, UnusableInput
+from ..safety import document_property
 from ..zipguard import open_package, read_member, read_regular_file
 from .environment import docx_environment
 from .zippack import Member, stored_members, write_package
@@ -58,7 +59,6 @@ _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 _PLACEHOLDER = b"<w:body/>"
 _XMLNS = re.compile(rb'\s+xmlns(?::([\w.-]+))?="([^"]*)"')
 _OXML = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)  # python-docx's settings
-
 
 def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> None:
     """Render ``template_path`` with ``context`` into ``target`` (a path the caller
@@ -205,16 +205,21 @@ class CompiledDocx:
         if not self.fast:
             _render_with_docxtpl(self.path, context, target)
             return
+        # The data's own braces and percent signs go in as stand-ins, so every template
+        # mark in the output was left by the template (a heading ending in “{” before a
+        # text starting with “{” is not a mark); the stand-ins are put back after the check.
+        shielded = shield_marks(context)
+        data = shielded if shielded is not None else context
         try:
-            body_xml = self._finish(self.body.render(context))
-            rendered = {name: self._serialise_part(self._finish(part.render(context)))
+            body_xml = self._finish(self.body.render(data))
+            rendered = {name: unshield_bytes(self._serialise_part(self._finish(part.render(data))))
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
-            properties = {p: t.render(context) for p, t in self.properties.items()}
+            properties = {p: unshield(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
         body = self._body_tree(body_xml)
-        check_body(body, count_marks(context))
-        rendered[DOCUMENT_PART] = self._document(body)
+        check_body(body, None if shielded is not None else count_marks(context))
+        rendered[DOCUMENT_PART] = unshield_bytes(self._document(body))
         rendered.update({name: part for name, part in self.parts.items() if isinstance(part, bytes)})
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
@@ -286,7 +291,8 @@ def _core_properties(core: bytes, values: dict[str, str]) -> bytes:
     element = parse_xml(core)
     properties = CoreProperties(element)
     for name, value in values.items():
-        setattr(properties, name, value)
+        # A property holds at most 255 characters (a 300-character 机关名称 makes a longer title).
+        setattr(properties, name, document_property(value))
     return serialize_part_xml(element)
 
 
@@ -295,6 +301,11 @@ def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: P
     from docxtpl import DocxTemplate
 
     class StrictDocxTemplate(DocxTemplate):
+        def render_properties(self, context, jinja_env=None):
+            super().render_properties(context, jinja_env)
+            for name in CORE_PROPERTIES:  # at most 255 characters each
+                setattr(self.docx.core_properties, name, document_property(getattr(self.docx.core_properties, name) or ""))
+
         def fix_tables(self, xml):
             try:
                 etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, _STRICT)
@@ -309,6 +320,44 @@ def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: P
         raise TemplateProblem(f"Word 模板 {template_path.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
     doc.save(str(target))
     validate_docx(target, expected_marks=count_marks(context))
+
+
+# Stand-ins for the data's “{”, “}” and “%” while the template runs: Unicode
+# noncharacters, which exist for a program's internal use and never come from a clerk.
+_SHIELD = {ord("{"): "\ufdd0", ord("}"): "\ufdd1", ord("%"): "\ufdd2"}
+_UNSHIELD = {ord(v): chr(k) for k, v in _SHIELD.items()}
+_UNSHIELD_BYTES = tuple((v.encode("utf-8"), chr(k).encode("ascii")) for k, v in _SHIELD.items())
+
+
+def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
+    """``context`` with the data's “{ } %” replaced by stand-ins (see :func:`unshield`);
+    None when the data already holds a stand-in (then marks are counted instead)."""
+    clash = False
+
+    def walk(item: Any) -> Any:
+        nonlocal clash
+        if isinstance(item, str):
+            if any(ch in _UNSHIELD for ch in map(ord, item)):
+                clash = True
+            return item.translate(_SHIELD)
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return type(item)(walk(v) for v in item)
+        return item  # table views: labels from the format and numbers
+
+    shielded = walk(context)
+    return None if clash else shielded
+
+
+def unshield(text: str) -> str:
+    return text.translate(_UNSHIELD)
+
+
+def unshield_bytes(xml: bytes) -> bytes:
+    for stand_in, original in _UNSHIELD_BYTES:
+        xml = xml.replace(stand_in, original)
+    return xml
 
 
 def count_marks(value: Any) -> dict[str, int]:

@@ -3,19 +3,42 @@
 Built-in templates live in the repository's top-level ``templates/`` (installed as
 ``reportgen/templates``).  A ``--templates DIR`` folder overrides them file by
 file, like an mkdocs theme: a file missing there falls back to the built-in one.
+
+Templates are untrusted input (IT staff install them from elsewhere), so:
+
+- files are read only from inside their folder (a symlink or ``..`` leading out is
+  refused by name), only regular files, only UTF-8 text or a valid Word package;
+- every render is bounded (:class:`RenderBudget`): loop iterations counted across
+  the whole render (nested loops and includes too), output size, time, the size of
+  what ``*``, ``+`` and ``**`` or a padding method may build, and recursion.
+
+Each refusal is a plain-Chinese :class:`TemplateProblem` naming the file.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import math
+import os
+import re
 import shutil
+import stat
+import time
+import zipfile
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateNotFound, nodes, pass_eval_context
+from jinja2.runtime import markup_join, str_join
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 
 from ..errors import TemplateProblem
+from ..limits import LIMITS, MB
 
 TEMPLATE_FILES = ("report.docx", "report.html", "tables.html", "style.css")
 
@@ -35,24 +58,244 @@ def template_dirs(user_dir: Path | None) -> list[Path]:
 
 
 def find_template(name: str, user_dir: Path | None) -> Path:
+    """The file ``name`` from the user's folder, else the built-in one; checked to be
+    safe to open (inside its folder, a regular file, a sound Word package)."""
     for folder in template_dirs(user_dir):
-        if (folder / name).is_file():
-            return folder / name
+        path = folder / name
+        if os.path.lexists(path):
+            confined_file(folder, name)
+            if name.endswith(".docx"):
+                check_docx_package(path)
+            return path
     raise TemplateProblem(f"找不到模板文件 {name}。")
 
 
+# --------------------------------------------------------------------------- reading template files
+def confined_file(folder: Path, name: str) -> Path:
+    """``folder/name`` if it is a regular file inside ``folder`` once links are followed;
+    otherwise a TemplateProblem saying which file and why."""
+    folder = Path(folder)
+    shown = f"模板文件 {name}（{folder}）"
+    try:
+        pieces = split_template_path(name)
+    except TemplateNotFound:
+        raise TemplateProblem(f"模板引用了模板文件夹之外的文件“{name}”（路径中有“..”）。模板只能使用模板文件夹里的文件。") from None
+    path = folder.joinpath(*pieces)
+    try:
+        real = path.resolve(strict=True)
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, a broken link or a link loop
+        raise TemplateProblem(f"{shown} 无法打开：文件不存在，或是指向不存在位置的链接。") from None
+    if real != root and root not in real.parents:
+        raise TemplateProblem(f"{shown} 是指向模板文件夹之外（{real}）的链接。模板只能使用模板文件夹里的文件，"
+                              f"请把文件本身复制进来。")
+    mode = real.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise TemplateProblem(f"{shown} 不是普通文件（是文件夹、管道或设备）。")
+    size = real.stat().st_size
+    if size > LIMITS.max_file_bytes:
+        raise TemplateProblem(f"{shown} 有 {size // MB} MB，超过了模板文件的上限 {LIMITS.max_file_bytes // MB} MB。")
+    return path
+
+
+def read_template_text(folder: Path, name: str) -> str:
+    """A text template's source: from inside ``folder``, UTF-8 only."""
+    path = confined_file(folder, name)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise TemplateProblem(f"模板文件 {name} 不是 UTF-8 编码的文本（第 {line} 行有无法识别的字节）。"
+                              f"请用文本编辑器以 UTF-8 编码另存。") from None
+
+
+def check_docx_package(path: Path) -> None:
+    """Refuse a Word template that is not a .docx package, or that could exhaust memory
+    (a zip bomb) or expand entities (an XML bomb): Word never writes a DTD."""
+    shown = f"Word 模板 {path.name}"
+    if not zipfile.is_zipfile(path):
+        raise TemplateProblem(f"{shown} 不是 Word 文档（.docx）。请用 Word 或 WPS 另存为 .docx 格式。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_zip_sizes(shown, members)
+            names = {m.filename for m in members}
+            if "word/document.xml" not in names:
+                raise TemplateProblem(f"{shown} 不是 Word 文档（缺少 word/document.xml）。请用 Word 或 WPS 另存为 .docx 格式。")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    head = archive.read(member)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise TemplateProblem(f"{shown} 的 {member.filename} 含有 DTD/实体声明，Word 文档不会有这种内容"
+                                              f"（可能是恶意构造的文件）。请用 Word 或 WPS 重新保存模板。")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        # damaged, encrypted, or a compression zipfile cannot read
+        raise TemplateProblem(f"{shown} 已损坏，无法读取。请用 Word 或 WPS 打开后重新保存。") from None
+
+
+def _check_zip_sizes(shown: str, members: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for member in members:
+        total += member.file_size
+        too_big = member.file_size > LIMITS.max_member_bytes
+        ratio = member.file_size / max(member.compress_size, 1)
+        if too_big or (member.file_size > MB and ratio > LIMITS.max_ratio):
+            raise TemplateProblem(f"{shown} 中的 {member.filename} 解压后有 {member.file_size // MB} MB"
+                                  f"（压缩比 {ratio:.0f}:1），超过上限（{LIMITS.max_member_bytes // MB} MB，"
+                                  f"{LIMITS.max_ratio}:1），可能是恶意构造的文件。")
+    if total > LIMITS.max_total_bytes:
+        raise TemplateProblem(f"{shown} 解压后共有 {total // MB} MB，超过上限 {LIMITS.max_total_bytes // MB} MB。")
+
+
+class ConfinedLoader(BaseLoader):
+    """Like Jinja's FileSystemLoader over several folders (the first that has the file
+    wins), but reading only regular UTF-8 files from inside each folder."""
+
+    def __init__(self, folders: Iterable[Path]) -> None:
+        self.folders = [Path(f) for f in folders]
+
+    def get_source(self, environment, template: str):
+        for folder in self.folders:
+            try:
+                pieces = split_template_path(template)
+            except TemplateNotFound:
+                confined_file(folder, template)  # raises the “outside the folder” message
+                raise
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            source = read_template_text(folder, template)
+            mtime = path.stat().st_mtime
+            return source, str(path), lambda p=path, m=mtime: p.exists() and p.stat().st_mtime == m
+        raise TemplateNotFound(template)
+
+
+# --------------------------------------------------------------------------- bounded rendering
+@dataclass
+class RenderBudget:
+    """What one render (with everything it includes) may still spend."""
+
+    template: str
+    iterations: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def count_iteration(self) -> None:
+        self.iterations += 1
+        if self.iterations > LIMITS.max_render_iterations:
+            raise TemplateProblem(f"{self.template} 中的循环共执行了超过 {LIMITS.max_render_iterations} 次，"
+                                  f"超过了上限（可能是 range() 写得太大，或循环套循环）。请检查模板中的循环。")
+        if self.iterations % 1000 == 0 and time.monotonic() - self.started > LIMITS.max_render_seconds:
+            raise TemplateProblem(f"{self.template} 渲染超过 {LIMITS.max_render_seconds} 秒，已停止。请检查模板中的循环。")
+
+    def too_large(self, what: str) -> TemplateProblem:
+        return TemplateProblem(f"{self.template} 中的{what}超过了上限 {LIMITS.max_output_bytes // MB} MB"
+                               f"（{LIMITS.max_output_bytes} 个字符），已停止。请检查模板。")
+
+
+_budget: contextvars.ContextVar[RenderBudget | None] = contextvars.ContextVar("reportgen_render_budget", default=None)
+
+
+def _current_budget() -> RenderBudget:
+    budget = _budget.get()
+    return budget if budget is not None else RenderBudget("模板")
+
+
+def _counted(iterable: Any) -> Iterable[Any]:
+    """The filter every ``{% for %}`` loop's sequence goes through (see :meth:`ReportEnvironment._parse`)."""
+    budget = _current_budget()
+    for item in iterable:
+        budget.count_iteration()
+        yield item
+
+
+def _range(*args: int) -> range:
+    """``range()`` for templates: at most ``max_loop_iterations`` numbers."""
+    try:
+        numbers = range(*args)
+        length = len(numbers)
+    except (TypeError, ValueError, OverflowError):
+        raise TemplateProblem(f"{_current_budget().template} 中的 range{args} 无效或太大"
+                              f"（上限 {LIMITS.max_loop_iterations} 个数）。") from None
+    if length > LIMITS.max_loop_iterations:
+        raise TemplateProblem(f"{_current_budget().template} 中的 range() 有 {length} 个数，"
+                              f"超过上限 {LIMITS.max_loop_iterations}。请检查模板中的循环。")
+    return numbers
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 - Jinja's names
+    """Jinja's placeholder text, with sizes a template cannot blow up."""
+    return generate_lorem_ipsum(n=_small(n), html=html, min=_small(min), max=_small(max))
+
+
+def _small(number: Any, cap: int = 1000) -> Any:
+    if isinstance(number, int) and abs(number) > cap:
+        raise TemplateProblem(f"{_current_budget().template} 中的 lipsum() 参数 {number} 太大（上限 {cap}）。")
+    return number
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
+
+
+# str methods whose int argument is the length of what they build ('x'.center(10**9)).
+_PADDING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+# A width or precision in a format string ('{:>999999999}', '%999999999d').
+_HUGE_FORMAT_WIDTH = re.compile(r"\d{8,}")
+
+
+class BoundedTemplate(Template):
+    """A template whose every render is bounded: output size, loops, recursion."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        outer = _budget.get()
+        token = _budget.set(outer or RenderBudget(_shown_name(self.name)))
+        budget = _budget.get()
+        try:
+            pieces: list[str] = []
+            size = 0
+            for piece in self.root_render_func(self.new_context(dict(*args, **kwargs))):
+                size += len(piece)
+                if size > LIMITS.max_output_bytes:
+                    raise budget.too_large("输出内容")
+                pieces.append(piece)
+            return "".join(pieces)
+        except RecursionError:
+            raise TemplateProblem(f"{budget.template} 嵌套过深：模板（或宏）直接或间接地包含了自己。"
+                                  f"请检查 include、import、extends 和宏的调用。") from None
+        except (TemplateProblem, MemoryError):
+            raise
+        except Exception:
+            return self.environment.handle_exception()
+        finally:
+            _budget.reset(token)
+
+
+def _shown_name(name: str | None) -> str:
+    return f"模板 {name}" if name else "Word 模板"
+
+
 class ReportEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox with escaping on and unknown variables as errors.
+    """Jinja's sandbox with escaping on, unknown variables as errors, and bounded renders.
 
     ``from_string`` compiles each distinct source once per process: docxtpl hands the
     whole document XML to it on every render, and compiling is most of a render's time.
     """
+
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("autoescape", True)
         kwargs.setdefault("undefined", StrictUndefined)
         kwargs.setdefault("keep_trailing_newline", True)
         super().__init__(*args, **kwargs)
+        self.globals["range"] = _range
+        self.globals["lipsum"] = _lipsum
+        self.filters["reportgen_counted"] = _counted
+        self.filters["reportgen_concat"] = _concat
+        for name in ("center", "indent", "wordwrap", "batch", "slice", "truncate", "join", "replace", "format"):
+            self.filters[name] = _bounded_filter(self.filters[name])
         self._compiled: dict[str, Template] = {}
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
@@ -64,6 +307,100 @@ class ReportEnvironment(SandboxedEnvironment):
             template = self._compiled[key] = super().from_string(source)
         return template
 
+    def _parse(self, source, name, filename):
+        """Every ``{% for %}`` loop iterates through the ``reportgen_counted`` filter,
+        so the render's budget sees each iteration (nested and included loops too);
+        every ``a ~ b`` goes through ``reportgen_concat``, which refuses a result
+        beyond the output limit (``s ~ s`` in a loop doubles)."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "reportgen_counted", [], [], None, None, lineno=loop.lineno)
+        for parent in list(tree.find_all(nodes.Node)):
+            for attr in parent.fields:
+                child = getattr(parent, attr, None)
+                if isinstance(child, nodes.Concat):
+                    setattr(parent, attr, _bounded_concat(child))
+                elif isinstance(child, list):
+                    setattr(parent, attr, [_bounded_concat(c) if isinstance(c, nodes.Concat) else c for c in child])
+        return tree
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        limit = LIMITS.max_output_bytes
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if _size(sequence) is not None and isinstance(times, int) and _size(sequence) * times > limit:
+                    raise _current_budget().too_large("重复的文字（如 'x' * 很大的数）")
+        elif operator == "+":
+            if _size(left) is not None and _size(right) is not None and _size(left) + _size(right) > limit:
+                raise _current_budget().too_large("拼接的文字")
+        elif operator == "**" and _huge_power(left, right):
+            raise TemplateProblem(f"{_current_budget().template} 中的乘方 {left} ** {right} 太大，已停止。请检查模板。")
+        elif operator == "%" and isinstance(left, str) and _HUGE_FORMAT_WIDTH.search(left):
+            raise _current_budget().too_large("% 格式化生成的文字")
+        result = super().call_binop(context, operator, left, right)
+        if (_size(result) or 0) > limit:
+            raise _current_budget().too_large(f"“{operator}”运算的结果")
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        # str.format reaches here wrapped by the sandbox; the str is the wrapped method's owner.
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str):
+            numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+            if name in _PADDING_METHODS and any(n > LIMITS.max_output_bytes for n in numbers):
+                raise _current_budget().too_large(f"{name}() 生成的文字")
+            if name in ("format", "format_map") and _HUGE_FORMAT_WIDTH.search(owner):
+                raise _current_budget().too_large("format() 生成的文字")
+        result = super().call(__context, __obj, *args, **kwargs)
+        if (_size(result) or 0) > LIMITS.max_output_bytes:
+            raise _current_budget().too_large(f"{name or '函数'}() 生成的内容")
+        return result
+
+
+def _bounded_concat(node: nodes.Concat) -> nodes.Filter:
+    return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "reportgen_concat", [], [], None, None,
+                        lineno=node.lineno)
+
+
+@pass_eval_context
+def _concat(eval_ctx, items: list) -> str:
+    """``a ~ b ~ c`` as Jinja computes it (escaping when autoescape is on), refusing a
+    result beyond the output limit before building it."""
+    texts = [item if isinstance(item, str) else str(item) for item in items]
+    if sum(len(t) for t in texts) > LIMITS.max_output_bytes:
+        raise _current_budget().too_large("拼接（~）的文字")
+    return markup_join(items) if eval_ctx.autoescape else str_join(items)
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    """Whether ``base ** exponent`` would be a number of more than about 10 000 digits."""
+    if not (isinstance(base, int) and isinstance(exponent, int)) or exponent <= 0 or abs(base) <= 1:
+        return False
+    return exponent * math.log10(abs(base)) > 10_000
+
+
+def _bounded_filter(func: Callable) -> Callable:
+    """A built-in filter that refuses a size argument (width, count) or a result beyond the output limit."""
+
+    shown = f"过滤器 {func.__name__.removeprefix('do_')} 生成的内容"
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = (*args, *kwargs.values())
+        if any(isinstance(a, int) and not isinstance(a, bool) and a > LIMITS.max_output_bytes for a in values):
+            raise _current_budget().too_large(shown)
+        if any(isinstance(a, str) and _HUGE_FORMAT_WIDTH.search(a) for a in values) and "format" in func.__name__:
+            raise _current_budget().too_large(shown)
+        result = func(*args, **kwargs)
+        if (_size(result) or 0) > LIMITS.max_output_bytes:
+            raise _current_budget().too_large(shown)
+        return result
+
+    bounded.__name__ = func.__name__
+    bounded.__doc__ = func.__doc__
+    bounded.__dict__.update(func.__dict__)  # keeps Jinja's pass_context/pass_environment mark
+    return bounded
+
 
 @lru_cache(maxsize=None)
 def docx_environment() -> ReportEnvironment:
@@ -72,7 +409,7 @@ def docx_environment() -> ReportEnvironment:
 
 @lru_cache(maxsize=16)
 def html_environment(user_dir: str | None) -> ReportEnvironment:
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(Path(user_dir) if user_dir else None)])
+    loader = ConfinedLoader(template_dirs(Path(user_dir) if user_dir else None))
     return ReportEnvironment(loader=loader, autoescape=lambda name: not (name or "").endswith(".css"))
 
 

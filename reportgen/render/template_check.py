@@ -25,7 +25,8 @@ from ..formats import DEFAULT_FORMAT
 from ..spec import ReportFormat
 from .context import variable_reference
 from .docx import W, paragraph_text
-from .environment import ReportEnvironment, builtin_templates_dir
+from .environment import (ReportEnvironment, builtin_templates_dir, check_docx_package, confined_file,
+                          read_template_text)
 from .html import IMG_SRC, find_asset, is_local_reference
 from .template_content import check_docx_content, check_html_content
 
@@ -54,6 +55,9 @@ TEMPLATE_CATALOGUE = {t.code: t for t in (
     IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
               "template folder, is outside it, or is not an image."),
     IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
+    IssueType("render-refused", "用样例数据渲染时被拒绝",
+              "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
+              "files outside the folder, not UTF-8, not a sound .docx)."),
 )}
 
 
@@ -157,9 +161,9 @@ class _Checker:
     # ------------------------------------------------------------------ HTML
     def check_text_template(self, path: Path) -> None:
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.add("unreadable-template", path.name, "", f"无法以 UTF-8 读取（{exc}）。")
+            source = read_template_text(path.parent, path.name)
+        except TemplateProblem as exc:
+            self.add("unreadable-template", path.name, "", str(exc))
             return
         try:
             ast = self.env.parse(source)
@@ -180,8 +184,8 @@ class _Checker:
                 parts = {n: archive.read(n) for n in archive.namelist()
                          if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)}
             trees = {n: etree.fromstring(b) for n, b in parts.items()}
-        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError) as exc:
-            self.add("unreadable-template", path.name, "", f"不是有效的 Word 文件（{type(exc).__name__}）。")
+        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+            self.add("unreadable-template", path.name, "", "不是有效的 Word 文件，无法读取。请用 Word 或 WPS 另存为 .docx。")
             return
         if "word/document.xml" not in trees:
             self.add("unreadable-template", path.name, "", "不是有效的 Word 文件（缺少 word/document.xml）。")
@@ -317,8 +321,8 @@ class _Checker:
             self.env.parse(xml)
         except TemplateSyntaxError as exc:
             self.add("syntax-error", path.name, "整个文档", _jinja_message(exc))
-        except Exception as exc:  # docxtpl on a damaged file
-            self.add("unreadable-template", path.name, "", f"无法读取（{type(exc).__name__}）。")
+        except Exception:  # docxtpl on a damaged file
+            self.add("unreadable-template", path.name, "", "无法读取，文件可能已损坏。请用 Word 或 WPS 打开后重新保存。")
 
 
 BLOCK_OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "set"}
@@ -393,9 +397,19 @@ def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> 
         raise TemplateProblem(f"模板文件夹不存在：{folder}")
     checker = _Checker(fmt)
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() == ".docx" and not path.name.startswith("~$"):
+        kind = path.suffix.lower()
+        if kind not in (".docx", ".html", ".css") or path.name.startswith("~$"):
+            continue
+        try:  # what render refuses to open (a link out of the folder, a pipe, a bomb) is not opened here either
+            confined_file(folder, path.name)
+            if kind == ".docx":
+                check_docx_package(path)
+        except TemplateProblem as exc:
+            checker.add("unreadable-template", path.name, "", str(exc))
+            continue
+        if kind == ".docx":
             checker.check_docx(path)
-        elif path.suffix.lower() == ".html":
+        elif kind == ".html":
             checker.check_text_template(path)
     checker.check_html_folder(folder)
     return checker.issues

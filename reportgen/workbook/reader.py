@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import findings as F
+from .. import safety
 from ..errors import UnusableInput
 from ..findings import Finding, Location
 from ..formats import get_format
@@ -223,6 +224,11 @@ class _Reader:
         if isinstance(raw, (dt.date, dt.datetime)):
             return raw.isoformat()
         text = OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(raw))
+        text, replaced = safety.clean_text(text)  # _xD800_ decodes to half a character
+        if replaced:
+            self._add(F.make("unencodable-characters", where, value=replaced))
+        if len(text) > LIMITS.max_cell_chars:
+            self._add(F.make("text-too-long", where, value=len(text), expected=LIMITS.max_cell_chars))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))

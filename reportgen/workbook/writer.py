@@ -287,12 +287,12 @@ def _value_cell(cell, fmt: ReportFormat, key: str, data: ReportData | None) -> N
         if data is None or (value is not None and _consistent(rule, value, data)):
             cell.value = total_formula(fmt, rule)
         else:
-            cell.value = value
+            write_cell(cell, value)
         return
     _input(cell)
     if field.kind == "amount":
         cell.number_format = "0.######"
-    cell.value = value  # openpyxl writes a Decimal as its exact decimal text
+    write_cell(cell, value)  # openpyxl writes a Decimal as its exact decimal text
 
 
 def _consistent(rule: SumRule, value, data: ReportData) -> bool:
