@@ -443,3 +443,11 @@ def test_workbooks_re_saved_by_libreoffice_are_summed_and_distributed_ones_keep_
     data = read_workbook(sent).data
     assert data.values["t3.carried_over.natural_person"] == 1 and data.values["t3.carried_over.total"] == 1
     assert data.agency == "平潭综合实验区" and data.year == 2022
+
+
+def test_an_unreadable_last_year_workbook_is_said_and_changes_nothing(tmp_path):
+    junk = tmp_path / "上年.xlsx"
+    junk.write_bytes(b"not a workbook")
+    proc = run_reportgen("check", sample(SEED), "--previous", junk)
+    assert proc.returncode == 0 and "上年 上年.xlsx 无法读取，未比较" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
