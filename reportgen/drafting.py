@@ -8,7 +8,8 @@
   sentences written into the empty parts.
 
 Every drafted paragraph starts with :data:`DRAFT_MARK`; ``check`` reports each one
-as a 提醒 (``draft-text``) until the clerk has read it and removed the mark.
+as an 错误 (``draft-text``) until the clerk has read it and removed the mark, so no
+report is rendered with an unread draft in it.
 """
 
 from __future__ import annotations

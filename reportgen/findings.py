@@ -139,9 +139,12 @@ _TYPES = (
                 "“{label}”有 {value} 件，占{total_label} {total} 件的 {share}，"
                 "超过 {limit}。请确认这些申请确实不属于前面列出的任何情形。",
                 "Table 3: （六）3.其他 is a high share of （七）总计 (supervisors look into it)."),
-    FindingType("draft-text", W, "文字部分还有待核改的草拟文字",
-                "这一段是 reportgen 草拟的标准文字（以“{value}”开头）。请核对、修改，确认后删除“{value}”标记。",
-                "A paragraph still starts with the marker that new-workbook / draft put on drafted sentences."),
+    FindingType("draft-text", E, "文字部分还有待核改的草拟文字",
+                "这一段是 reportgen 草拟的标准文字（以“{value}”开头）。请核对、修改，确认后删除“{value}”标记；"
+                "带着标记的文字不能印进报告。",
+                "A paragraph still starts with the marker that new-workbook / draft put on drafted sentences: "
+                "an error, so that an unread draft (e.g. “本年度未收取信息处理费” where fees were charged) is never "
+                "published with its marker."),
     # ---- text against the tables (checks/text_vs_table.py)
     FindingType("text-table-mismatch", W, "文字与表格的数字不一致",
                 "文字写的是“{sentence}”（{subject} {value} 件），但 {table_place} 是 {expected}。"
