@@ -1,3 +1,6 @@
+"""``python -m reportgen``: the same as the ``reportgen`` command."""
+
 from .cli.base import run
 
-run()
+if __name__ == "__main__":  # spawned worker processes import this module too
+    run()
