@@ -63,6 +63,7 @@ def _table() -> str:
             continue
         message = next((line.strip() for line in (outcome.stderr + outcome.stdout).splitlines()
                         if "错误" in line or "提醒" in line or "已生成" in line or "无法" in line), "")
+        message = re.sub(r"/\S*?/(in|out|cwd)/", "", message)  # the test's temporary folders
         message = message.replace("|", "\\|")[:140]
         lines.append(f"| {n} | `{case.id}` | {case.what.replace('|', chr(92) + '|')} | {outcome.code} | {status} | "
                      f"{outcome.seconds:.1f} | {outcome.peak_mb:.0f} | {message} |")
