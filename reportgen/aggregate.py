@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .collection import (ERRORS, NOT_WORKBOOK, OK, WARNINGS, Collected, FileStatus, check_collection, collect,
+from .collection import (NOT_WORKBOOK, OK, WARNINGS, Collected, FileStatus, check_collection, collect,
                          normalise_agency)
 from .formats import DEFAULT_FORMAT
 from .spec import ReportFormat

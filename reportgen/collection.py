@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 import traceback
 from collections import Counter
@@ -247,7 +248,7 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
     results: list[Any] = [None] * len(tasks)
 
     def failed(task: tuple, exc: BaseException) -> Any:
-        message = f"{type(exc).__name__}: {exc}"
+        message = describe_failure(exc)
         if os.environ.get("REPORTGEN_DEBUG"):
             traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         if on_error is None:
@@ -423,9 +424,30 @@ def unique_names(stems: Sequence[str]) -> list[str]:
     return out
 
 
+WORKER_FRAME = re.compile(r'File "([^"]*reportgen[^"]*)", line (\d+)')
+
+
+def describe_failure(exc: BaseException) -> str:
+    """An exception from a worker as one plain-Chinese sentence, without class names:
+    reportgen's own refusals as they are, file-system errors in words, anything else
+    as an internal error with the reportgen source line (for support)."""
+    from .errors import TemplateProblem, UnusableInput
+    from .fileio import os_error_message
+
+    if isinstance(exc, (UnusableInput, TemplateProblem, WorkerDied)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return os_error_message(exc)
+    # A worker process's traceback comes back as text (concurrent.futures' _RemoteTraceback).
+    text = str(exc.__cause__ or "") + "".join(traceback.format_tb(exc.__traceback__))
+    frames = WORKER_FRAME.findall(text)
+    where = f"位置：{Path(frames[-1][0]).name} 第 {frames[-1][1]} 行" if frames else "位置未知"
+    return f"reportgen 内部错误（{where}），其他文件不受影响"
+
+
 def internal_error(task: tuple, message: str) -> FileStatus:
     """``on_error`` for workers whose first argument is the file: the failure becomes its status."""
-    return FileStatus(Path(task[0]), INTERNAL, reason=f"reportgen 内部错误（{message}），其他文件不受影响")
+    return FileStatus(Path(task[0]), INTERNAL, reason=message)
 
 
 def index_by_agency(paths: Sequence[Path], jobs: int | None = None) -> dict[str, Path]:
@@ -587,7 +609,7 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
             status.outputs = result
         else:
             status.status = RENDER_FAILED
-            status.reason = _render_reason(result)
+            status.reason = result
     if "pdf" in formats:
         _convert_pdfs([s for s in todo if s.status != RENDER_FAILED], "docx" in formats, font_dirs, notes)
     return todo
@@ -646,11 +668,3 @@ def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[P
                 failed(status, str(exc))
 
 
-def _render_reason(message: str) -> str:
-    """A worker's exception text as a clerk reads it (TemplateProblem/UnusableInput are plain already)."""
-    kind, _, text = message.partition(": ")
-    if kind in ("TemplateProblem", "UnusableInput"):
-        return text
-    if kind in ("OSError", "PermissionError", "FileNotFoundError"):
-        return f"无法写入输出文件（{text}）"
-    return f"reportgen 内部错误（{message}），其他文件不受影响"

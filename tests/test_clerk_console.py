@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import copy_sample, edit, run_reportgen  # noqa: F401
+from conftest import edit, run_reportgen  # noqa: F401
 from reportgen import read_workbook
 from reportgen.workbook import write_workbook
 

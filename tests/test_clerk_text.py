@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import SEED, copy_sample, edit, sample, sample_json  # noqa: F401
+from conftest import SEED, edit, sample, sample_json  # noqa: F401
 from reportgen import check_workbook
 from reportgen.checks import check_report
 from reportgen.checks.report import FEE_EXAMPLES, states_fee

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from conftest import copy_sample, edit, libreoffice_convert, needs_libreoffice, run_reportgen  # noqa: F401
+from conftest import edit, libreoffice_convert, needs_libreoffice, run_reportgen  # noqa: F401
 from reportgen import check_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
 from reportgen.workbook import layout as L

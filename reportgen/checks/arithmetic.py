@@ -170,7 +170,7 @@ def check_unchecked(context: CheckContext) -> Iterator[Finding]:
         cells_by_sheet.setdefault(f.sheet, []).append(f.cell)
     shown_cells = "；".join(f"{sheet} {'、'.join(cells[:8])}{' 等' if len(cells) > 8 else ''}"
                            for sheet, cells in cells_by_sheet.items())
-    shown_rules = "、".join(names[:4]) + (f" 等" if len(names) > 4 else "")
+    shown_rules = "、".join(names[:4]) + (" 等" if len(names) > 4 else "")
     first = data.format.field(keys[0])
     yield F.make("relations-unchecked", F.Location(first.sheet), value=len(unchecked),
                  cells=tuple(cells_by_sheet[first.sheet]), rules=shown_rules, cells_text=shown_cells,
