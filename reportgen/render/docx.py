@@ -210,16 +210,20 @@ class CompiledDocx:
         # text starting with “{” is not a mark); the stand-ins are put back after the check.
         shielded = shield_marks(context)
         data = shielded if shielded is not None else context
+        # Put the stand-ins back only where they were put in: data that holds a stand-in
+        # itself is rendered as it is (and its marks are counted instead).
+        restore_bytes = unshield_bytes if shielded is not None else (lambda xml: xml)
+        restore = unshield if shielded is not None else (lambda text: text)
         try:
             body_xml = self._finish(self.body.render(data))
-            rendered = {name: unshield_bytes(self._serialise_part(self._finish(part.render(data))))
+            rendered = {name: restore_bytes(self._serialise_part(self._finish(part.render(data))))
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
-            properties = {p: unshield(t.render(data)) for p, t in self.properties.items()}
+            properties = {p: restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
         body = self._body_tree(body_xml)
         check_body(body, None if shielded is not None else count_marks(context))
-        rendered[DOCUMENT_PART] = unshield_bytes(self._document(body))
+        rendered[DOCUMENT_PART] = restore_bytes(self._document(body))
         rendered.update({name: part for name, part in self.parts.items() if isinstance(part, bytes)})
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
