@@ -234,7 +234,8 @@ def default_jobs() -> int:
 
 def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int | None = None,
                  on_error: Callable[[tuple, str], Any] | None = None,
-                 progress: Callable[[int, Any], None] | None = None) -> list[Any]:
+                 progress: Callable[[int, Any], None] | None = None,
+                 time_limit: float | None = None) -> list[Any]:
     """``[worker(*task) for task in tasks]``, in ``jobs`` spawn worker processes.
 
     ``worker`` must be a module-level function (spawn pickles it by name).  Results
@@ -243,8 +244,17 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
     process — becomes ``on_error(task, message)`` for that task; the others go on.
     With ``jobs == 1``, or fewer than :data:`MIN_TASKS_FOR_WORKERS` tasks, everything
     runs in this process: starting worker processes costs more than a few files.
+
+    In worker processes, a task still running after ``time_limit`` seconds (default
+    ``limits.max_file_seconds``) is stopped — its worker is ended — and becomes
+    ``on_error`` with a message that names the limit; the others go on.  In this
+    process nothing can stop a task from outside; the template sandbox's own time
+    limit still applies there.
     """
+    from .limits import LIMITS
+
     jobs = max(1, jobs or default_jobs())
+    time_limit = LIMITS.max_file_seconds if time_limit is None else time_limit
     results: list[Any] = [None] * len(tasks)
 
     def failed(task: tuple, exc: BaseException) -> Any:
@@ -274,13 +284,16 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
         if progress:
             progress(i, results[i])
 
-    lost = _pool_round(worker, tasks, list(range(len(tasks))), min(jobs, len(tasks)), context, record)
+    def run_round(indices: list[int], workers: int) -> list[int]:
+        return _pool_round(worker, tasks, indices, workers, context, record, time_limit)
+
+    lost = run_round(list(range(len(tasks))), min(jobs, len(tasks)))
     while lost:
         # A worker process died (a crash, out of memory): every unfinished task was lost
         # with it.  The one that killed it was among the first ones in flight, so those
         # run alone, one pool each; the rest go on in a fresh pool.
         head, lost = lost[: jobs + 1], lost[jobs + 1:]
-        died = [i for i in head if _pool_round(worker, tasks, [i], 1, context, record)]
+        died = [i for i in head if run_round([i], 1)]
         for i in died:
             record(i, None, WorkerDied("处理这个文件时工作进程意外退出（可能是内存不足）"))
         if len(died) == len(head) > 1:
@@ -289,7 +302,7 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
                 record(i, None, WorkerDied("工作进程无法启动；请加 --jobs 1 在一个进程中处理"))
             break
         if lost:
-            lost = _pool_round(worker, tasks, lost, min(jobs, len(lost)), context, record)
+            lost = run_round(lost, min(jobs, len(lost)))
     return results
 
 
@@ -297,28 +310,58 @@ class WorkerDied(Exception):
     """A worker process ended without a result (the file it was working on is named)."""
 
 
+class FileTimedOut(Exception):
+    """A task ran past the collection's per-file time limit and its worker was ended."""
+
+
 def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: list[int], workers: int, context,
-                record: Callable[[int, Any, BaseException | None], None]) -> list[int]:
+                record: Callable[[int, Any, BaseException | None], None], time_limit: float) -> list[int]:
     """Run ``tasks[i]`` for ``i`` in ``indices`` in one spawn pool, recording each result
-    or exception as it completes; returns the indices lost to a broken pool."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    or exception as it completes; returns the indices lost to a broken pool.
+
+    A task running longer than ``time_limit`` is recorded as :class:`FileTimedOut` and
+    the pool's processes are ended; the other tasks in flight are then lost with the
+    pool and run again by the caller."""
+    import time
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     lost: list[int] = []
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    started: dict[Any, float] = {}  # when a future was first seen running
+    timed_out: set[Any] = set()
     try:
         futures = {pool.submit(worker, *tasks[i]): i for i in indices}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                lost.append(i)
-                continue
-            except Exception as exc:  # one bad file never stops the others
-                record(i, None, exc)
-                continue
-            record(i, result, None)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            for future in done:
+                i = futures[future]
+                if future in timed_out:
+                    continue
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    lost.append(i)
+                    continue
+                except Exception as exc:  # one bad file never stops the others
+                    record(i, None, exc)
+                    continue
+                record(i, result, None)
+            for future in pending:
+                if future.running():
+                    started.setdefault(future, now)
+            stuck = [f for f in pending if f not in timed_out and now - started.get(f, now) > time_limit]
+            if stuck:
+                for future in stuck:
+                    timed_out.add(future)
+                    record(futures[future], None, FileTimedOut(
+                        f"处理这个文件超过 {time_limit:g} 秒，已停止（其他文件不受影响）"))
+                # A running task cannot be cancelled: end the pool's processes; the
+                # other tasks in flight come back as lost and are run again.
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.kill()
     except BaseException:  # Ctrl-C or a caller's error: do not wait for hundreds of queued files
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -434,7 +477,7 @@ def describe_failure(exc: BaseException) -> str:
     from .errors import TemplateProblem, UnusableInput
     from .fileio import os_error_message
 
-    if isinstance(exc, (UnusableInput, TemplateProblem, WorkerDied)):
+    if isinstance(exc, (UnusableInput, TemplateProblem, WorkerDied, FileTimedOut)):
         return str(exc)
     if isinstance(exc, OSError):
         return os_error_message(exc)

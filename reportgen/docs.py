@@ -153,6 +153,8 @@ def templates_markdown() -> str:
         f"{LIMITS.max_render_seconds} s; a template that includes itself (or a macro calling itself) is refused.",
         "`reportgen templates check` renders the templates on the bundled samples under the same limits",
         "(`render-refused`), so it reports what `render` would refuse.",
+        f"Over a collection, a file whose worker is still busy after {LIMITS.max_file_seconds} s is stopped",
+        "(its worker process ended) and listed with that reason; the other files go on.",
         "",
         "## Templates cannot lose content",
         "",

@@ -33,7 +33,8 @@ class Limits:
     max_loop_iterations: int = 100_000  # a range() in a template
     max_render_iterations: int = 1_000_000  # all loop iterations of one render, nested and included ones too
     max_output_bytes: int = 50 * MB  # what one template render may produce (counted in characters)
-    max_render_seconds: int = 60  # one report in a collection
+    max_render_seconds: int = 60  # one template render
+    max_file_seconds: int = 180  # one file in a collection's worker process (read, check, render)
 
 
 LIMITS = Limits()

@@ -232,3 +232,23 @@ def test_a_worker_process_that_dies_costs_only_its_own_file():
     results = C.run_parallel(die_on_three, tasks, jobs=2, on_error=lambda task, message: f"failed: {message}")
     assert results[:3] == [0, 1, 2] and results[4:] == list(range(4, 12))
     assert results[3] == "failed: 处理这个文件时工作进程意外退出（可能是内存不足）"
+
+
+def hang_on_third(n: int) -> int:
+    """A module-level worker that never finishes one item (a stuck file)."""
+    if n == 3:
+        import time
+
+        time.sleep(3600)
+    return n * 10
+
+
+def test_a_file_that_runs_past_the_time_limit_is_stopped_and_the_others_go_on():
+    import time
+
+    began = time.monotonic()
+    results = C.run_parallel(hang_on_third, [(n,) for n in range(1, 11)], jobs=2,
+                             on_error=lambda task, message: f"failed {task[0]}: {message}", time_limit=3)
+    assert results[2] == "failed 3: 处理这个文件超过 3 秒，已停止（其他文件不受影响）"
+    assert results[:2] + results[3:] == [n * 10 for n in (1, 2, 4, 5, 6, 7, 8, 9, 10)]
+    assert time.monotonic() - began < 120  # the stuck worker was ended, not waited for
