@@ -135,7 +135,7 @@ def _walk(folder: Path) -> list[Path]:
 
 # --------------------------------------------------------------------------- one file's outcome
 @dataclass
-class FileStatus:
+class FileStatus(F.FindingCounts):
     """What happened to one file: small and picklable (it crosses process boundaries)."""
 
     path: Path
@@ -148,14 +148,6 @@ class FileStatus:
     outputs: list[Path] = field(default_factory=list)  # reports written (render)
     note: str = ""  # e.g. why an output name differs from the title
     values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
-
-    @property
-    def errors(self) -> int:
-        return F.count(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        return F.count(self.findings)[1]
 
     @property
     def can_render(self) -> bool:

@@ -357,3 +357,15 @@ def groupable(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
     return {k: v for k, v in found.items() if len(v) >= GROUP_FROM}
 
 
+class FindingCounts:
+    """For a result holding ``findings``: how many are 错误 and how many 提醒."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings)[1]

@@ -28,20 +28,12 @@ from .text_vs_table import check_text_vs_tables
 
 
 @dataclass
-class CheckResult:
+class CheckResult(F.FindingCounts):
     """The verdict on one workbook: its data and every finding, reading included."""
 
     path: Path | None
     data: ReportData
     findings: list[Finding]
-
-    @property
-    def errors(self) -> int:
-        return F.count(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        return F.count(self.findings)[1]
 
     @property
     def can_render(self) -> bool:
