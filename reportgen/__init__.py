@@ -12,8 +12,8 @@ The names are imported on first use, so that ``import reportgen`` and the
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from ._lazy import lazy_exports
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -35,12 +35,7 @@ if TYPE_CHECKING:  # for editors and type checkers
     from .workbook import annotate_workbook, read_workbook, write_workbook
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = [

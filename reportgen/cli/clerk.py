@@ -19,14 +19,7 @@ def fix(workbook: Path, out: Path) -> None:
     被改成手填数字的总计恢复自动合计公式。逐格列出改动；其他内容一概不动，原工作簿不被改动。"""
     from ..workbook import fix_workbook
 
-    if out.suffix.lower() != ".xlsx":
-        fail(f"输出文件名应以 .xlsx 结尾：{out}")
-    try:
-        changes = fix_workbook(workbook, out)
-    except UnusableInput as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail_os(exc, out)
+    changes = _write_copy(fix_workbook, workbook, out)
     for change in changes:
         click.echo(f"  · {change}")
     if changes:
@@ -43,17 +36,10 @@ def fix(workbook: Path, out: Path) -> None:
 def draft(workbook: Path, out: Path) -> None:
     """在还空着的文字部分写入按表格数字草拟的标准文字（如依申请公开情况、信息处理费），
     另存为 OUT。草拟的每段以“【草拟，请核改】”开头：请核对、修改后删除这个标记；
-    标记还在时 check 会给出提醒。原工作簿不被改动。"""
+    标记还在时 check 报“错误”，不会生成报告。原工作簿不被改动。"""
     from ..drafting import draft_workbook
 
-    if out.suffix.lower() != ".xlsx":
-        fail(f"输出文件名应以 .xlsx 结尾：{out}")
-    try:
-        written = draft_workbook(workbook, out)
-    except UnusableInput as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail_os(exc, out)
+    written = _write_copy(draft_workbook, workbook, out)
     for item in written:
         click.echo(f"  · {item}")
     if written:
@@ -61,3 +47,16 @@ def draft(workbook: Path, out: Path) -> None:
     else:
         click.echo("各文字部分都已有内容，没有需要草拟的段落。")
     click.echo(f"已另存：{out}（原工作簿 {workbook} 未改动）。")
+
+
+def _write_copy(make_copy, workbook: Path, out: Path) -> list:
+    """Run ``make_copy(workbook, out)`` (fix, draft: a changed copy, never in place);
+    any refusal ends the command with one plain-Chinese line."""
+    if out.suffix.lower() != ".xlsx":
+        fail(f"输出文件名应以 .xlsx 结尾：{out}")
+    try:
+        return make_copy(workbook, out)
+    except UnusableInput as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail_os(exc, out)

@@ -6,8 +6,8 @@ pull in openpyxl, which only writing and annotating need."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from .._lazy import lazy_exports
+from typing import TYPE_CHECKING
 
 _LAZY = {
     "annotate_workbook": ".annotate",
@@ -25,12 +25,7 @@ if TYPE_CHECKING:  # for editors and type checkers
     from .writer import write_workbook
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = ["Change", "ReadResult", "annotate_workbook", "fix_workbook", "read_workbook", "write_workbook"]
