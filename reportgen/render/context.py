@@ -52,6 +52,10 @@ class TableView:
     header_rows: int
 
 
+# Classes templates see as objects (the rest is dicts, lists, strings and numbers).
+TEMPLATE_VIEWS = (CellView, TableView)
+
+
 def table_view(table: Table, data: ReportData) -> TableView:
     rows = []
     for grid_row in table.rows():
