@@ -144,6 +144,9 @@ class CompiledDocx:
                                for source in [getattr(self.docxtpl.docx.core_properties, p) or ""]}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+        # Parts without tags, rendered above, are the same in every report: compressed once.
+        self.fixed = {name: Member.deflated(name, part, self.by_name[name])
+                      for name, part in self.parts.items() if isinstance(part, bytes)}
         self.core = contents.get(CORE_PART)
         self._prefix, self._suffix, self._declared = self._document_shell(contents[DOCUMENT_PART])
 
@@ -230,10 +233,10 @@ class CompiledDocx:
         body = self._body_tree(body_xml)
         check_body(body, None if shielded is not None else count_marks(context))
         rendered[DOCUMENT_PART] = restore_bytes(self._document(body))
-        rendered.update({name: part for name, part in self.parts.items() if isinstance(part, bytes)})
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
-        members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else m for m in self.members]
+        members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else self.fixed.get(m.name, m)
+                   for m in self.members]
         with open(target, "wb") as out:
             write_package(out, members)
 
@@ -252,6 +255,9 @@ class CompiledDocx:
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
         if _tables_need_fixing(tree):
+            if _TABLE_WITHOUT_GRID(tree):  # docxtpl's fix_tables would fail on it
+                raise TemplateProblem(f"Word 模板 {self.name} 中有表格缺少列宽定义（w:tblGrid），Word/WPS 保存的文件都有。"
+                                      f"请用 Word/WPS 打开模板后重新保存。")
             tree = self.docxtpl.fix_tables(xml)
         for number, element in enumerate(_DOC_PR(tree), start=1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
@@ -271,25 +277,24 @@ _ALL_TEXT = etree.XPath("//w:t/text()", namespaces=_NS)
 _CELL_WITHOUT_PARAGRAPH = etree.XPath("boolean(.//w:tc[not(w:p)])", namespaces=_NS)
 _GRID_COLUMNS = etree.XPath("count(w:tblGrid/w:gridCol)", namespaces=_NS)
 _HAS_GRID = etree.XPath("boolean(w:tblGrid)", namespaces=_NS)
-# A row (of the table or of a table inside it) with more cells than the grid has columns,
-# or one spanning at least all of them; one XPath each, so a table costs two calls.
+_TABLE_WITHOUT_GRID = etree.XPath("boolean(//w:tbl[not(w:tblGrid)])", namespaces=_NS)
 _ROW_WITH_MORE_CELLS = etree.XPath("boolean(.//w:tr[count(w:tc) > $columns])", namespaces=_NS)
-_ROW_SPANNING_GRID = etree.XPath(
-    "boolean(.//w:tr[sum(w:tc/w:tcPr/w:gridSpan/@w:val) + count(w:tc[not(w:tcPr/w:gridSpan)]) >= $columns])",
-    namespaces=_NS)
+_ROW_SPAN = etree.XPath("sum(w:tc/w:tcPr/w:gridSpan/@w:val) + count(w:tc[not(w:tcPr/w:gridSpan)])", namespaces=_NS)
 
 
 def _tables_need_fixing(tree) -> bool:
-    """Whether docxtpl's fix_tables would change a table: a row with more cells, or
-    fewer grid columns used, than the table's grid declares."""
+    """Whether docxtpl's fix_tables would change a table: a row (of the table or of a
+    table inside it) with more cells than the table's grid declares columns, or no
+    row as wide as the grid."""
     for table in tree.iter(f"{W}tbl"):
         if not _HAS_GRID(table):
             return True
         columns = _GRID_COLUMNS(table)
         if _ROW_WITH_MORE_CELLS(table, columns=columns):
             return True
-        if columns > 0 and not _ROW_SPANNING_GRID(table, columns=columns):
-            return True  # no row is as wide as the grid
+        # Usually the first row (a caption or header) spans the grid: stop at it.
+        if columns > 0 and not any(_ROW_SPAN(row) >= columns for row in table.iter(f"{W}tr")):
+            return True
     return False
 
 
