@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
 from .. import findings as F
+from .._memo import per_object
 from ..findings import Finding, Location
 from ..model import ReportData
 from ..spec import TextFact
@@ -69,7 +69,7 @@ class _FactPatterns:
     zero: re.Pattern | None
 
 
-@lru_cache(maxsize=None)
+@per_object
 def _patterns(fact: TextFact) -> _FactPatterns:
     between = None
     if fact.around:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._memo import per_object
 from ..model import CONTROL_CHARS, ReportData, Value, nest
 from ..safety import clean_text
 from ..spec import ReportFormat, Table
@@ -67,16 +68,11 @@ def table_view(table: Table, data: ReportData, shown: dict[str, str] | None = No
     return TableView(table.key, table.number, table.caption, cells, header_rows)
 
 
-_LAYOUTS: dict[int, tuple[Table, tuple[list[list[Any]], int]]] = {}
-
-
+@per_object
 def _layout(table: Table) -> tuple[list[list[Any]], int]:
     """(the table's rows with every caption, header and label cell as its view — the same
     in every report — and each value cell as its grid cell, its header rows); worked
     out once per table."""
-    cached = _LAYOUTS.get(id(table))
-    if cached is not None and cached[0] is table:
-        return cached[1]
     rows = []
     for grid_row in table.rows():
         cells: list[Any] = []
@@ -90,7 +86,6 @@ def _layout(table: Table) -> tuple[list[list[Any]], int]:
                 scope = "colgroup" if cell.colspan > 1 else "col"
             cells.append(CellView(cell.kind, cell.text, cell.rowspan, cell.colspan, scope=scope))
         rows.append(cells)
-    _LAYOUTS[id(table)] = (table, (rows, table.header_rows))
     return rows, table.header_rows
 
 
