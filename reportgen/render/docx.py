@@ -8,8 +8,9 @@ part the render leaves alone.  Per report only the parts holding tags are
 rendered (document.xml, headers/footers with tags, the core properties), the
 rendered XML is parsed strictly, and the package is written by copying the
 unchanged members still compressed (:mod:`.zippack`).  The result is the file
-docxtpl's own ``render`` + ``save`` gives, part for part (the test
-tests/test_speed_equivalence.py compares them).
+docxtpl's own ``render`` + ``save`` gives, part for part: document.xml as the same
+XML (written as rendered once it parsed, not re-serialised), the others byte for
+byte (the test tests/test_speed_equivalence.py compares them).
 
 - Jinja runs sandboxed with escaping on (``docx_environment()``), so ``& < >`` and
   ``{{ }}`` in the data come out literally.
@@ -230,9 +231,13 @@ class CompiledDocx:
             properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
-        body = self._body_tree(body_xml)
+        body_bytes = body_xml.encode("utf-8")
+        body, changed = self._body_tree(body_bytes)
         check_body(body, None if shielded is not None else count_marks(context))
-        rendered[DOCUMENT_PART] = restore_bytes(self._document(body))
+        # The body as rendered once it parsed strictly, unless a table or drawing id was
+        # fixed in the tree (re-serialising ≈ 75 KB of XML costs a millisecond).
+        document = self._document(body) if changed else self._prefix + body_bytes + self._suffix
+        rendered[DOCUMENT_PART] = restore_bytes(document)
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
         members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else self.fixed.get(m.name, m)
@@ -248,20 +253,23 @@ class CompiledDocx:
             xml = self.docxtpl.resolve_listing(xml)
         return xml
 
-    def _body_tree(self, xml: str):
-        """The rendered body, parsed strictly, tables and drawing ids fixed as docxtpl does."""
+    def _body_tree(self, xml: bytes):
+        """(the rendered body parsed strictly, with tables and drawing ids fixed as docxtpl
+        does; whether anything was fixed)."""
         try:
-            tree = etree.fromstring(xml.encode("utf-8"), _STRICT)
+            tree = etree.fromstring(xml, _STRICT)
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
+        changed = False
         if _tables_need_fixing(tree):
             if _TABLE_WITHOUT_GRID(tree):  # docxtpl's fix_tables would fail on it
                 raise TemplateProblem(f"Word 模板 {self.name} 中有表格缺少列宽定义（w:tblGrid），Word/WPS 保存的文件都有。"
                                       f"请用 Word/WPS 打开模板后重新保存。")
-            tree = self.docxtpl.fix_tables(xml)
+            tree, changed = self.docxtpl.fix_tables(xml), True
         for number, element in enumerate(_DOC_PR(tree), start=1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
-        return tree
+            changed = True
+        return tree, changed
 
     def _serialise_part(self, xml: str) -> bytes:
         """A rendered header/footer as python-docx saves it (parsed strictly)."""
