@@ -16,7 +16,7 @@ from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 
 def jobs_option(f):
     return click.option("--jobs", "-j", type=click.IntRange(min=1),
-                        help="同时处理几个工作簿（默认：本机的处理器核数）。")(f)
+                        help="同时处理几个工作簿（默认：本机的处理器核数；工作簿不多时在一个进程里处理，反而更快）。")(f)
 
 
 def year_option(f):
