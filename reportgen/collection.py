@@ -147,6 +147,7 @@ class FileStatus(F.FindingCounts):
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)  # reports written (render)
     note: str = ""  # e.g. why an output name differs from the title
+    renamed: bool = False  # its reports are not named after its title (another report has that name)
     values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
 
     @property
@@ -397,15 +398,22 @@ class Progress:
 def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep_values: bool = False) -> FileStatus:
     """Worker: read and check one workbook; with last year's workbook (a path, or
     last year's paths by agency, matched here once this year's agency is read)."""
+    status, data = _checked(Path(path), previous)
+    if keep_values and data is not None:
+        status.values = dict(data.values)
+    return status
+
+
+def _checked(path: Path, previous: "Path | dict[str, Path] | None") -> "tuple[FileStatus, Any]":
+    """(status, report data) of one workbook read and checked; data None when unreadable."""
     from .checks import CheckResult, check_report
     from .errors import UnusableInput
     from .workbook import read_workbook
 
-    path = Path(path)
     try:
         read = read_workbook(path)
     except UnusableInput as exc:
-        return FileStatus(path, UNUSABLE, reason=str(exc))
+        return FileStatus(path, UNUSABLE, reason=str(exc)), None
     if isinstance(previous, dict):
         previous = previous.get(normalise_agency(read.data.agency))
     last = None
@@ -416,11 +424,9 @@ def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep
             last = None  # an unreadable last-year file only means no cross-year checks
     result = CheckResult(read.path, read.data, read.findings + check_report(read.data, last))
     status = status_of_check(path, result)
-    if keep_values:
-        status.values = dict(read.data.values)
     if previous is not None:
         status.note = f"与上年 {Path(previous).name} 比较" if last is not None else f"上年 {Path(previous).name} 无法读取，未比较"
-    return status
+    return status, read.data
 
 
 def identify_one(path: Path) -> FileStatus:
@@ -576,27 +582,35 @@ def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
 # --------------------------------------------------------------------------- rendering
 def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], templates: Path | None,
                allow_incomplete_template: bool = False) -> list[Path]:
-    """Worker: read one (already checked) workbook and write its reports as ``out_dir/stem.*``.
-
-    The reports are rendered into a hidden scratch folder inside ``out_dir`` and then
-    renamed, so each file appears whole and names chosen by the caller never collide."""
-    import tempfile
-
+    """Worker: read one (already checked) workbook and write its reports as ``out_dir/stem.*``
+    (each file appears whole: see :func:`~reportgen.render.render_report`)."""
     from .render import render_report
     from .workbook import read_workbook
 
     data = read_workbook(path).data
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".reportgen-", dir=out_dir) as scratch:
-        written = render_report(data, Path(scratch), formats, templates,
-                                allow_incomplete_template=allow_incomplete_template)
-        final = []
-        for produced in written:
-            target = out_dir / f"{stem}{produced.suffix}"
-            os.replace(produced, target)
-            final.append(target)
-    return final
+    return render_report(data, Path(out_dir), formats, templates, stem=stem,
+                         allow_incomplete_template=allow_incomplete_template)
+
+
+def check_and_render_one(path: Path, previous: "Path | dict[str, Path] | None", out_dir: Path,
+                         formats: Sequence[str], templates: Path | None, allow_incomplete_template: bool,
+                         owner: int) -> FileStatus:
+    """Worker: read and check one workbook and, without 错误, render its reports at once
+    (the workbook is read once).  The files get provisional scratch names of the
+    ``owner`` process (see :func:`fileio.scratch_stem`); the caller names them when the
+    whole collection's titles are known.  A failed render becomes RENDER_FAILED."""
+    from .fileio import scratch_stem
+    from .render import render_report
+
+    status, data = _checked(Path(path), previous)
+    if data is None or not status.can_render:
+        return status
+    try:
+        status.outputs = render_report(data, Path(out_dir), formats, templates, stem=scratch_stem(owner),
+                                       allow_incomplete_template=allow_incomplete_template)
+    except Exception as exc:  # one report that cannot be written never stops the others
+        status.status, status.reason = RENDER_FAILED, describe_failure(exc)
+    return status
 
 
 def _render_failed(task: tuple, message: str) -> str:
@@ -611,11 +625,98 @@ def output_stems(statuses: Sequence[FileStatus]) -> list[str]:
     return unique_names([safe_filename(s.title or s.path.stem) for s in statuses])
 
 
+def _name_outputs(todo: list[FileStatus]) -> list[str]:
+    """The file names (without suffix) of the reports of ``todo``, distinct, in order;
+    a status whose name is not its title's says so in its ``note``."""
+    from .render import safe_filename
+
+    stems = output_stems(todo)
+    for status, stem in zip(todo, stems):
+        plain = safe_filename(status.title or status.path.stem)
+        if stem != plain:
+            status.renamed = True
+            status.note = "；".join(filter(None, [status.note, f"与另一个工作簿的报告同名（{plain}），本报告另存为“{stem}”"]))
+    return stems
+
+
+def _worker_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """What a worker writes: the PDF is converted afterwards, from the Word file."""
+    wanted = [f for f in formats if f != "pdf"]
+    if "pdf" in formats and "docx" not in wanted:
+        wanted.append("docx")
+    return tuple(wanted)
+
+
+def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequence[str] = ("docx", "html"),
+                                templates: Path | None = None, jobs: int | None = None, year: int | None = None,
+                                previous: dict[str, Path] | Path | None = None,
+                                progress: Callable[[int, Any], None] | None = None, *,
+                                font_dirs: Sequence[Path] = (), notes: list[str] | None = None,
+                                allow_incomplete_template: bool = False) -> list[FileStatus]:
+    """:func:`check_collection` and :func:`render_collection` in one pass: each worker
+    reads a workbook once, checks it and renders it if it has no 错误.
+
+    Returns every file's status (as :func:`check_collection`); the rendered ones carry
+    their ``outputs``, named after their titles in collection order (（2）… for a
+    repeated title, said in ``note``)."""
+    from .render import vet_templates
+
+    if templates is not None:  # a template that fails its check refuses the whole run, once
+        vet_templates(templates, allow_incomplete_template)
+    out_dir = Path(out_dir)
+    tasks = [(path, previous, out_dir, _worker_formats(formats), templates, allow_incomplete_template, os.getpid())
+             for path in found.workbooks]
+    statuses: list[FileStatus] = []
+    try:
+        statuses = run_parallel(check_and_render_one, tasks, jobs, on_error=internal_error, progress=progress)
+        rendered = [s for s in statuses if s.outputs]
+        for status, stem in zip(rendered, _name_outputs(rendered)):
+            _move_outputs(status, out_dir, stem)
+    finally:  # interrupted half-way: no provisionally named file stays behind
+        for status in statuses:
+            _remove_provisional(status.outputs)
+    for finding_status, finding in collection_findings(statuses, year):
+        finding_status.findings.append(finding)
+        refresh_status(finding_status)
+    if "pdf" in formats:
+        done = [s for s in statuses if s.outputs]
+        _convert_pdfs(done, "docx" in formats, font_dirs, notes)
+    return statuses + rejected_statuses(found)
+
+
+def _move_outputs(status: FileStatus, out_dir: Path, stem: str) -> None:
+    """Give a status's provisionally named reports their final names."""
+    from .fileio import os_error_message
+
+    final = []
+    try:
+        for produced in status.outputs:
+            target = out_dir / f"{stem}{produced.suffix}"
+            os.replace(produced, target)
+            final.append(target)
+    except OSError as exc:  # e.g. a folder of that name is in the way: this report fails, whole
+        status.status, status.reason = RENDER_FAILED, os_error_message(exc)
+        _remove_provisional(status.outputs)
+        for path in final:
+            path.unlink(missing_ok=True)
+        final = []
+    status.outputs = final
+
+
+def _remove_provisional(paths: Sequence[Path]) -> None:
+    from .fileio import SCRATCH_PREFIX
+
+    for path in paths:
+        if path.name.startswith(SCRATCH_PREFIX):
+            path.unlink(missing_ok=True)
+
+
 def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                       templates: Path | None = None, jobs: int | None = None,
                       progress: Callable[[int, Any], None] | None = None, *, font_dirs: Sequence[Path] = (),
                       notes: list[str] | None = None, allow_incomplete_template: bool = False) -> list[FileStatus]:
-    """Render every checked workbook without 错误 into ``out_dir``, in parallel.
+    """Render every checked workbook without 错误 into ``out_dir``, in parallel (each is
+    read again; :func:`check_and_render_collection` reads each once).
 
     Each status gets its ``outputs``; one whose render failed becomes
     :data:`RENDER_FAILED` with the reason; two reports of the same title get distinct
@@ -623,20 +724,13 @@ def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequen
     LibreOffice for the whole collection (:class:`~reportgen.render.PdfConverter`).
     ``notes`` receives what the user should know once (e.g. substituted fonts).
     Returns the statuses it rendered."""
-    from .render import safe_filename, vet_templates
+    from .render import vet_templates
 
     if templates is not None:  # a template that fails its check refuses the whole run, once
         vet_templates(templates, allow_incomplete_template)
     todo = [s for s in statuses if s.status in (OK, WARNINGS)]
-    stems = output_stems(todo)
-    for status, stem in zip(todo, stems):
-        plain = safe_filename(status.title or status.path.stem)
-        if stem != plain:
-            status.note = f"与另一个工作簿的报告同名（{plain}），本报告另存为“{stem}”"
-    worker_formats = [f for f in formats if f != "pdf"]
-    if "pdf" in formats and "docx" not in worker_formats:
-        worker_formats.append("docx")  # the PDF is made from it
-    tasks = [(s.path, Path(out_dir), stem, tuple(worker_formats), templates, allow_incomplete_template)
+    stems = _name_outputs(todo)
+    tasks = [(s.path, Path(out_dir), stem, _worker_formats(formats), templates, allow_incomplete_template)
              for s, stem in zip(todo, stems)]
     results = run_parallel(render_one, tasks, jobs, on_error=_render_failed, progress=progress)
     for status, result in zip(todo, results):

@@ -29,8 +29,33 @@ _LEGACY_SCRATCH_FILES = {"report.docx", "report.html", "report.pdf"}
 SCRATCH_STALE_SECONDS = 15 * 60
 
 
+# A folder is searched for stale scratch at most this often by one process: a
+# collection writes thousands of files into one folder, and listing it for each
+# would cost more than writing them.
+SCRATCH_RECHECK_SECONDS = 60.0
+_last_cleaned: dict[str, float] = {}
+
+
 def _scratch_prefix() -> str:
     return f"{SCRATCH_PREFIX}{os.getpid()}-"
+
+
+def scratch_stem(owner: int | None = None) -> str:
+    """A fresh scratch name (without suffix) of process ``owner`` (default: this one),
+    for a file another process of the same run will rename: it stays out of every
+    other run's way, and is cleaned up once that process has ended."""
+    import secrets
+
+    return f"{SCRATCH_PREFIX}{owner or os.getpid()}-{secrets.token_hex(4)}"
+
+
+def clean_scratch_now_and_then(folder: Path) -> None:
+    """:func:`clean_scratch`, unless this process did so in the last minute."""
+    key = os.path.abspath(folder)
+    now = time.monotonic()
+    if now - _last_cleaned.get(key, -SCRATCH_RECHECK_SECONDS) >= SCRATCH_RECHECK_SECONDS:
+        clean_scratch(Path(folder))
+        _last_cleaned[key] = now
 
 
 @contextmanager
@@ -41,22 +66,35 @@ def atomic_path(target: Path) -> Iterator[Path]:
     so a reader never sees a half-written report or workbook.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_scratch(target.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=_scratch_prefix(), suffix=target.suffix, dir=target.parent)
+    with scratch_file(target.parent, target.suffix) as tmp:
+        yield tmp
+        # mkstemp makes the file private (0600); give it the permissions a normal
+        # new file would have.
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+
+
+@contextmanager
+def scratch_file(folder: Path, suffix: str = "") -> Iterator[Path]:
+    """A scratch file (empty) in ``folder``, removed afterwards unless it was moved away."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    clean_scratch_now_and_then(folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=_scratch_prefix(), suffix=suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        # mkstemp makes the file private (0600); give it the permissions a normal
-        # new file would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask() -> int:
+    """This process's umask (reading it means setting it and back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -65,7 +103,7 @@ def scratch_dir(parent: Path) -> Iterator[Path]:
     move is a rename), removed afterwards whatever happens."""
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
-    clean_scratch(parent)
+    clean_scratch_now_and_then(parent)
     folder = Path(tempfile.mkdtemp(prefix=_scratch_prefix(), dir=parent))
     try:
         yield folder

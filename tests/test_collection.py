@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,35 @@ def test_the_same_agency_twice_and_another_year_are_named_with_the_files(tmp_pat
     statuses = C.check_collection(C.collect([a, b, c, d]), jobs=1, year=2022)
     flagged = {s.path.name for s in statuses if any(f.code == "collection-other-year" for f in s.findings)}
     assert flagged == {"甲-改.xlsx", "甲.xlsx", "乙.xlsx"}
+
+
+# --------------------------------------------------------------------------- check and render in one pass
+def test_check_and_render_reads_each_workbook_once_and_names_reports_in_collection_order(tmp_path, monkeypatch):
+    import reportgen.workbook as W
+
+    base = base_workbook(tmp_path / "base")
+    folder = tmp_path / "c"
+    clone(base, folder / "1.xlsx", "示范市教育局")
+    clone(base, folder / "2.xlsx", "示范市教育局")  # the same title: its report gets （2）
+    clone(base, folder / "3.xlsx", "示范市财政局")
+    edit(clone(base, folder / "4.xlsx", "示范市水利局"), {("表三", "D7"): "很多"})  # an 错误: no report
+    reads = []
+    real = W.read_workbook
+    monkeypatch.setattr(W, "read_workbook", lambda path: reads.append(Path(path).name) or real(path))
+    out = tmp_path / "out"
+    statuses = C.check_and_render_collection(C.collect([folder]), out, ["docx", "html"], jobs=1)
+    assert sorted(reads) == ["1.xlsx", "2.xlsx", "3.xlsx", "4.xlsx"]  # each read once, checked and rendered
+    by_name = {s.path.name: s for s in statuses}
+    title = "示范市教育局2023年政府信息公开工作年度报告"
+    assert [p.name for p in by_name["1.xlsx"].outputs] == [f"{title}.docx", f"{title}.html"]
+    assert [p.name for p in by_name["2.xlsx"].outputs] == [f"{title}（2）.docx", f"{title}（2）.html"]
+    assert by_name["2.xlsx"].renamed and "（2）" in by_name["2.xlsx"].note and not by_name["1.xlsx"].renamed
+    assert by_name["4.xlsx"].status == C.ERRORS and by_name["4.xlsx"].outputs == []
+    assert any(f.code == "collection-duplicate-agency" for f in by_name["1.xlsx"].findings)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.name for s in statuses for p in s.outputs)  # nothing else: no scratch file left
+    with zipfile.ZipFile(by_name["3.xlsx"].outputs[0]) as archive:
+        assert archive.testzip() is None
 
 
 # --------------------------------------------------------------------------- check FOLDER

@@ -111,6 +111,68 @@ def test_compiled_templates_work_in_spawned_workers(tmp_path):
     assert remote == here * 2
 
 
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _table(grid: int | None, rows: list[list[int]], inner: str = "") -> str:
+    """A w:tbl with ``grid`` grid columns (None: no w:tblGrid) and rows of cells, each
+    cell spanning the given number of columns; ``inner`` goes into the first cell."""
+    xml = "<w:tbl>"
+    if grid is not None:
+        xml += "<w:tblGrid>" + "<w:gridCol w:w=\"100\"/>" * grid + "</w:tblGrid>"
+    for r, row in enumerate(rows):
+        xml += "<w:tr>"
+        for c, span in enumerate(row):
+            props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span != 1 else ""
+            xml += f"<w:tc>{props}{inner if (r, c) == (0, 0) else ''}<w:p/></w:tc>"
+        xml += "</w:tr>"
+    return xml + "</w:tbl>"
+
+
+@pytest.mark.parametrize("tables", [
+    [_table(3, [[1, 1, 1], [3]])],  # consistent: no fix
+    [_table(3, [[1, 1], [1, 1, 1, 1]])],  # a row with more cells than the grid
+    [_table(4, [[1, 1], [2]])],  # no row as wide as the grid
+    [_table(2, [[2], [1, 1]]), _table(2, [[1]])],  # the second table is too narrow
+    [_table(2, [[2]], inner=_table(3, [[3]]))],  # a table inside a cell: its rows count for the outer one too
+    [_table(2, [[1, 1]], inner=_table(1, [[1]]))],
+    [_table(0, [[1]])],  # an empty grid
+])
+def test_the_table_fix_runs_exactly_when_docxtpl_would_change_a_table(tables):
+    """The compiled render calls docxtpl's fix_tables only when ``_tables_need_fixing``
+    says so: that must be whenever fix_tables would change something (a needless call
+    costs only time), and never for the consistent tables reports have."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from reportgen.render.docx import _tables_need_fixing
+
+    xml = f"<w:body {_W_NS}>{''.join(tables)}</w:body>"
+    template = DocxTemplate(str(TEMPLATE))
+    fixed = etree.tostring(template.fix_tables(xml))
+    unchanged = etree.tostring(etree.fromstring(xml))
+    need = _tables_need_fixing(etree.fromstring(xml))
+    if fixed != unchanged:
+        assert need
+    if tables == [_table(3, [[1, 1, 1], [3]])]:
+        assert not need
+
+
+def test_a_template_table_without_a_grid_is_refused_in_words(tmp_path):
+    import re
+
+    broken = tmp_path / "report.docx"
+    with zipfile.ZipFile(TEMPLATE) as old, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            content = old.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = re.sub(rb"<w:tblGrid>.*?</w:tblGrid>", b"", content, count=1, flags=re.S)
+            new.writestr(info, content)
+    data = read_workbook(sample(CASES[0])).data
+    with pytest.raises(TemplateProblem, match="w:tblGrid"):
+        render_docx(broken, build_context(data), tmp_path / "out.docx")
+
+
 # --------------------------------------------------------------------------- reading cells
 def _openpyxl_cells(path: Path) -> tuple[dict, dict]:
     """What openpyxl's read-only loads give, as {sheet: {(row, col): value}}."""

@@ -13,9 +13,11 @@ the sentence's cell and the table's cell.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterator
 
 from .. import findings as F
+from .._memo import per_object
 from ..findings import Finding, Location
 from ..model import ReportData
 from ..spec import TextFact
@@ -56,22 +58,50 @@ def chinese_number(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _stated(fact: TextFact, clause: str) -> int | None:
-    """The count a clause states for a fact, or None when it says nothing about it."""
-    if fact.exclude and re.search(fact.exclude, clause):
-        return None
-    after = re.search(f"(?:{fact.phrase}){GAP}{NUMBER}{UNIT}", clause)
-    if after:
-        return chinese_number(after.group(1))
-    before = re.search(f"(?<!第){NUMBER}{UNIT}(?:的)?(?:{fact.phrase})", clause)
-    if before:
-        return chinese_number(before.group(1))
+@dataclass(frozen=True)
+class _FactPatterns:
+    """One fact's phrases compiled once (a check searches every clause for every fact)."""
+
+    exclude: re.Pattern | None
+    after: re.Pattern
+    before: re.Pattern
+    between: re.Pattern | None
+    zero: re.Pattern | None
+
+
+@per_object
+def _patterns(fact: TextFact) -> _FactPatterns:
+    between = None
     if fact.around:
         verb, noun = fact.around
-        between = re.search(f"{verb}{GAP}{NUMBER}{UNIT}[^，,。；;]{{0,10}}?{noun}", clause)
-        if between:
-            return chinese_number(between.group(1))
-    if fact.zero and re.search(fact.zero, clause):
+        between = re.compile(f"{verb}{GAP}{NUMBER}{UNIT}[^，,。；;]{{0,10}}?{noun}")
+    return _FactPatterns(
+        exclude=re.compile(fact.exclude) if fact.exclude else None,
+        after=re.compile(f"(?:{fact.phrase}){GAP}{NUMBER}{UNIT}"),
+        before=re.compile(f"(?<!第){NUMBER}{UNIT}(?:的)?(?:{fact.phrase})"),
+        between=between,
+        zero=re.compile(fact.zero) if fact.zero else None,
+    )
+
+
+# A count is a number of 件 (起, 宗); a clause without one can only state zero.
+_COUNT_UNIT = re.compile(UNIT)
+
+
+def _stated(fact: TextFact, clause: str, has_count: bool | None = None) -> int | None:
+    """The count a clause states for a fact, or None when it says nothing about it.
+    ``has_count``: whether the clause holds a unit of count at all (computed if not given)."""
+    patterns = _patterns(fact)
+    if patterns.exclude is not None and patterns.exclude.search(clause):
+        return None
+    if has_count is None:
+        has_count = _COUNT_UNIT.search(clause) is not None
+    if has_count:
+        for pattern in (patterns.after, patterns.before, patterns.between):
+            found = pattern.search(clause) if pattern is not None else None
+            if found:
+                return chinese_number(found.group(1))
+    if patterns.zero is not None and patterns.zero.search(clause):
         return 0
     return None
 
@@ -88,8 +118,9 @@ def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
         for paragraph in data.text.get(section.key, []):
             text = paragraph.plain()[:MAX_TEXT]
             for clause in CLAUSE_END.split(text):
+                has_count = _COUNT_UNIT.search(clause) is not None
                 for fact in data.format.text_facts:
-                    stated = _stated(fact, clause)
+                    stated = _stated(fact, clause, has_count)
                     if stated is None:
                         continue
                     readings = [_reading_value(data, keys) for keys in fact.readings]

@@ -96,25 +96,20 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
                  previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...],
                  allow_incomplete_template: bool) -> None:
     """A collection: check all, render the ones without 错误 in parallel, list the rest."""
-    from ..collection import RENDER_FAILED, Progress, check_collection, counts, render_collection
+    from ..collection import RENDER_FAILED, Progress, check_and_render_collection, counts
     from ..console import print_collection
 
     found = collect_or_fail(inputs)
     last = previous_for(previous, jobs)
-    progress = Progress(len(found.workbooks), "检查", found.workbooks)
-    try:
-        statuses = check_collection(found, jobs, year, last, progress)
-    finally:
-        progress.close()
-    good = [s for s in statuses if s.can_render]
-    progress = Progress(len(good), "生成", [s.path for s in good])
+    progress = Progress(len(found.workbooks), "检查并生成", found.workbooks)
     try:
         notes: list[str] = []
-        rendered = render_collection(statuses, out_dir, wanted, templates_dir, jobs, progress,
-                                     font_dirs=font_dirs, notes=notes,
-                                     allow_incomplete_template=allow_incomplete_template)
+        statuses = check_and_render_collection(found, out_dir, wanted, templates_dir, jobs, year, last, progress,
+                                               font_dirs=font_dirs, notes=notes,
+                                               allow_incomplete_template=allow_incomplete_template)
     finally:
         progress.close()
+    rendered = [s for s in statuses if s.outputs or s.status == RENDER_FAILED]
     failed = [s for s in rendered if s.status == RENDER_FAILED]
     if rendered and len(failed) == len(rendered) and len({s.reason for s in failed}) == 1:
         fail(f"没有生成任何报告：{failed[0].reason}")  # e.g. a broken template: one line, not hundreds
@@ -122,7 +117,7 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
     print_collection(statuses, found, SHOWN_PER_GROUP, noun="生成")
     tally = counts(statuses)
     made = len(rendered) - len(failed)
-    renamed = sum(1 for s in rendered if s.note and s.outputs)
+    renamed = sum(1 for s in rendered if s.renamed and s.outputs)
     line = (f"共 {len(found.workbooks) + tally['not-xlsx']} 个工作簿：已为 {made} 个生成报告（{'、'.join(wanted)}），"
             f"{tally['errors']} 个有错误未生成，{tally['unusable'] + tally['not-xlsx'] + tally['internal']} 个无法读取")
     if failed:

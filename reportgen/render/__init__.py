@@ -9,13 +9,13 @@ or not at all (written to a temporary name, then renamed).
 
 from __future__ import annotations
 
-import shutil
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable
 
 from .. import safety
 from ..errors import TemplateProblem
-from ..fileio import atomic_path, scratch_dir
+from ..fileio import atomic_path, scratch_file
 from ..limits import LIMITS
 from ..model import ReportData
 from .context import TITLE_BREAK_MARKS, build_context
@@ -45,8 +45,11 @@ def _refuse_oversized(data: ReportData) -> None:
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
                   templates: Path | None = None, *, font_dirs: Iterable[Path] = (),
                   notes: list[str] | None = None, pdf_converter: PdfConverter | None = None,
-                  allow_incomplete_template: bool = False) -> list[Path]:
+                  allow_incomplete_template: bool = False, stem: str | None = None) -> list[Path]:
     """Write the report in each format into ``out_dir``; returns the paths written.
+
+    The files are named after the report's title, or ``stem`` (a collection gives two
+    reports of one title distinct names).
 
     ``font_dirs``: folders of licensed fonts for the PDF.  ``notes``: a list that
     receives plain-Chinese notes for the user (e.g. which free fonts stood in for
@@ -74,26 +77,27 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     if override and notes is not None and TITLE_BREAK_MARKS.sub("", override) != context["title"]:
         notes.append(f"基本信息中的“标题分行”（{override}）与报告标题“{context['title']}”不一致，没有采用，已自动分行。"
                      f"请照抄标题，在要换行的地方加“/”。")
-    stem = safe_filename(context["title"])
+    stem = stem or safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Everything is rendered in a scratch folder first, so a failure leaves out_dir as it
-    # was; a run killed half-way leaves a folder the next run recognises and removes.
-    with scratch_dir(out_dir) as scratch:
-        rendered: dict[str, Path] = {}
-        if {"docx", "pdf"} & set(formats):
-            rendered["docx"] = Path(scratch) / "report.docx"
+    targets = [out_dir / f"{stem}.{fmt}" for fmt in formats]
+    # Every format is written to a scratch file beside its target, and the targets are
+    # replaced only once all of them were written: a failure leaves out_dir as it was,
+    # and a run killed half-way leaves scratch files the next run recognises and removes.
+    with ExitStack() as stack:
+        rendered = {fmt: stack.enter_context(atomic_path(target)) for fmt, target in zip(formats, targets)}
+        if "pdf" in formats and "docx" not in rendered:
+            rendered["docx"] = stack.enter_context(scratch_file(out_dir, ".docx"))  # the PDF is made from it
+        if "docx" in rendered:
             render_docx(find_template("report.docx", templates), context, rendered["docx"])
             if [i for i in omitted if i.file.endswith(".docx")]:
                 stamp_docx(rendered["docx"], omitted_sentence([i for i in omitted if i.file.endswith(".docx")]))
         if "html" in formats:
-            rendered["html"] = Path(scratch) / "report.html"
             page = render_html(context, templates)
             if [i for i in omitted if i.file.endswith(".html")]:
                 page = stamp_html(page, omitted_sentence([i for i in omitted if i.file.endswith(".html")]))
             rendered["html"].write_text(page, encoding="utf-8")
         if "pdf" in formats:
-            rendered["pdf"] = Path(scratch) / "report.pdf"
             if pdf_converter is not None:
                 pdf_converter.convert(rendered["docx"], rendered["pdf"])
                 used = list(pdf_converter.substitutes.values())
@@ -103,13 +107,7 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
                 used = list(converter.substitutes.values())
             if used and notes is not None:
                 notes.append(font_note(used))
-        written = []
-        for fmt in formats:
-            target = out_dir / f"{stem}.{fmt}"
-            with atomic_path(target) as tmp:
-                shutil.copyfile(rendered[fmt], tmp)
-            written.append(target)
-    return written
+    return targets
 
 
 def font_note(substitutes) -> str:

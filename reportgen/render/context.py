@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._memo import per_object
 from ..model import CONTROL_CHARS, ReportData, Value, nest
 from ..safety import clean_text
 from ..spec import ReportFormat, Table
@@ -52,14 +53,32 @@ class TableView:
     header_rows: int
 
 
-def table_view(table: Table, data: ReportData) -> TableView:
+# Classes templates see as objects (the rest is dicts, lists, strings and numbers).
+TEMPLATE_VIEWS = (CellView, TableView)
+
+
+def table_view(table: Table, data: ReportData, shown: dict[str, str] | None = None) -> TableView:
+    """The table as templates draw it; ``shown``: the values already formatted, by key."""
+    if shown is None:
+        shown = {cell.key: format_value(data.values.get(cell.key)) for cell in table.cells if cell.kind == "value"}
+    rows, header_rows = _layout(table)
+    cells = [[cell if isinstance(cell, CellView) else
+              CellView("value", shown[cell.key], cell.rowspan, cell.colspan, key=cell.key)
+              for cell in row] for row in rows]
+    return TableView(table.key, table.number, table.caption, cells, header_rows)
+
+
+@per_object
+def _layout(table: Table) -> tuple[list[list[Any]], int]:
+    """(the table's rows with every caption, header and label cell as its view — the same
+    in every report — and each value cell as its grid cell, its header rows); worked
+    out once per table."""
     rows = []
     for grid_row in table.rows():
-        cells = []
+        cells: list[Any] = []
         for cell in grid_row:
             if cell.kind == "value":
-                cells.append(CellView("value", format_value(data.values.get(cell.key)), cell.rowspan, cell.colspan,
-                                      key=cell.key))
+                cells.append(cell)
                 continue
             if cell.kind == "label":
                 scope = "rowgroup" if cell.rowspan > 1 else "row"
@@ -67,7 +86,7 @@ def table_view(table: Table, data: ReportData) -> TableView:
                 scope = "colgroup" if cell.colspan > 1 else "col"
             cells.append(CellView(cell.kind, cell.text, cell.rowspan, cell.colspan, scope=scope))
         rows.append(cells)
-    return TableView(table.key, table.number, table.caption, rows, table.header_rows)
+    return rows, table.header_rows
 
 
 def build_context(data: ReportData) -> dict[str, Any]:
@@ -79,7 +98,8 @@ def build_context(data: ReportData) -> dict[str, Any]:
         s.key: [{"heading": clean(p.heading), "text": clean(p.text)} for p in data.text.get(s.key, [])]
         for s in fmt.text_sections
     }
-    tables = {t.key: table_view(t, data) for t in fmt.tables}
+    shown = {f.key: format_value(data.values.get(f.key)) for f in fmt.fields}
+    tables = {t.key: table_view(t, data, shown) for t in fmt.tables}
     parts = []
     for part in fmt.parts:
         parts.append({
@@ -104,7 +124,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "closing": closing_sentence(info, text),
         "signature": {"agency": info.get("agency", ""), "date": chinese_date(info.get("publication_date", ""))},
     }
-    context.update(nest({f.key: format_value(data.values.get(f.key)) for f in fmt.fields}))  # t2, t3, t4
+    context.update(nest(shown))  # t2, t3, t4
     return context
 
 

@@ -66,6 +66,10 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
     compiled_template(Path(template_path)).render(context, Path(target))
 
 
+def _has_tag(source: str) -> bool:
+    return any(mark in source for mark in ("{{", "{%", "{#"))
+
+
 _compiled: OrderedDict[tuple, CompiledDocx] = OrderedDict()
 _compiled_lock = threading.Lock()  # a web intake may render from several threads
 
@@ -130,14 +134,19 @@ class CompiledDocx:
             self.parts: dict[str, Any] = {}  # part name -> compiled template, or fixed bytes
             for name in self._header_footer_parts():
                 source = self._source(self._part_xml(contents[name]))
-                if any(mark in source for mark in ("{{", "{%", "{#")):
+                if _has_tag(source):
                     self.parts[name] = env.from_string(source)
                 else:  # no tag: the render is the same for every report, do it now
                     self.parts[name] = self._serialise_part(self._finish(env.from_string(source).render({})))
-            self.properties = {p: env.from_string(getattr(self.docxtpl.docx.core_properties, p) or "")
-                               for p in CORE_PROPERTIES}
+            # A property without a tag renders the same for every report: keep its text.
+            self.properties = {p: env.from_string(source) if _has_tag(source) else source
+                               for p in CORE_PROPERTIES
+                               for source in [getattr(self.docxtpl.docx.core_properties, p) or ""]}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+        # Parts without tags, rendered above, are the same in every report: compressed once.
+        self.fixed = {name: Member.deflated(name, part, self.by_name[name])
+                      for name, part in self.parts.items() if isinstance(part, bytes)}
         self.core = contents.get(CORE_PART)
         self._prefix, self._suffix, self._declared = self._document_shell(contents[DOCUMENT_PART])
 
@@ -218,16 +227,16 @@ class CompiledDocx:
             body_xml = self._finish(self.body.render(data))
             rendered = {name: restore_bytes(self._serialise_part(self._finish(part.render(data))))
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
-            properties = {p: restore(t.render(data)) for p, t in self.properties.items()}
+            properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
         body = self._body_tree(body_xml)
         check_body(body, None if shielded is not None else count_marks(context))
         rendered[DOCUMENT_PART] = restore_bytes(self._document(body))
-        rendered.update({name: part for name, part in self.parts.items() if isinstance(part, bytes)})
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
-        members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else m for m in self.members]
+        members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else self.fixed.get(m.name, m)
+                   for m in self.members]
         with open(target, "wb") as out:
             write_package(out, members)
 
@@ -246,6 +255,9 @@ class CompiledDocx:
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
         if _tables_need_fixing(tree):
+            if _TABLE_WITHOUT_GRID(tree):  # docxtpl's fix_tables would fail on it
+                raise TemplateProblem(f"Word 模板 {self.name} 中有表格缺少列宽定义（w:tblGrid），Word/WPS 保存的文件都有。"
+                                      f"请用 Word/WPS 打开模板后重新保存。")
             tree = self.docxtpl.fix_tables(xml)
         for number, element in enumerate(_DOC_PR(tree), start=1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
@@ -260,28 +272,28 @@ class CompiledDocx:
 
 
 _NS = {"w": W[1:-1]}
-_GRID_COLUMNS = etree.XPath("count(w:tblGrid/w:gridCol)", namespaces=_NS)
-_HAS_GRID = etree.XPath("boolean(w:tblGrid)", namespaces=_NS)
-_ROW_CELLS = etree.XPath("count(w:tc)", namespaces=_NS)
-_ROW_SPAN = etree.XPath("sum(w:tc/w:tcPr/w:gridSpan/@w:val) + count(w:tc[not(w:tcPr/w:gridSpan)])", namespaces=_NS)
 _DOC_PR = etree.XPath("//wp:docPr", namespaces={"wp": WP_DOC_PR[1:].partition("}")[0]})
 _ALL_TEXT = etree.XPath("//w:t/text()", namespaces=_NS)
 _CELL_WITHOUT_PARAGRAPH = etree.XPath("boolean(.//w:tc[not(w:p)])", namespaces=_NS)
+_GRID_COLUMNS = etree.XPath("count(w:tblGrid/w:gridCol)", namespaces=_NS)
+_HAS_GRID = etree.XPath("boolean(w:tblGrid)", namespaces=_NS)
+_TABLE_WITHOUT_GRID = etree.XPath("boolean(//w:tbl[not(w:tblGrid)])", namespaces=_NS)
+_ROW_WITH_MORE_CELLS = etree.XPath("boolean(.//w:tr[count(w:tc) > $columns])", namespaces=_NS)
+_ROW_SPAN = etree.XPath("sum(w:tc/w:tcPr/w:gridSpan/@w:val) + count(w:tc[not(w:tcPr/w:gridSpan)])", namespaces=_NS)
 
 
 def _tables_need_fixing(tree) -> bool:
-    """Whether docxtpl's fix_tables would change a table: a row with more cells, or
-    fewer grid columns used, than the table's grid declares."""
+    """Whether docxtpl's fix_tables would change a table: a row (of the table or of a
+    table inside it) with more cells than the table's grid declares columns, or no
+    row as wide as the grid."""
     for table in tree.iter(f"{W}tbl"):
         if not _HAS_GRID(table):
             return True
         columns = _GRID_COLUMNS(table)
-        widest = 0.0
-        for row in table.iter(f"{W}tr"):
-            if _ROW_CELLS(row) > columns:
-                return True
-            widest = max(widest, _ROW_SPAN(row))
-        if widest < columns:
+        if _ROW_WITH_MORE_CELLS(table, columns=columns):
+            return True
+        # Usually the first row (a caption or header) spans the grid: stop at it.
+        if columns > 0 and not any(_ROW_SPAN(row) >= columns for row in table.iter(f"{W}tr")):
             return True
     return False
 
@@ -331,6 +343,8 @@ def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: P
 _SHIELD = {ord("{"): "\ufdd0", ord("}"): "\ufdd1", ord("%"): "\ufdd2"}
 _UNSHIELD = {ord(v): chr(k) for k, v in _SHIELD.items()}
 _UNSHIELD_BYTES = tuple((v.encode("utf-8"), chr(k).encode("ascii")) for k, v in _SHIELD.items())
+_STAND_IN = re.compile("[" + "".join(_SHIELD.values()) + "]")
+_MARK_CHARS = re.compile("[{}%]")
 
 
 def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
@@ -341,9 +355,9 @@ def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
     def walk(item: Any) -> Any:
         nonlocal clash
         if isinstance(item, str):
-            if any(ch in _UNSHIELD for ch in map(ord, item)):
+            if _STAND_IN.search(item):
                 clash = True
-            return item.translate(_SHIELD)
+            return item.translate(_SHIELD) if _MARK_CHARS.search(item) else item
         if isinstance(item, dict):
             return {k: walk(v) for k, v in item.items()}
         if isinstance(item, (list, tuple)):

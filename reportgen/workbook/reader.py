@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -20,12 +21,13 @@ from typing import Any
 
 from .. import findings as F
 from .. import safety
+from .._memo import per_object
 from ..errors import UnusableInput
 from ..findings import Finding, Location
 from ..formats import get_format
 from ..limits import LIMITS
 from ..model import CONTROL_CHARS, Paragraph, ReportData, Value
-from ..spec import Field, ReportFormat, column_index_from_string, coordinate_from_string
+from ..spec import Field, GridCell, ReportFormat, Table, column_index_from_string, coordinate_from_string
 from . import layout as L
 from .xlsx import read_cells
 
@@ -117,12 +119,9 @@ class _Reader:
             if self._rows_shifted(table, sheet):
                 self.data.shifted_tables.add(table.key)
                 continue
-            for cell in table.cells:
-                if cell.kind == "value":
-                    continue
-                row, col = table.origin[0] + cell.row, table.origin[1] + cell.col
-                found = _clean_label(sheet.get((row, col)))
-                if found != _clean_label(cell.text):
+            for cell, where, expected in _label_cells(table):
+                found = _clean_label(sheet.get(where))
+                if found != expected:
                     self._add(F.make("label-changed", Location(table.sheet, table.address(cell.row, cell.col)),
                                      value=found, expected=cell.text))
 
@@ -133,9 +132,7 @@ class _Reader:
         label_cols = sorted({c.col for c in table.cells if c.kind != "value"} - value_cols)
         if not label_cols:
             return False  # a table with no label-only column (表四): labels are compared cell by cell
-        expected = [tuple(_clean_label(c.text) for c in sorted(row, key=lambda c: c.col)
-                          if c.kind != "value" and c.col in label_cols and c.text)
-                    for row in table.rows()]
+        expected = list(_row_labels(table, tuple(label_cols)))
         top, left = table.origin
         found = [tuple(v for v in (_clean_label(sheet.get((top + r, left + c))) for c in label_cols) if v)
                  for r in range(table.nrows + MAX_SHIFT)]
@@ -324,6 +321,8 @@ def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
 
 
 def _checked(number, f: Field, where: Location, report, shown) -> Value:
+    if type(number) is int and f.kind == "count" and 0 <= number <= LIMITS.max_count:
+        return number  # what nearly every cell holds: nothing to convert
     if isinstance(number, float):
         # The sheet stores decimal text; repr() gives back the shortest text that
         # reads as the same float, i.e. what was typed (24252.311082, not …0819).
@@ -362,6 +361,22 @@ def _clean_label(value: Any) -> str:
     return "" if value is None else SPACES.sub("", str(value))
 
 
+@per_object
+def _label_cells(table: Table) -> tuple[tuple[GridCell, tuple[int, int], str], ...]:
+    """(cell, sheet (row, col), label as compared) of every label cell of ``table``: the same for every workbook."""
+    return tuple((cell, (table.origin[0] + cell.row, table.origin[1] + cell.col), _clean_label(cell.text))
+                 for cell in table.cells if cell.kind != "value")
+
+
+@per_object
+def _row_labels(table: Table, label_cols: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+    """The labels each row of ``table`` should have in ``label_cols``, as compared."""
+    return tuple(tuple(_clean_label(c.text) for c in sorted(row, key=lambda c: c.col)
+                       if c.kind != "value" and c.col in label_cols and c.text)
+                 for row in table.rows())
+
+
+@lru_cache(maxsize=None)
 def _rowcol(address: str) -> tuple[int, int]:
     letters, row = coordinate_from_string(address)
     return row, column_index_from_string(letters)
