@@ -285,6 +285,10 @@ def test_the_usual_cells_read_fast_with_the_expat_readers_values():
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="1"><c r="A1"><v>2</v></c></row>',  # repeated row: skipped
     '<row r="5"><c r="A5"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row><row><c><v>3</v></c></row>',
     '<row><c><v>1</v></c><c r="C1"/><c><v>2</v></c></row>',  # the pre-filter drops C1: the next cell is B
+    # rows holding only dropped cells, one after the other (one token), going back and repeating
+    '<row r="2"><c r="A2"><v>1</v></c></row><row r="7" ht="15"><c r="A7" s="1"></c></row>\n<row r="4"></row>'
+    '<row r="7"><c r="B7" t="n"/></row><row r="8" spans="1:2"></row><row><c><v>2</v></c></row>'
+    '<row r="8"><c r="A8"><v>3</v></c></row><row r="10"><c r="A10"><v>4</v></c></row>',
     '<row r="2"><c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f><v>4</v></c></row>'
     '<row r="3"><c r="B3"><f t="shared" si="0"/><v>6</v></c></row>',  # a shared formula, translated
     '<row r="1"><c r="A1" t="inlineStr"><is><r><rPr><b/></rPr><t>甲</t></r><r><t xml:space="preserve"> 乙</t></r>'

@@ -554,7 +554,6 @@ _PREFIX = rb"(?:" + _NAME + rb":)?"  # any namespace prefix: the expat reader go
 _ATTRS = rb'(?:\s+[A-Za-z_:][\w.:\-]*\s*=\s*"[^"]*")*\s*'  # double-quoted attributes only
 _ATTR = re.compile(rb'([A-Za-z_:][\w.:\-]*)\s*=\s*"([^"]*)"')
 _BAD_VALUE = re.compile(rb"[&\t\n\r]")  # in an attribute value, something expat would change
-_ESCAPED = re.compile(rb"[&\r]")  # in a text, something expat would change
 _DECLARATION = re.compile(rb'<\?xml\s+version\s*=\s*(?:"[^"]*"|\'[^\']*\')'
                           rb'(?:\s+encoding\s*=\s*(?:"([^"]*)"|\'([^\']*)\'))?'
                           rb'(?:\s+standalone\s*=\s*(?:"[^"]*"|\'[^\']*\'))?\s*\?>')
@@ -577,14 +576,19 @@ def _other(prefix: bytes = b"<") -> bytes:
     return prefix + rb"(?P<close>/?)" + _PREFIX + rb"(?P<name>" + _NAME + rb")" + _ATTRS + rb"/?>"
 
 
+_USUAL_ROW = rb'row r="(?:[1-9][0-9]{0,6})"(?:\s+[A-Za-z_:][\w.:\-]*\s*=\s*"[^"&\t\n\r]*")*\s*>'
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 # One token of <sheetData>.  What the expat reader's pre-filter (_EMPTY_CELL) drops,
 # end tags of rows and of those dropped cells are nothing: the look-ahead after the
 # "<" starts no token at them (so the regular expression engine, not Python, steps
 # over them).  Every other cell is one token, its end tag included.
 _TOKEN = re.compile(
     rb"<(?!" + _EMPTY_CELL.pattern[1:] + rb"|/row>|/c>)(?:"
+    # rows that hold nothing (but dropped cells), one after the other: one token
+    + rb"(?P<rows>" + _USUAL_ROW + rb"(?:<" + _EMPTY_CELL.pattern[1:] + rb")*</row>"
+    + rb"(?:\s*<" + _USUAL_ROW + rb"(?:<" + _EMPTY_CELL.pattern[1:] + rb")*</row>)*)"
     # the usual row: its number first
-    + rb'(?P<row>row r="(?P<number>[1-9][0-9]{0,6})"(?:\s+[A-Za-z_:][\w.:\-]*\s*=\s*"[^"&\t\n\r]*")*\s*>)'
+    + rb"|(?P<row>" + _USUAL_ROW.replace(b"(?:[1-9]", b"(?P<number>[1-9]", 1) + rb")"
     # the usual cells: a value, a formula and its value; an inline string of one <t>
     + rb'|(?P<cell>c r="(?P<ref>(?P<letters>[A-Z]{1,3})[0-9]{1,7})"(?: s="(?P<s>[0-9]{1,9})")?'
     + rb'(?: t="(?P<t>[a-zA-Z]{1,9})")?(?:/>|>(?:<f>(?P<f>[^<&\r]*)</f>)?(?:<v>(?P<v>[^<&\r]*)</v>)?</c>))'
@@ -753,6 +757,13 @@ class _FastSheet:
                 typed = value if f is None else "=" + f.decode()
                 if typed is not None:
                     formulas[where] = typed
+            elif kind == "rows":
+                for number in _ROW_NUMBER.findall(xml, token.start(), token.end()):
+                    row = int(number)
+                    skip_row = row < next_row
+                    if not skip_row:
+                        next_row = row + 1
+                col = 0
             elif kind == "row":
                 row = int(token.group("number"))
                 skip_row = row < next_row
@@ -765,7 +776,7 @@ class _FastSheet:
                 if skip_row:
                     continue
                 where = row, col
-                if _ESCAPED.search(text):
+                if b"&" in text or b"\r" in text:  # references, entities, CR: decoded as expat does
                     pending.append((where, text))
                     cached[where] = formulas[where] = text
                 else:
@@ -831,7 +842,7 @@ class _FastSheet:
 
 def _decode(raw: bytes) -> str:
     """One raw text as expat gives it."""
-    return _decode_all({raw})[raw] if _ESCAPED.search(raw) else raw.decode()
+    return _decode_all({raw})[raw] if b"&" in raw or b"\r" in raw else raw.decode()
 
 
 def _column(letters: bytes) -> int:
