@@ -20,12 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import generate  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workbooks", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-
+def stage_times(paths: list[Path], work: Path, rounds: int) -> dict[str, list[float]]:
+    """Seconds of each stage, per workbook and round, after a warm-up."""
     from reportgen.checks import check_workbook
     from reportgen.render import render_report
     from reportgen.render.context import build_context
@@ -33,36 +29,41 @@ def main() -> None:
     from reportgen.render.environment import find_template
     from reportgen.render.html import render_html
 
+    template = find_template("report.docx", None)
+    data = {p: check_workbook(p).data for p in paths}
+    contexts = {p: build_context(d) for p, d in data.items()}
+    stages = {
+        "read + check": lambda p: check_workbook(p),
+        "context": lambda p: build_context(data[p]),
+        "Word (render_docx)": lambda p: render_docx(template, contexts[p], work / "s.docx"),
+        "HTML (render_html)": lambda p: render_html(contexts[p], None),
+        "render_report: context, Word + HTML, files written": lambda p: render_report(data[p], work / "out",
+                                                                                      ["docx", "html"]),
+        "whole pipeline": lambda p: render_report(check_workbook(p).data, work / "out", ["docx", "html"]),
+    }
+    for p in paths[:3]:  # warm-up: templates compiled
+        stages["whole pipeline"](p)
+    times: dict[str, list[float]] = {name: [] for name in stages}
+    for _ in range(rounds):
+        for p in paths:
+            for name, fn in stages.items():
+                start = time.perf_counter()
+                fn(p)
+                times[name].append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workbooks", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reportgen-stages-") as tmp:
         work = Path(tmp)
-        paths = generate(work / "in", args.workbooks)
-        template = find_template("report.docx", None)
-        stages = {
-            "read + check": lambda p: check_workbook(p),
-            "context": lambda p, d: build_context(d),
-            "Word (render_docx)": lambda p, c: render_docx(template, c, work / "s.docx"),
-            "HTML (render_html)": lambda p, c: render_html(c, None),
-            "render_report docx+html": lambda p, d: render_report(d, work / "out", ["docx", "html"]),
-        }
-        data = {p: check_workbook(p).data for p in paths}
-        contexts = {p: build_context(d) for p, d in data.items()}
-        times: dict[str, list[float]] = {name: [] for name in [*stages, "whole pipeline"]}
-        for p in paths[:3]:  # warm-up: compile templates
-            render_report(data[p], work / "out", ["docx", "html"])
-        for _ in range(args.rounds):
-            for p in paths:
-                for name, fn in stages.items():
-                    arg = (p,) if name == "read + check" else (p, data[p]) if name in (
-                        "context", "render_report docx+html") else (p, contexts[p])
-                    start = time.perf_counter()
-                    fn(*arg)
-                    times[name].append(time.perf_counter() - start)
-                start = time.perf_counter()
-                result = check_workbook(p)
-                render_report(result.data, work / "out", ["docx", "html"])
-                times["whole pipeline"].append(time.perf_counter() - start)
-        for name, values in times.items():
-            print(f"{name:28s} median {statistics.median(values) * 1000:6.1f} ms   best {min(values) * 1000:6.1f} ms")
+        times = stage_times(generate(work / "in", args.workbooks), work, args.rounds)
+    print("| stage | median | best |\n|---|---|---|")
+    for name, values in times.items():
+        print(f"| {name} | {statistics.median(values) * 1000:.1f} ms | {min(values) * 1000:.1f} ms |")
 
 
 if __name__ == "__main__":

@@ -68,33 +68,30 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     with scratch_file(target.parent, target.suffix) as tmp:
         yield tmp
-        # mkstemp makes the file private (0600); give it the permissions a normal
-        # new file would have.
-        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
 
 
 @contextmanager
 def scratch_file(folder: Path, suffix: str = "") -> Iterator[Path]:
-    """A scratch file (empty) in ``folder``, removed afterwards unless it was moved away."""
+    """A scratch file (empty) in ``folder``, removed afterwards unless it was moved away.
+
+    It has the permissions of any new file (not mkstemp's private 0600): it becomes
+    the output."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     clean_scratch_now_and_then(folder)
-    fd, tmp_name = tempfile.mkstemp(prefix=_scratch_prefix(), suffix=suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    while True:
+        tmp = folder / f"{scratch_stem()}{suffix}"
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask applies
+            break
+        except FileExistsError:
+            continue  # 4 random bytes taken already: draw again
     try:
         yield tmp
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def _umask() -> int:
-    """This process's umask (reading it means setting it and back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 @contextmanager

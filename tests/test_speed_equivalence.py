@@ -350,3 +350,26 @@ def test_check_imports_no_heavy_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- compiled templates on disk
+def test_templates_compiled_from_the_disk_cache_keep_the_sandboxs_limits(tmp_path, monkeypatch):
+    """A template compiled once is read back from Jinja's bytecode cache by the next
+    process; the code read back still counts loops, and a changed source compiles anew."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from reportgen.render import environment as E
+
+    cache = FileSystemBytecodeCache(str(tmp_path))
+    monkeypatch.setattr(E, "_bytecode_cache", lambda: cache)
+    source = "{% for i in range(n) %}x{% endfor %}"
+    assert E.ReportEnvironment().from_string(source).render(n=3) == "xxx"
+    assert len(list(tmp_path.iterdir())) == 1
+    compiled = []
+    monkeypatch.setattr(E.ReportEnvironment, "compile", lambda self, *a, **k: compiled.append(a) or 1 / 0)
+    fresh = E.ReportEnvironment().from_string(source)  # a new process's environment: from the cache, not compiled
+    assert fresh.render(n=2) == "xx" and compiled == []
+    with pytest.raises(TemplateProblem, match="range"):
+        fresh.render(n=10**9)
+    with pytest.raises(ZeroDivisionError):  # another source is compiled, not served from the cache
+        E.ReportEnvironment().from_string(source + " ")

@@ -120,7 +120,10 @@ class _Reader:
                 self.data.shifted_tables.add(table.key)
                 continue
             for cell, where, expected in _label_cells(table):
-                found = _clean_label(sheet.get(where))
+                raw = sheet.get(where)
+                if raw == cell.text:
+                    continue  # as written (nearly every label): nothing to clean
+                found = _clean_label(raw)
                 if found != expected:
                     self._add(F.make("label-changed", Location(table.sheet, table.address(cell.row, cell.col)),
                                      value=found, expected=cell.text))
@@ -248,10 +251,10 @@ class _Reader:
             if cached is None:
                 self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
                 return None
-            return parse_number(cached, f, Location.of(f), self._add)
+            return parse_number(cached, f, _location(f), self._add)
         if is_blank(formula):
             self.data.blank.add(f.key)  # counted as 0 by the arithmetic; the finding says so
-        return parse_number(formula, f, Location.of(f), self._add)
+        return parse_number(formula, f, _location(f), self._add)
 
     def _total(self, f: Field) -> Value:
         formula, cached = self._raw(f)
@@ -374,6 +377,11 @@ def _row_labels(table: Table, label_cols: tuple[int, ...]) -> tuple[tuple[str, .
     return tuple(tuple(_clean_label(c.text) for c in sorted(row, key=lambda c: c.col)
                        if c.kind != "value" and c.col in label_cols and c.text)
                  for row in table.rows())
+
+
+@per_object
+def _location(f: Field) -> Location:
+    return Location.of(f)
 
 
 @lru_cache(maxsize=None)
