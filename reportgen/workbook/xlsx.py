@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import sys
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -576,6 +577,11 @@ def _other(prefix: bytes = b"<") -> bytes:
     return prefix + rb"(?P<close>/?)" + _PREFIX + rb"(?P<name>" + _NAME + rb")" + _ATTRS + rb"/?>"
 
 
+# What the pre-filter drops, after its "<".  Python 3.11 has possessive quantifiers,
+# for which the engine keeps no state to back off with (this pattern never needs to:
+# each part stops where the next cannot start); the same matches about a fifth faster.
+_DROPPED = (rb'c r="[A-Za-z]{1,3}+[0-9]{1,7}+"(?: [A-Za-z]++="[^"<>&]*+")*+(?:/>|></c>)'
+            if sys.version_info >= (3, 11) else _EMPTY_CELL.pattern[1:])
 _USUAL_ROW = rb'row r="(?:[1-9][0-9]{0,6})"(?:\s+[A-Za-z_:][\w.:\-]*\s*=\s*"[^"&\t\n\r]*")*\s*>'
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 # One token of <sheetData>.  What the expat reader's pre-filter (_EMPTY_CELL) drops,
@@ -583,10 +589,10 @@ _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 # "<" starts no token at them (so the regular expression engine, not Python, steps
 # over them).  Every other cell is one token, its end tag included.
 _TOKEN = re.compile(
-    rb"<(?!" + _EMPTY_CELL.pattern[1:] + rb"|/row>|/c>)(?:"
+    rb"<(?!" + _DROPPED + rb"|/row>|/c>)(?:"
     # rows that hold nothing (but dropped cells), one after the other: one token
-    + rb"(?P<rows>" + _USUAL_ROW + rb"(?:<" + _EMPTY_CELL.pattern[1:] + rb")*</row>"
-    + rb"(?:\s*<" + _USUAL_ROW + rb"(?:<" + _EMPTY_CELL.pattern[1:] + rb")*</row>)*)"
+    + rb"(?P<rows>" + _USUAL_ROW + rb"(?:<" + _DROPPED + rb")*</row>"
+    + rb"(?:\s*<" + _USUAL_ROW + rb"(?:<" + _DROPPED + rb")*</row>)*)"
     # the usual row: its number first
     + rb"|(?P<row>" + _USUAL_ROW.replace(b"(?:[1-9]", b"(?P<number>[1-9]", 1) + rb")"
     # the usual cells: a value, a formula and its value; an inline string of one <t>
