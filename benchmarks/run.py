@@ -11,14 +11,17 @@ One command, one run, everything interleaved on the same machine state:
    reportgen's own template and context, and reportgen's compiled Word render on
    the same contexts, alternating report by report;
 3. (b) the whole pipeline (read, check, Word + HTML) over the folder with 1 spawned
-   worker and (c) with 2, through ``reportgen render FOLDER --jobs N`` when the
-   command has it, else through the library in a spawn ``ProcessPoolExecutor``;
+   worker and (c) with 2, through the library in a spawn ``ProcessPoolExecutor``
+   (workers started and imports done before the clock starts; each worker's first
+   report pays its template preparation), and ``reportgen render FOLDER --jobs N``
+   as a whole command;
 4. (d) ``check`` of the folder, and one workbook's check inside a batch;
 5. cold starts: ``reportgen check`` against ``python -c "import openpyxl;
    openpyxl.load_workbook(…)"``;
 6. with ``--memory N``: one worker renders N reports; its resident memory after
    every N/10, which must stay flat;
-7. with ``--profile``: cProfile's top functions of a check and of a Word render.
+7. the stages of one report in this process (``stages.py``);
+8. with ``--profile``: cProfile's top functions of a check and of a Word render.
 
 Prints Markdown (medians, ratios, reports per second, peak memory per worker).
 Nothing in the test suite asserts a time.
@@ -270,13 +273,11 @@ def main() -> None:
         naive, compiled = naive_against_compiled(paths, work / "a")
         b_wall, b_each, b_checks, b_peak = render_folder(folder, work / "b", 1)
         c_wall, c_each, _, c_peak = render_folder(folder, work / "c", 2)
-        via = "library in spawned ProcessPoolExecutor workers (`render FOLDER --jobs` is not on main yet)"
-        if cli_render_has_jobs():
-            via = "library in spawned workers; `reportgen render FOLDER --jobs N` also timed below"
+        via = "library (`check_workbook`, `render_report`) in spawned ProcessPoolExecutor workers"
         d_one = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "1"])
         d_two = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "2"])
         cli_rows = []
-        if cli_render_has_jobs():
+        if cli_render_has_jobs():  # one pass: each worker reads, checks and renders a workbook
             for jobs in (1, 2):
                 wall = timed_command([sys.executable, "-m", "reportgen", "render", str(folder), "-o",
                                       str(work / f"cli{jobs}"), "--jobs", str(jobs)])
@@ -313,6 +314,14 @@ def main() -> None:
                   "|---|---|---|"]
         for name, times in cold.items():
             lines.append(f"| `{name}` | {statistics.median(times):.3f} | {statistics.median(times) / floor:.2f} |")
+
+        from stages import stage_times
+
+        times = stage_times(paths[:40], work, 3)
+        lines += ["", "One process, the stages of a report (40 of the workbooks, 3 rounds, after a warm-up):", "",
+                  "| stage | median | best |", "|---|---|---|"]
+        lines += [f"| {name} | {median_ms(values):.1f} ms | {min(values) * 1000:.1f} ms |"
+                  for name, values in times.items()]
 
         if args.memory:
             context = get_context("spawn")

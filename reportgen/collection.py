@@ -219,6 +219,9 @@ def refresh_status(status: FileStatus) -> None:
 
 # --------------------------------------------------------------------------- parallel work
 MIN_TASKS_FOR_WORKERS = 8
+# What starting worker processes costs (spawn, imports, a template's first use), in
+# seconds: a collection uses workers only when they win that back.
+WORKER_START_SECONDS = 0.4
 
 
 def default_jobs() -> int:
@@ -228,7 +231,7 @@ def default_jobs() -> int:
 def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int | None = None,
                  on_error: Callable[[tuple, str], Any] | None = None,
                  progress: Callable[[int, Any], None] | None = None,
-                 time_limit: float | None = None) -> list[Any]:
+                 time_limit: float | None = None, task_seconds: float | None = None) -> list[Any]:
     """``[worker(*task) for task in tasks]``, in ``jobs`` spawn worker processes.
 
     ``worker`` must be a module-level function (spawn pickles it by name).  Results
@@ -236,7 +239,9 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
     are returned in task order.  An exception in one task — even a crashed worker
     process — becomes ``on_error(task, message)`` for that task; the others go on.
     With ``jobs == 1``, or fewer than :data:`MIN_TASKS_FOR_WORKERS` tasks, everything
-    runs in this process: starting worker processes costs more than a few files.
+    runs in this process: starting worker processes costs more than a few files.  With
+    ``task_seconds`` (what one task roughly takes), also when the workers would not
+    win back their start-up (:data:`WORKER_START_SECONDS`).
 
     In worker processes, a task still running after ``time_limit`` seconds (default
     ``limits.max_file_seconds``) is stopped — its worker is ended — and becomes
@@ -258,7 +263,8 @@ def run_parallel(worker: Callable[..., Any], tasks: Sequence[tuple], jobs: int |
             raise exc
         return on_error(task, message)
 
-    if jobs == 1 or len(tasks) < MIN_TASKS_FOR_WORKERS:
+    saved = len(tasks) * (task_seconds or 0) * (1 - 1 / jobs)  # by sharing the tasks among jobs processes
+    if jobs == 1 or len(tasks) < MIN_TASKS_FOR_WORKERS or (task_seconds and saved < WORKER_START_SECONDS):
         for i, task in enumerate(tasks):
             try:
                 results[i] = worker(*task)
@@ -395,6 +401,9 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- checking
+# Roughly what one workbook costs (benchmarks/README.md), to decide whether workers pay off.
+CHECK_SECONDS = 0.01
+RENDER_SECONDS = 0.015
 def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep_values: bool = False) -> FileStatus:
     """Worker: read and check one workbook; with last year's workbook (a path, or
     last year's paths by agency, matched here once this year's agency is read)."""
@@ -518,7 +527,8 @@ def check_collection(found: Collected, jobs: int | None = None, year: int | None
     ``keep_values``: each status carries the workbook's numbers (for sums).
     """
     tasks = [(path, previous, keep_values) for path in found.workbooks]
-    statuses = run_parallel(check_one, tasks, jobs, on_error=internal_error, progress=progress)
+    statuses = run_parallel(check_one, tasks, jobs, on_error=internal_error, progress=progress,
+                            task_seconds=CHECK_SECONDS)
     for finding_status, finding in collection_findings(statuses, year):
         finding_status.findings.append(finding)
         refresh_status(finding_status)
@@ -668,7 +678,8 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
              for path in found.workbooks]
     statuses: list[FileStatus] = []
     try:
-        statuses = run_parallel(check_and_render_one, tasks, jobs, on_error=internal_error, progress=progress)
+        statuses = run_parallel(check_and_render_one, tasks, jobs, on_error=internal_error, progress=progress,
+                                task_seconds=CHECK_SECONDS + RENDER_SECONDS)
         rendered = [s for s in statuses if s.outputs]
         for status, stem in zip(rendered, _name_outputs(rendered)):
             _move_outputs(status, out_dir, stem)

@@ -282,3 +282,16 @@ def test_a_file_that_runs_past_the_time_limit_is_stopped_and_the_others_go_on():
     assert results[2] == "failed 3: 处理这个文件超过 3 秒，已停止（其他文件不受影响）"
     assert results[:2] + results[3:] == [n * 10 for n in (1, 2, 4, 5, 6, 7, 8, 9, 10)]
     assert time.monotonic() - began < 120  # the stuck worker was ended, not waited for
+
+
+def test_workers_start_only_when_they_win_back_their_start_up(monkeypatch):
+    """A few quick files are done in this process (starting workers would take longer);
+    a collection large enough is shared among the workers."""
+    pools = []
+    monkeypatch.setattr(C, "_pool_round", lambda *args: pools.append(len(args[2])) or [])
+    C.run_parallel(str, [(n,) for n in range(20)], jobs=2, task_seconds=0.01)
+    assert pools == []  # 20 × 10 ms: 0.1 s saved at best, less than starting the workers
+    C.run_parallel(str, [(n,) for n in range(200)], jobs=2, task_seconds=0.01)
+    assert pools == [200]
+    C.run_parallel(str, [(n,) for n in range(20)], jobs=2)  # no estimate: only the floor of a few tasks
+    assert pools == [200, 20]

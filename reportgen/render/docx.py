@@ -8,8 +8,9 @@ part the render leaves alone.  Per report only the parts holding tags are
 rendered (document.xml, headers/footers with tags, the core properties), the
 rendered XML is parsed strictly, and the package is written by copying the
 unchanged members still compressed (:mod:`.zippack`).  The result is the file
-docxtpl's own ``render`` + ``save`` gives, part for part (the test
-tests/test_speed_equivalence.py compares them).
+docxtpl's own ``render`` + ``save`` gives, part for part: document.xml as the same
+XML (written as rendered once it parsed, not re-serialised), the others byte for
+byte (the test tests/test_speed_equivalence.py compares them).
 
 - Jinja runs sandboxed with escaping on (``docx_environment()``), so ``& < >`` and
   ``{{ }}`` in the data come out literally.
@@ -25,6 +26,7 @@ its own once.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -33,7 +35,7 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import TemplateError
 from lxml import etree
@@ -66,6 +68,16 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
     compiled_template(Path(template_path)).render(context, Path(target))
 
 
+def _finish(xml: str, resolve_listing: Callable[[str], str]) -> str:
+    """What docxtpl's render_xml_part does after Jinja (``resolve_listing``: docxtpl's,
+    which turns tabs and line breaks in the text into Word's)."""
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = re.sub(r"\n<w:p([ >])", …)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if any(ch in xml for ch in "\t\a\n\f"):  # otherwise resolve_listing changes nothing
+        xml = resolve_listing(xml)
+    return xml
+
+
 def _has_tag(source: str) -> bool:
     return any(mark in source for mark in ("{{", "{%", "{#"))
 
@@ -95,11 +107,15 @@ def compiled_template(path: Path) -> CompiledDocx:
 
 
 class CompiledDocx:
-    """A Word template prepared once: what every render of it shares."""
+    """A Word template prepared once: what every render of it shares.
+
+    The preparation that needs docxtpl (reading the document with python-docx, its tag
+    patching, checking every part) is kept on disk beside Jinja's compiled code
+    (:func:`_prepared_state`), keyed by the package's bytes: the next process using the
+    same template — each worker of a collection, each ``render`` command — neither
+    imports docxtpl nor prepares the template again."""
 
     def __init__(self, path: Path) -> None:
-        from docxtpl import DocxTemplate  # heavy: only when a Word report is rendered
-
         self.path = path
         self.name = path.name
         try:
@@ -112,43 +128,75 @@ class CompiledDocx:
         with archive:
             try:
                 self.members = stored_members(package, archive)
-                contents = {m.name: read_member(archive, m.name, self.name) for m in self.members}
+                state = _prepared_state(package, lambda: self._prepare(package, archive))
             except UnusableInput as exc:
                 raise TemplateProblem(str(exc)) from None
             except (zipfile.BadZipFile, zlib.error, OSError) as exc:
                 raise TemplateProblem(f"Word 模板 {self.name} 已损坏，无法读取（{exc}）。") from None
-        self._check_parts(contents)
-        self.docxtpl = DocxTemplate(io.BytesIO(package))
-        try:
-            self.docxtpl.init_docx()
-        except Exception as exc:  # python-docx refuses what is not a Word document
-            raise TemplateProblem(f"Word 模板 {self.name} 不是有效的 Word 文档（{exc}）。") from None
-        if any(part.content_type == FOOTNOTES_TYPE for part in self.docxtpl.docx.part.package.parts):
-            self.fast = False  # footnotes: docxtpl renders them its own way; keep its whole path
-            return
-        self.fast = True
+        self._package = package
+        self.fast = state["fast"]
+        if not self.fast:
+            return  # footnotes: docxtpl renders them its own way; keep its whole path
         env = docx_environment()
         self.by_name = {m.name: m for m in self.members}
         try:
-            self.body = env.from_string(self._source(self.docxtpl.get_xml()))
-            self.parts: dict[str, Any] = {}  # part name -> compiled template, or fixed bytes
-            for name in self._header_footer_parts():
-                source = self._source(self._part_xml(contents[name]))
-                if _has_tag(source):
-                    self.parts[name] = env.from_string(source)
-                else:  # no tag: the render is the same for every report, do it now
-                    self.parts[name] = self._serialise_part(self._finish(env.from_string(source).render({})))
+            self.body = env.from_string(state["body"])
+            # part name -> compiled template, or its fixed bytes (no tag: the same in every report)
+            self.parts: dict[str, Any] = {name: env.from_string(part) if isinstance(part, str) else part
+                                          for name, part in state["parts"].items()}
             # A property without a tag renders the same for every report: keep its text.
             self.properties = {p: env.from_string(source) if _has_tag(source) else source
-                               for p in CORE_PROPERTIES
-                               for source in [getattr(self.docxtpl.docx.core_properties, p) or ""]}
+                               for p, source in state["properties"].items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
-        # Parts without tags, rendered above, are the same in every report: compressed once.
+        # Parts without tags are the same in every report: compressed once.
         self.fixed = {name: Member.deflated(name, part, self.by_name[name])
                       for name, part in self.parts.items() if isinstance(part, bytes)}
-        self.core = contents.get(CORE_PART)
-        self._prefix, self._suffix, self._declared = self._document_shell(contents[DOCUMENT_PART])
+        self.core = state["core"]
+        self._prefix, self._suffix, self._declared = state["prefix"], state["suffix"], state["declared"]
+
+    @functools.cached_property
+    def docxtpl(self):
+        """docxtpl's template object, for its table and line-break fixes (rarely needed)."""
+        from docxtpl import DocxTemplate
+
+        return DocxTemplate(io.BytesIO(self._package))
+
+    def _prepare(self, package: bytes, archive: zipfile.ZipFile) -> dict[str, Any]:
+        """What rendering needs from the template, as plain data (see :func:`_prepared_state`)."""
+        from docxtpl import DocxTemplate  # heavy: only when a template is prepared
+
+        contents = {m.name: read_member(archive, m.name, self.name) for m in self.members}
+        self._check_parts(contents)
+        template = DocxTemplate(io.BytesIO(package))
+        try:
+            template.init_docx()
+        except Exception as exc:  # python-docx refuses what is not a Word document
+            raise TemplateProblem(f"Word 模板 {self.name} 不是有效的 Word 文档（{exc}）。") from None
+        if any(part.content_type == FOOTNOTES_TYPE for part in template.docx.part.package.parts):
+            return {"fast": False}
+        parts: dict[str, str | bytes] = {}
+        try:
+            for name in self._header_footer_parts(template):
+                source = self._source(template, self._part_xml(contents[name]))
+                if _has_tag(source):
+                    parts[name] = source
+                else:  # no tag: render it now
+                    xml = docx_environment().from_string(source).render({})
+                    parts[name] = self._serialise_part(_finish(xml, template.resolve_listing))
+        except TemplateError as exc:
+            raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+        prefix, suffix, declared = self._document_shell(contents[DOCUMENT_PART])
+        core = contents.get(CORE_PART)
+        return {
+            "fast": True,
+            "body": self._source(template, template.get_xml()),
+            "parts": parts,
+            "properties": {p: getattr(template.docx.core_properties, p) or "" for p in CORE_PROPERTIES},
+            # Every property's element present, as docxtpl's render leaves them: a render only sets their text.
+            "core": None if core is None else _core_properties(core, dict.fromkeys(CORE_PROPERTIES, "")),
+            "prefix": prefix, "suffix": suffix, "declared": declared,
+        }
 
     # ---- once per template
     def _check_parts(self, contents: dict[str, bytes]) -> None:
@@ -165,17 +213,19 @@ class CompiledDocx:
         if DOCUMENT_PART not in contents:
             raise TemplateProblem(f"Word 模板 {self.name} 中没有 {DOCUMENT_PART}，不是 Word 文档。")
 
-    def _source(self, xml: str) -> str:
+    @staticmethod
+    def _source(template, xml: str) -> str:
         """docxtpl's patched source of one part, as its render_xml_part compiles it."""
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", self.docxtpl.patch_xml(xml))
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
 
     @staticmethod
     def _part_xml(data: bytes) -> str:
         return etree.tostring(etree.fromstring(data, _OXML), encoding="unicode")
 
-    def _header_footer_parts(self) -> list[str]:
+    @staticmethod
+    def _header_footer_parts(template) -> list[str]:
         names = []
-        for rel in self.docxtpl.docx.part.rels.values():
+        for rel in template.docx.part.rels.values():
             if rel.reltype in (REL_HEADER, REL_FOOTER) and not rel.is_external and rel.target_part.blob:
                 names.append(str(rel.target_part.partname).lstrip("/"))
         return names
@@ -230,9 +280,13 @@ class CompiledDocx:
             properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
-        body = self._body_tree(body_xml)
+        body_bytes = body_xml.encode("utf-8")
+        body, changed = self._body_tree(body_bytes)
         check_body(body, None if shielded is not None else count_marks(context))
-        rendered[DOCUMENT_PART] = restore_bytes(self._document(body))
+        # The body as rendered once it parsed strictly, unless a table or drawing id was
+        # fixed in the tree (re-serialising ≈ 75 KB of XML costs a millisecond).
+        document = self._document(body) if changed else self._prefix + body_bytes + self._suffix
+        rendered[DOCUMENT_PART] = restore_bytes(document)
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
         members = [Member.deflated(m.name, rendered[m.name], m) if m.name in rendered else self.fixed.get(m.name, m)
@@ -241,27 +295,25 @@ class CompiledDocx:
             write_package(out, members)
 
     def _finish(self, xml: str) -> str:
-        """What docxtpl's render_xml_part does after Jinja."""
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = re.sub(r"\n<w:p([ >])", …)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if any(ch in xml for ch in "\t\a\n\f"):  # otherwise resolve_listing changes nothing
-            xml = self.docxtpl.resolve_listing(xml)
-        return xml
+        return _finish(xml, lambda text: self.docxtpl.resolve_listing(text))
 
-    def _body_tree(self, xml: str):
-        """The rendered body, parsed strictly, tables and drawing ids fixed as docxtpl does."""
+    def _body_tree(self, xml: bytes):
+        """(the rendered body parsed strictly, with tables and drawing ids fixed as docxtpl
+        does; whether anything was fixed)."""
         try:
-            tree = etree.fromstring(xml.encode("utf-8"), _STRICT)
+            tree = etree.fromstring(xml, _STRICT)
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
+        changed = False
         if _tables_need_fixing(tree):
             if _TABLE_WITHOUT_GRID(tree):  # docxtpl's fix_tables would fail on it
                 raise TemplateProblem(f"Word 模板 {self.name} 中有表格缺少列宽定义（w:tblGrid），Word/WPS 保存的文件都有。"
                                       f"请用 Word/WPS 打开模板后重新保存。")
-            tree = self.docxtpl.fix_tables(xml)
+            tree, changed = self.docxtpl.fix_tables(xml), True
         for number, element in enumerate(_DOC_PR(tree), start=1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
-        return tree
+            changed = True
+        return tree, changed
 
     def _serialise_part(self, xml: str) -> bytes:
         """A rendered header/footer as python-docx saves it (parsed strictly)."""
@@ -299,7 +351,17 @@ def _tables_need_fixing(tree) -> bool:
 
 
 def _core_properties(core: bytes, values: dict[str, str]) -> bytes:
-    """docProps/core.xml with docxtpl's rendered properties, serialised as python-docx does."""
+    """docProps/core.xml with docxtpl's rendered properties, serialised as python-docx does.
+
+    When every property already has its element (a prepared template's core.xml has),
+    only their text is set, with lxml; otherwise python-docx adds the missing ones."""
+    root = etree.fromstring(core, _OXML)
+    elements = [root.find(_CORE_ELEMENTS[name]) for name in values]
+    if all(element is not None for element in elements):
+        for element, value in zip(elements, values.values()):
+            # A property holds at most 255 characters (a 300-character 机关名称 makes a longer title).
+            element.text = document_property(value)
+        return etree.tostring(root, encoding="UTF-8", standalone=True)
     from docx.opc.coreprops import CoreProperties
     from docx.opc.oxml import serialize_part_xml
     from docx.oxml.parser import parse_xml
@@ -307,9 +369,52 @@ def _core_properties(core: bytes, values: dict[str, str]) -> bytes:
     element = parse_xml(core)
     properties = CoreProperties(element)
     for name, value in values.items():
-        # A property holds at most 255 characters (a 300-character 机关名称 makes a longer title).
         setattr(properties, name, document_property(value))
     return serialize_part_xml(element)
+
+
+_DC = "{http://purl.org/dc/elements/1.1/}"
+# python-docx's element for each core property docxtpl renders.
+_CORE_ELEMENTS = {"author": f"{_DC}creator", "comments": f"{_DC}description", "identifier": f"{_DC}identifier",
+                  "language": f"{_DC}language", "subject": f"{_DC}subject", "title": f"{_DC}title"}
+
+
+# --------------------------------------------------------------------------- prepared templates on disk
+_STATE_MAGIC = b"reportgen-docx-1\n"
+
+
+def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
+    """``prepare()`` for this package, from the disk cache when this reportgen (this
+    module's source) and docxtpl prepared the same bytes before.  Stored with
+    :mod:`marshal` (plain data only) in Jinja's private cache folder; an unreadable or
+    foreign entry is prepared anew."""
+    import hashlib
+    import marshal
+    from importlib.metadata import version
+
+    from .environment import _bytecode_cache
+
+    cache = _bytecode_cache()
+    if cache is None:
+        return prepare()
+    key = hashlib.sha256(Path(__file__).read_bytes() + version("docxtpl").encode() + b"\0" + package).hexdigest()
+    entry = Path(cache.directory) / f"reportgen-docx-{key}.cache"
+    try:
+        stored = entry.read_bytes()
+        if stored.startswith(_STATE_MAGIC):
+            state = marshal.loads(stored[len(_STATE_MAGIC):])
+            if isinstance(state, dict) and "fast" in state:
+                return state
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    state = prepare()
+    try:
+        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_STATE_MAGIC + marshal.dumps(state))
+        os.replace(tmp, entry)
+    except OSError:
+        pass  # a full or read-only disk only costs the preparation next time
+    return state
 
 
 def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: Path) -> None:

@@ -338,9 +338,9 @@ class ReportEnvironment(SandboxedEnvironment):
         if cache is None:
             return self.compile(source)
         # Jinja keys an entry by the name alone (the source only has to match): the name
-        # holds the source's hash and this sandbox's version, whose rewriting is in the code.
+        # holds the source's hash and how this environment escapes.
         digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
-        bucket = cache.get_bucket(self, f"reportgen-{_ENVIRONMENT_STAMP}-{self.autoescape!r}-{digest}", None, source)
+        bucket = cache.get_bucket(self, f"{self.autoescape!r}-{digest}", None, source)
         if bucket.code is None:
             bucket.code = self.compile(source)
             try:
@@ -415,22 +415,26 @@ class ReportEnvironment(SandboxedEnvironment):
         return result
 
 
-@lru_cache(maxsize=1)
-def _bytecode_cache():
-    """Jinja's bytecode cache in a private folder of the system's temp folder (Jinja
-    checks that it belongs to this user and no one else may write to it); None when
-    there is no such folder."""
-    from jinja2 import FileSystemBytecodeCache
-
-    try:
-        return FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
-
-
 # This module's own source, hashed: compiled templates cached by another version of
 # the sandbox (which rewrites loops and ``~``) are never used.
 _ENVIRONMENT_STAMP = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache():
+    """Jinja's bytecode cache in a private folder of the system's temp folder (Jinja
+    checks that it belongs to this user and no one else may write to it), its entries
+    keyed by this sandbox's version too; None when there is no such folder."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class ReportBytecodeCache(FileSystemBytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return super().get_cache_key(f"reportgen-{_ENVIRONMENT_STAMP}-{name}", filename)
+
+    try:
+        return ReportBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 # The report data's own view classes: fields only, no methods (see ReportEnvironment.getattr).
 _VIEW_FIELDS = {view: frozenset(f.name for f in dataclasses.fields(view)) for view in TEMPLATE_VIEWS}
@@ -489,7 +493,12 @@ def docx_environment() -> ReportEnvironment:
 @lru_cache(maxsize=16)
 def html_environment(user_dir: str | None) -> ReportEnvironment:
     loader = ConfinedLoader(template_dirs(Path(user_dir) if user_dir else None))
-    return ReportEnvironment(loader=loader, autoescape=lambda name: not (name or "").endswith(".css"))
+    # Compiled templates are cached on disk by file name and path (the source must match).
+    return ReportEnvironment(loader=loader, autoescape=_escape_unless_css, bytecode_cache=_bytecode_cache())
+
+
+def _escape_unless_css(name: str | None) -> bool:
+    return not (name or "").endswith(".css")
 
 
 def export_templates(target: Path, force: bool = False) -> list[Path]:
