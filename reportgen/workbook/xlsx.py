@@ -88,7 +88,7 @@ class XlsxBook:
             raise UnusableInput(f"{self.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。") from None
         self._sheets: dict[str, tuple[Cells, Cells]] = {}
         self._shared: list[str] | None = None
-        self._styles: tuple[set[int], set[int]] | None = None
+        self._styles: tuple[frozenset[int], frozenset[int]] | None = None
         with self._damaged():
             self._read_workbook_part()
 
@@ -133,11 +133,19 @@ class XlsxBook:
             self._shared = _shared_strings(self._xml(part)) if part else []
         return self._shared
 
-    def date_styles(self) -> tuple[set[int], set[int]]:
+    def date_styles(self) -> tuple[frozenset[int], frozenset[int]]:
         """(style ids whose number format is a date, … a duration), as openpyxl decides."""
         if self._styles is None:
             part = self._part_of(REL_STYLES)
-            self._styles = _date_styles(self._xml(part)) if part else (set(), set())
+            xml = self._xml(part) if part else b""
+            # The workbooks of a collection come from one distributed file: their styles
+            # are usually the same bytes, worked out once.
+            styles = _KNOWN_STYLES.get(xml)
+            if styles is None:
+                styles = _date_styles(xml)
+                if len(_KNOWN_STYLES) < 64:
+                    _KNOWN_STYLES[xml] = styles
+            self._styles = styles
         return self._styles
 
     # ---- sheets
@@ -306,7 +314,10 @@ def _is_timedelta_format(fmt: str | None) -> bool:
     return fmt is not None and _TIMEDELTA.search(fmt.split(";")[0]) is not None
 
 
-def _date_styles(xml: bytes) -> tuple[set[int], set[int]]:
+_KNOWN_STYLES: dict[bytes, tuple[frozenset[int], frozenset[int]]] = {}
+
+
+def _date_styles(xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
     depth = {"cellXfs": 0}
@@ -339,7 +350,7 @@ def _date_styles(xml: bytes) -> tuple[set[int], set[int]]:
             dates.add(index)
         if _is_timedelta_format(fmt):
             durations.add(index)
-    return dates, durations
+    return frozenset(dates), frozenset(durations)
 
 
 def _from_excel(value: float, epoch: dt.datetime, timedelta: bool = False):
@@ -634,7 +645,6 @@ _COLUMNS: dict[bytes, int] = {}  # column letters → index, as met
 def _sheet_data(xml: bytes) -> tuple[int, int] | None:
     """(start, end) of the bytes inside the one <sheetData> of a sheet part the fast
     reader can read, or None when the part must go to the expat reader."""
-    start = 0
     if xml.startswith(b"<?xml"):
         declaration = _DECLARATION.match(xml)
         if declaration is None:
@@ -642,7 +652,6 @@ def _sheet_data(xml: bytes) -> tuple[int, int] | None:
         encoding = declaration.group(1) or declaration.group(2)
         if encoding is not None and encoding.lower() != b"utf-8":
             return None
-        start = declaration.end()
     elif not xml.startswith(b"<"):  # a BOM, UTF-16, leading white space …
         return None
     if xml.count(b"sheetData") != 2:  # exactly one start tag and one end tag
