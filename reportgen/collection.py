@@ -617,7 +617,7 @@ def check_and_render_one(path: Path, previous: "Path | dict[str, Path] | None", 
         return status
     try:
         status.outputs = render_report(data, Path(out_dir), formats, templates, stem=scratch_stem(owner),
-                                       allow_incomplete_template=allow_incomplete_template)
+                                       allow_incomplete_template=allow_incomplete_template, in_place=True)
     except Exception as exc:  # one report that cannot be written never stops the others
         status.status, status.reason = RENDER_FAILED, describe_failure(exc)
     return status
@@ -673,7 +673,10 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
 
     if templates is not None:  # a template that fails its check refuses the whole run, once
         vet_templates(templates, allow_incomplete_template)
+    from .fileio import clean_scratch
+
     out_dir = Path(out_dir)
+    clean_scratch(out_dir)  # what an interrupted run left (the workers write scratch names only)
     tasks = [(path, previous, out_dir, _worker_formats(formats), templates, allow_incomplete_template, os.getpid())
              for path in found.workbooks]
     statuses: list[FileStatus] = []

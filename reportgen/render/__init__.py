@@ -9,9 +9,9 @@ or not at all (written to a temporary name, then renamed).
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .. import safety
 from ..errors import TemplateProblem
@@ -45,11 +45,15 @@ def _refuse_oversized(data: ReportData) -> None:
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
                   templates: Path | None = None, *, font_dirs: Iterable[Path] = (),
                   notes: list[str] | None = None, pdf_converter: PdfConverter | None = None,
-                  allow_incomplete_template: bool = False, stem: str | None = None) -> list[Path]:
+                  allow_incomplete_template: bool = False, stem: str | None = None,
+                  in_place: bool = False) -> list[Path]:
     """Write the report in each format into ``out_dir``; returns the paths written.
 
     The files are named after the report's title, or ``stem`` (a collection gives two
-    reports of one title distinct names).
+    reports of one title distinct names).  Each appears whole: it is written under a
+    scratch name and renamed.  ``in_place``: written under its own name straight away
+    (removed again if the render fails) — for a ``stem`` that is itself a scratch name,
+    which the caller renames (:func:`reportgen.collection.check_and_render_one`).
 
     ``font_dirs``: folders of licensed fonts for the PDF.  ``notes``: a list that
     receives plain-Chinese notes for the user (e.g. which free fonts stood in for
@@ -85,7 +89,8 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     # replaced only once all of them were written: a failure leaves out_dir as it was,
     # and a run killed half-way leaves scratch files the next run recognises and removes.
     with ExitStack() as stack:
-        rendered = {fmt: stack.enter_context(atomic_path(target)) for fmt, target in zip(formats, targets)}
+        writing = _removed_on_failure if in_place else atomic_path
+        rendered = {fmt: stack.enter_context(writing(target)) for fmt, target in zip(formats, targets)}
         if "pdf" in formats and "docx" not in rendered:
             rendered["docx"] = stack.enter_context(scratch_file(out_dir, ".docx"))  # the PDF is made from it
         if "docx" in rendered:
@@ -108,6 +113,15 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
             if used and notes is not None:
                 notes.append(font_note(used))
     return targets
+
+
+@contextmanager
+def _removed_on_failure(target: Path) -> Iterator[Path]:
+    try:
+        yield target
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def font_note(substitutes) -> str:

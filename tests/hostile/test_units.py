@@ -119,6 +119,17 @@ def test_scratch_of_an_interrupted_render_is_removed_by_the_next_run(tmp_path):
     assert (mine / "笔记.txt").exists() and running.exists()
 
 
+def test_scratch_of_an_interrupted_collection_render_is_removed_by_the_next_one(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    left = out / f".~reportgen-{_dead_pid()}-wxyz5678.html"  # a provisional report of a killed run
+    left.write_text("<html>half")
+    proc = run_reportgen("render", sample(SEED), sample("pingtan-2021"), "-o", out, "--format", "html")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not left.exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".~")]  # and this run left none of its own
+
+
 def test_old_scratch_is_removed_even_if_its_process_number_is_in_use(tmp_path):
     old = tmp_path / f".~reportgen-{os.getppid()}-abcd1234"
     old.mkdir()
