@@ -259,6 +259,11 @@ def main() -> None:
     lines = [f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
              f"{platform.system()} {platform.release()}; load average before: "
              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
+    # Byte-compiled modules, as an installed package has them (pip compiles them): with
+    # PYTHONDONTWRITEBYTECODE set, every process would compile reportgen from source again.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "reportgen"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
         folder = work / "collected"

@@ -327,40 +327,63 @@ def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: lis
 
     lost: list[int] = []
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    waiting = list(reversed(indices))  # not yet submitted, next last
+    in_flight: dict[Any, int] = {}  # future -> task index
     started: dict[Any, float] = {}  # when a future was first seen running
     timed_out: set[Any] = set()
+    broken = False
+
+    def top_up() -> bool:
+        """Submit tasks until a few per worker are in flight (not all: waiting on and
+        polling hundreds of futures costs this process CPU the workers need); False
+        when the pool has broken."""
+        while waiting and len(in_flight) < 2 * workers + 2:
+            try:
+                future = pool.submit(worker, *tasks[waiting[-1]])
+            except BrokenProcessPool:
+                return False
+            in_flight[future] = waiting.pop()
+        return True
+
     try:
-        futures = {pool.submit(worker, *tasks[i]): i for i in indices}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+        while True:
+            if not broken and not top_up():
+                broken = True
+            if broken:  # no more tasks go to this pool: the caller runs them again
+                lost.extend(reversed(waiting))
+                waiting.clear()
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
             now = time.monotonic()
             for future in done:
-                i = futures[future]
+                i = in_flight.pop(future)
                 if future in timed_out:
                     continue
                 try:
                     result = future.result()
                 except BrokenProcessPool:
                     lost.append(i)
+                    broken = True
                     continue
                 except Exception as exc:  # one bad file never stops the others
                     record(i, None, exc)
                     continue
                 record(i, result, None)
-            for future in pending:
+            for future in in_flight:
                 if future.running():
                     started.setdefault(future, now)
-            stuck = [f for f in pending if f not in timed_out and now - started.get(f, now) > time_limit]
+            stuck = [f for f in in_flight if f not in timed_out and now - started.get(f, now) > time_limit]
             if stuck:
                 for future in stuck:
                     timed_out.add(future)
-                    record(futures[future], None, FileTimedOut(
+                    record(in_flight[future], None, FileTimedOut(
                         f"处理这个文件超过 {time_limit:g} 秒，已停止（其他文件不受影响）"))
                 # A running task cannot be cancelled: end the pool's processes; the
                 # other tasks in flight come back as lost and are run again.
                 for process in list(getattr(pool, "_processes", {}).values()):
                     process.kill()
+                broken = True
     except BaseException:  # Ctrl-C or a caller's error: do not wait for hundreds of queued files
         pool.shutdown(wait=False, cancel_futures=True)
         raise
