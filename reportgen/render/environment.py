@@ -30,7 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateNotFound, nodes, pass_eval_context
 from jinja2.runtime import markup_join, str_join
@@ -201,12 +201,14 @@ class RenderBudget:
     iterations: int = 0
     started: float = field(default_factory=time.monotonic)
 
-    def count_iteration(self) -> None:
-        self.iterations += 1
+    def count_iteration(self, count: int = 1) -> None:
+        """Charge ``count`` loop iterations; the time is looked at every thousand."""
+        before = self.iterations
+        self.iterations += count
         if self.iterations > LIMITS.max_render_iterations:
             raise TemplateProblem(f"{self.template} 中的循环共执行了超过 {LIMITS.max_render_iterations} 次，"
                                   f"超过了上限（可能是 range() 写得太大，或循环套循环）。请检查模板中的循环。")
-        if self.iterations % 1000 == 0 and time.monotonic() - self.started > LIMITS.max_render_seconds:
+        if self.iterations // 1000 != before // 1000 and time.monotonic() - self.started > LIMITS.max_render_seconds:
             raise TemplateProblem(f"{self.template} 渲染超过 {LIMITS.max_render_seconds} 秒，已停止。请检查模板中的循环。")
 
     def too_large(self, what: str) -> TemplateProblem:
@@ -223,8 +225,18 @@ def _current_budget() -> RenderBudget:
 
 
 def _counted(iterable: Any) -> Iterable[Any]:
-    """The filter every ``{% for %}`` loop's sequence goes through (see :meth:`ReportEnvironment._parse`)."""
+    """The filter every ``{% for %}`` loop's sequence goes through (see :meth:`ReportEnvironment._parse`).
+
+    A short list (a table's rows and cells) is charged at once and iterated as it is;
+    anything else one item at a time, so the time is looked at every thousand."""
     budget = _current_budget()
+    if type(iterable) in (list, tuple) and len(iterable) <= 1000:
+        budget.count_iteration(len(iterable))
+        return iterable
+    return _one_by_one(iterable, budget)
+
+
+def _one_by_one(iterable: Any, budget: RenderBudget) -> Iterator[Any]:
     for item in iterable:
         budget.count_iteration()
         yield item
