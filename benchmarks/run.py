@@ -200,6 +200,18 @@ def cli_render_has_jobs() -> bool:
     return "--jobs" in result.stdout
 
 
+def machine_speed(rounds: int = 200) -> str:
+    """How fast this machine runs Python right now: a fixed loop, median and best.  On a
+    shared virtual machine the median can be twice the best; the other numbers of the
+    run move with it."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        sum(range(300_000))
+        times.append(time.perf_counter() - start)
+    return f"a fixed loop median {median_ms(times):.2f} ms, best {min(times) * 1000:.2f} ms"
+
+
 def timed_command(args: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(args, capture_output=True, env=ENV, check=False)
@@ -258,7 +270,7 @@ def main() -> None:
     args = parser.parse_args()
     lines = [f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
              f"{platform.system()} {platform.release()}; load average before: "
-             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
+             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; machine speed before: {machine_speed()}", ""]
     # Byte-compiled modules, as an installed package has them (pip compiles them): with
     # PYTHONDONTWRITEBYTECODE set, every process would compile reportgen from source again.
     import compileall
@@ -341,6 +353,7 @@ def main() -> None:
                 rss = pool.submit(memory_run, [str(p) for p in paths], str(work / "m"), args.memory).result()
             lines += ["", f"Memory, one worker rendering {args.memory} reports (resident MB after each tenth): "
                       + ", ".join(f"{i}: {mb:.0f}" for i, mb in rss)]
+        lines += ["", f"Machine speed after: {machine_speed()}."]
         if args.profile:
             lines += ["", profile(paths[0], work)]
     print("\n".join(lines))

@@ -464,6 +464,8 @@ def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
     def walk(item: Any) -> Any:
         nonlocal clash
         if isinstance(item, str):
+            if item.isdigit():  # the tables' numbers: nothing to shield
+                return item
             if _STAND_IN.search(item):
                 clash = True
             return item.translate(_SHIELD) if _MARK_CHARS.search(item) else item
