@@ -15,6 +15,7 @@ One command, one run, everything interleaved on the same machine state:
    (workers started and imports done before the clock starts; each worker's first
    report pays its template preparation), and ``reportgen render FOLDER --jobs N``
    as a whole command;
+   — for ``--rounds`` rounds, alternating, each with the machine's speed before it;
 4. (d) ``check`` of the folder, and one workbook's check inside a batch;
 5. cold starts: ``reportgen check`` against ``python -c "import openpyxl;
    openpyxl.load_workbook(…)"``;
@@ -267,6 +268,7 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=7, help="rounds of the cold-start commands")
     parser.add_argument("--memory", type=int, default=0, help="also render N reports in one worker, RSS sampled")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of (b) and (c), alternating")
     args = parser.parse_args()
     lines = [f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
              f"{platform.system()} {platform.release()}; load average before: "
@@ -295,8 +297,13 @@ def main() -> None:
 
         (work / "a").mkdir()
         naive, compiled = naive_against_compiled(paths, work / "a")
-        b_wall, b_each, b_checks, b_peak = render_folder(folder, work / "b", 1)
-        c_wall, c_each, _, c_peak = render_folder(folder, work / "c", 2)
+        # (b) and (c) alternate for --rounds rounds, each with the machine's speed just before:
+        # on a shared machine that speed moves, and a round's numbers move with it.
+        rounds = []
+        for _ in range(args.rounds):
+            speed = machine_speed(50)
+            rounds.append((speed, render_folder(folder, work / "b", 1), render_folder(folder, work / "c", 2)))
+        _, (b_wall, b_each, b_checks, b_peak), (c_wall, c_each, _, c_peak) = rounds[0]
         via = "library (`check_workbook`, `render_report`) in spawned ProcessPoolExecutor workers"
         d_one = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "1"])
         d_two = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "2"])
@@ -328,6 +335,12 @@ def main() -> None:
                   f"| (d) `reportgen check FOLDER --json --jobs 2` (whole command) | {n} | {d_two / n * 1000:.1f} ms | "
                   f"{d_two:.2f} s, {n / d_two:.0f} workbooks/s |",
                   *cli_rows,
+                  "",
+                  "The rows (b) and (c) are the first round; every round, with the machine's speed before it:",
+                  "",
+                  "| round | machine speed before | (b) 1 worker | (c) 2 workers |", "|---|---|---|---|",
+                  *[f"| {i + 1} | {speed} | {n / b[0]:.1f} reports/s | {n / c[0]:.1f} reports/s |"
+                    for i, (speed, b, c) in enumerate(rounds)],
                   "",
                   f"Peak resident memory per worker: 1 worker {', '.join(f'{p:.0f} MB' for p in b_peak)}; "
                   f"2 workers {', '.join(f'{p:.0f} MB' for p in c_peak)}."]
