@@ -452,8 +452,6 @@ def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: P
 _SHIELD = {ord("{"): "\ufdd0", ord("}"): "\ufdd1", ord("%"): "\ufdd2"}
 _UNSHIELD = {ord(v): chr(k) for k, v in _SHIELD.items()}
 _UNSHIELD_BYTES = tuple((v.encode("utf-8"), chr(k).encode("ascii")) for k, v in _SHIELD.items())
-_STAND_IN = re.compile("[" + "".join(_SHIELD.values()) + "]")
-_MARK_CHARS = re.compile("[{}%]")
 
 
 def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
@@ -466,9 +464,9 @@ def shield_marks(context: dict[str, Any]) -> dict[str, Any] | None:
         if isinstance(item, str):
             if item.isdigit():  # the tables' numbers: nothing to shield
                 return item
-            if _STAND_IN.search(item):
+            if "\ufdd0" in item or "\ufdd1" in item or "\ufdd2" in item:  # `in` is faster than a pattern
                 clash = True
-            return item.translate(_SHIELD) if _MARK_CHARS.search(item) else item
+            return item.translate(_SHIELD) if "{" in item or "}" in item or "%" in item else item
         if isinstance(item, dict):
             return {k: walk(v) for k, v in item.items()}
         if isinstance(item, (list, tuple)):
