@@ -72,14 +72,11 @@ def _finish(xml: str, resolve_listing: Callable[[str], str]) -> str:
     """What docxtpl's render_xml_part does after Jinja (``resolve_listing``: docxtpl's,
     which turns tabs and line breaks in the text into Word's)."""
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = re.sub(r"\n<w:p([ >])", …)
-    if _ESCAPED_MARK.search(xml):  # one scan; the four replacements only when there is one
+    if "{_" in xml or "_}" in xml:  # docxtpl's escaped marks {_{ }_} {_% %_}: replaced only when there
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if any(ch in xml for ch in "\t\a\n\f"):  # otherwise resolve_listing changes nothing
         xml = resolve_listing(xml)
     return xml
-
-
-_ESCAPED_MARK = re.compile(r"\{_[{%]|[}%]_\}")  # docxtpl's escaped marks: {_{ }_} {_% %_}
 
 
 def _has_tag(source: str) -> bool:
