@@ -427,6 +427,8 @@ class Progress:
 # Roughly what one workbook costs (benchmarks/README.md), to decide whether workers pay off.
 CHECK_SECONDS = 0.01
 RENDER_SECONDS = 0.015
+
+
 def check_one(path: Path, previous: "Path | dict[str, Path] | None" = None, keep_values: bool = False) -> FileStatus:
     """Worker: read and check one workbook; with last year's workbook (a path, or
     last year's paths by agency, matched here once this year's agency is read)."""
