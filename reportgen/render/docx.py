@@ -391,14 +391,18 @@ def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
     foreign entry is prepared anew."""
     import hashlib
     import marshal
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     from .environment import _bytecode_cache
 
     cache = _bytecode_cache()
+    try:
+        docxtpl_version = version("docxtpl")
+    except PackageNotFoundError:  # installed without its metadata: no way to tell versions apart
+        cache = None
     if cache is None:
         return prepare()
-    key = hashlib.sha256(Path(__file__).read_bytes() + version("docxtpl").encode() + b"\0" + package).hexdigest()
+    key = hashlib.sha256(Path(__file__).read_bytes() + docxtpl_version.encode() + b"\0" + package).hexdigest()
     entry = Path(cache.directory) / f"reportgen-docx-{key}.cache"
     try:
         stored = entry.read_bytes()
