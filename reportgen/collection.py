@@ -615,18 +615,6 @@ def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- rendering
-def render_one(path: Path, out_dir: Path, stem: str, formats: Sequence[str], templates: Path | None,
-               allow_incomplete_template: bool = False) -> list[Path]:
-    """Worker: read one (already checked) workbook and write its reports as ``out_dir/stem.*``
-    (each file appears whole: see :func:`~reportgen.render.render_report`)."""
-    from .render import render_report
-    from .workbook import read_workbook
-
-    data = read_workbook(path).data
-    return render_report(data, Path(out_dir), formats, templates, stem=stem,
-                         allow_incomplete_template=allow_incomplete_template)
-
-
 def check_and_render_one(path: Path, previous: "Path | dict[str, Path] | None", out_dir: Path,
                          formats: Sequence[str], templates: Path | None, allow_incomplete_template: bool,
                          owner: int) -> FileStatus:
@@ -648,29 +636,17 @@ def check_and_render_one(path: Path, previous: "Path | dict[str, Path] | None", 
     return status
 
 
-def _render_failed(task: tuple, message: str) -> str:
-    """``on_error`` for :func:`render_one`: the exception's text (a list means success)."""
-    return message
-
-
-def output_stems(statuses: Sequence[FileStatus]) -> list[str]:
-    """A distinct file name (without suffix) per status, from its report title."""
-    from .render import safe_filename
-
-    return unique_names([safe_filename(s.title or s.path.stem) for s in statuses])
-
-
 def _name_outputs(todo: list[FileStatus]) -> list[str]:
-    """The file names (without suffix) of the reports of ``todo``, distinct, in order;
-    a status whose name is not its title's says so in its ``note``."""
+    """The file names (without suffix) of the reports of ``todo``: their titles, made
+    distinct in order; a status whose name is not its title's says so in its ``note``."""
     from .render import safe_filename
 
-    stems = output_stems(todo)
-    for status, stem in zip(todo, stems):
-        plain = safe_filename(status.title or status.path.stem)
-        if stem != plain:
+    plain = [safe_filename(s.title or s.path.stem) for s in todo]
+    stems = unique_names(plain)
+    for status, title, stem in zip(todo, plain, stems):
+        if stem != title:
             status.renamed = True
-            status.note = "；".join(filter(None, [status.note, f"与另一个工作簿的报告同名（{plain}），本报告另存为“{stem}”"]))
+            status.note = "；".join(filter(None, [status.note, f"与另一个工作簿的报告同名（{title}），本报告另存为“{stem}”"]))
     return stems
 
 
@@ -688,18 +664,17 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
                                 progress: Callable[[int, Any], None] | None = None, *,
                                 font_dirs: Sequence[Path] = (), notes: list[str] | None = None,
                                 allow_incomplete_template: bool = False) -> list[FileStatus]:
-    """:func:`check_collection` and :func:`render_collection` in one pass: each worker
-    reads a workbook once, checks it and renders it if it has no 错误.
+    """:func:`check_collection`, and the reports of every workbook without 错误, in one
+    pass: each worker reads a workbook once, checks it and renders it.
 
     Returns every file's status (as :func:`check_collection`); the rendered ones carry
     their ``outputs``, named after their titles in collection order (（2）… for a
     repeated title, said in ``note``)."""
+    from .fileio import clean_scratch
     from .render import vet_templates
 
     if templates is not None:  # a template that fails its check refuses the whole run, once
         vet_templates(templates, allow_incomplete_template)
-    from .fileio import clean_scratch
-
     out_dir = Path(out_dir)
     clean_scratch(out_dir)  # what an interrupted run left (the workers write scratch names only)
     tasks = [(path, previous, out_dir, _worker_formats(formats), templates, allow_incomplete_template, os.getpid())
@@ -748,39 +723,6 @@ def _remove_provisional(paths: Sequence[Path]) -> None:
     for path in paths:
         if path.name.startswith(SCRATCH_PREFIX):
             path.unlink(missing_ok=True)
-
-
-def render_collection(statuses: list[FileStatus], out_dir: Path, formats: Sequence[str] = ("docx", "html"),
-                      templates: Path | None = None, jobs: int | None = None,
-                      progress: Callable[[int, Any], None] | None = None, *, font_dirs: Sequence[Path] = (),
-                      notes: list[str] | None = None, allow_incomplete_template: bool = False) -> list[FileStatus]:
-    """Render every checked workbook without 错误 into ``out_dir``, in parallel (each is
-    read again; :func:`check_and_render_collection` reads each once).
-
-    Each status gets its ``outputs``; one whose render failed becomes
-    :data:`RENDER_FAILED` with the reason; two reports of the same title get distinct
-    names (（2）…) and a ``note`` that says so.  PDFs are converted afterwards by one
-    LibreOffice for the whole collection (:class:`~reportgen.render.PdfConverter`).
-    ``notes`` receives what the user should know once (e.g. substituted fonts).
-    Returns the statuses it rendered."""
-    from .render import vet_templates
-
-    if templates is not None:  # a template that fails its check refuses the whole run, once
-        vet_templates(templates, allow_incomplete_template)
-    todo = [s for s in statuses if s.status in (OK, WARNINGS)]
-    stems = _name_outputs(todo)
-    tasks = [(s.path, Path(out_dir), stem, _worker_formats(formats), templates, allow_incomplete_template)
-             for s, stem in zip(todo, stems)]
-    results = run_parallel(render_one, tasks, jobs, on_error=_render_failed, progress=progress)
-    for status, result in zip(todo, results):
-        if isinstance(result, list):
-            status.outputs = result
-        else:
-            status.status = RENDER_FAILED
-            status.reason = result
-    if "pdf" in formats:
-        _convert_pdfs([s for s in todo if s.status != RENDER_FAILED], "docx" in formats, font_dirs, notes)
-    return todo
 
 
 PDF_BATCH = 25  # reports per LibreOffice run; a failed batch is retried one by one
