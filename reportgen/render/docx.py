@@ -44,6 +44,7 @@ from ..errors import TemplateProblem, UnusableInput
 from ..safety import document_property
 from ..zipguard import open_package, read_member, read_regular_file
 from .environment import docx_environment
+from .wellformed import BodyProof
 from .zippack import Member, stored_members, write_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -71,12 +72,17 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
 def _finish(xml: str, resolve_listing: Callable[[str], str]) -> str:
     """What docxtpl's render_xml_part does after Jinja (``resolve_listing``: docxtpl's,
     which turns tabs and line breaks in the text into Word's)."""
+    return _finish_listed(xml, resolve_listing)[0]
+
+
+def _finish_listed(xml: str, resolve_listing: Callable[[str], str]) -> tuple[str, bool]:
+    """:func:`_finish`, and whether resolve_listing ran (it changes markup)."""
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = re.sub(r"\n<w:p([ >])", …)
     if "{_" in xml or "_}" in xml:  # docxtpl's escaped marks {_{ }_} {_% %_}: replaced only when there
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if any(ch in xml for ch in "\t\a\n\f"):  # otherwise resolve_listing changes nothing
-        xml = resolve_listing(xml)
-    return xml
+        return resolve_listing(xml), True
+    return xml, False
 
 
 def _has_tag(source: str) -> bool:
@@ -155,6 +161,7 @@ class CompiledDocx:
                       for name, part in self.parts.items() if isinstance(part, bytes)}
         self.core = state["core"]
         self._prefix, self._suffix, self._declared = state["prefix"], state["suffix"], state["declared"]
+        self.proof = BodyProof()
 
     @functools.cached_property
     def docxtpl(self):
@@ -275,18 +282,28 @@ class CompiledDocx:
         restore_bytes = unshield_bytes if shielded is not None else (lambda xml: xml)
         restore = unshield if shielded is not None else (lambda text: text)
         try:
-            body_xml = self._finish(self.body.render(data))
+            pieces = self.body.render_pieces(data)
+            body_xml, listed = _finish_listed("".join(pieces), self._resolve_listing)
             rendered = {name: restore_bytes(self._serialise_part(self._finish(part.render(data))))
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
             properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
             raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
         body_bytes = body_xml.encode("utf-8")
-        body, changed = self._body_tree(body_bytes)
-        check_body(body, None if shielded is not None else count_marks(context))
-        # The body as rendered once it parsed strictly, unless a table or drawing id was
-        # fixed in the tree (re-serialising ≈ 75 KB of XML costs a millisecond).
-        document = self._document(body) if changed else self._prefix + body_bytes + self._suffix
+        # With the data's marks shielded and no line breaks or tabs for docxtpl to turn
+        # into markup, the body's soundness may be known from its pieces (.wellformed);
+        # otherwise it is parsed strictly and checked, and its tables learnt.
+        provable = shielded is not None and not listed
+        if provable and self.proof.holds(pieces):
+            document = self._prefix + body_bytes + self._suffix
+        else:
+            body, changed = self._body_tree(body_bytes)
+            check_body(body, None if shielded is not None else count_marks(context))
+            # The body as rendered once it parsed strictly, unless a table or drawing id was
+            # fixed in the tree (re-serialising ≈ 75 KB of XML costs a millisecond).
+            document = self._document(body) if changed else self._prefix + body_bytes + self._suffix
+            if provable and not changed:
+                self.proof.learn(pieces)
         rendered[DOCUMENT_PART] = restore_bytes(document)
         if self.core is not None:
             rendered[CORE_PART] = _core_properties(self.core, properties)
@@ -296,7 +313,10 @@ class CompiledDocx:
             write_package(out, members)
 
     def _finish(self, xml: str) -> str:
-        return _finish(xml, lambda text: self.docxtpl.resolve_listing(text))
+        return _finish(xml, self._resolve_listing)
+
+    def _resolve_listing(self, xml: str) -> str:
+        return self.docxtpl.resolve_listing(xml)
 
     def _body_tree(self, xml: bytes):
         """(the rendered body parsed strictly, with tables and drawing ids fixed as docxtpl

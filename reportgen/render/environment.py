@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateNotFound, nodes, pass_eval_context
-from jinja2.runtime import markup_join, str_join
+from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
@@ -281,6 +281,11 @@ class BoundedTemplate(Template):
     """A template whose every render is bounded: output size, loops, recursion."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        return "".join(self.render_pieces(*args, **kwargs))
+
+    def render_pieces(self, *args: Any, **kwargs: Any) -> list[str]:
+        """The output as Jinja yields it, unjoined: the template's own text as plain
+        ``str`` constants, each value as escaped ``Markup`` (see :mod:`.wellformed`)."""
         outer = _budget.get()
         token = _budget.set(outer or RenderBudget(_shown_name(self.name)))
         budget = _budget.get()
@@ -292,7 +297,7 @@ class BoundedTemplate(Template):
                 if size > LIMITS.max_output_bytes:
                     raise budget.too_large("输出内容")
                 pieces.append(piece)
-            return "".join(pieces)
+            return pieces
         except RecursionError:
             raise TemplateProblem(f"{budget.template} 嵌套过深：模板（或宏）直接或间接地包含了自己。"
                                   f"请检查 include、import、extends 和宏的调用。") from None
@@ -398,12 +403,12 @@ class ReportEnvironment(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` as the sandbox gives it, without its per-access checks for
-        the plain data every report passes: a field of a table or cell view, a key of a
-        dict.  The sandbox would allow both anyway (no underscore, no method); the
-        tables template reads thousands of them a report."""
+        the plain data every report passes: a field of a table or cell view, a counter
+        of ``loop``, a key of a dict.  The sandbox would allow them all anyway (no
+        underscore, no method); the tables template reads thousands of them a report."""
         fields = _VIEW_FIELDS.get(type(obj))
         if fields is not None and attribute in fields:
-            return object.__getattribute__(obj, attribute)
+            return getattr(obj, attribute)
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
@@ -450,6 +455,9 @@ def _bytecode_cache():
 
 # The report data's own view classes: fields only, no methods (see ReportEnvironment.getattr).
 _VIEW_FIELDS = {view: frozenset(f.name for f in dataclasses.fields(view)) for view in TEMPLATE_VIEWS}
+# A for loop's ``loop``: its counters, properties computed from the loop itself.
+_VIEW_FIELDS[LoopContext] = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
+                                        "depth", "depth0", "previtem", "nextitem"})
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
