@@ -69,6 +69,7 @@ _TEXT = object()  # text (not white space) directly in the innermost open elemen
 _TABLE_END = object()  # the innermost open w:tbl was just closed
 _ELEMENT = object()  # a whole element directly in the innermost open element (or the root itself)
 CELL_WITH_PARAGRAPH = "w:tc+p"  # an open cell that holds a paragraph already
+_UNREAD = object()
 
 
 def _legal_character(code: int) -> bool:
@@ -89,11 +90,12 @@ def _valid_text(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """What one constant piece does, read once (see :func:`analyse`)."""
 
     operations: tuple  # closes (the element's name), _PARAGRAPH, _TEXT, _ELEMENT, _TABLE_END, in order
+    closes: list[str] | None  # when ``operations`` are closes only: the closed elements outermost first
     opens: tuple[str, ...]  # elements left open, outermost first (a cell with its paragraph as CELL_WITH_PARAGRAPH)
     opened_tables: int  # how many of ``opens`` are w:tbl
     prefixes: frozenset[str]  # the namespace prefixes it uses
@@ -179,7 +181,9 @@ def analyse(piece: str) -> Piece | None:
             continue
         local.append([name, False])
     opens = tuple(CELL_WITH_PARAGRAPH if name == "w:tc" and has_paragraph else name for name, has_paragraph in local)
-    return Piece(tuple(operations), opens, opens.count("w:tbl"), frozenset(prefixes), declarations, whole_table)
+    closes = operations[::-1] if all(type(operation) is str for operation in operations) else None
+    return Piece(tuple(operations), closes, opens, opens.count("w:tbl"), frozenset(prefixes), declarations,
+                 whole_table)
 
 
 def _attributes(raw: str) -> tuple[list[str], list[str]] | None:
@@ -245,6 +249,7 @@ class BodyProof:
         data: list[str] = []
         declared: dict[str, str] | None = None
         started = closed = False
+        read = self._pieces
         for index, piece in enumerate(pieces):
             if type(piece) is not str:  # the data: escaped text (checked all at once below)
                 if piece:
@@ -252,7 +257,9 @@ class BodyProof:
                         return None
                     data.append(piece)
                 continue
-            info = self._piece(piece)
+            info = read.get(piece, _UNREAD)
+            if info is _UNREAD:
+                info = self._piece(piece)
             if info is None:
                 return None
             if info.declarations is not None:
@@ -263,25 +270,34 @@ class BodyProof:
                     return None  # the checks name Word's elements by the prefix w
             if info.prefixes and (declared is None or not info.prefixes <= declared.keys()):
                 return None
-            for operation in info.operations:
-                if operation is _PARAGRAPH:
-                    if stack and stack[-1] == "w:tc":
-                        stack[-1] = CELL_WITH_PARAGRAPH
-                elif operation is _TEXT:
-                    if not stack:
+            closes = info.closes
+            if closes is not None:  # the usual piece: closes only, compared and dropped at once
+                if closes:
+                    if stack[-len(closes):] != closes:
                         return None
-                elif operation is _ELEMENT:
-                    if not stack:  # the root element, whole in this piece
-                        if closed or declared is None:
-                            return None
-                        started = closed = True
-                elif operation is _TABLE_END:
-                    keys.append(tuple(p for p in pieces[table_starts.pop():index + 1] if type(p) is str))
-                else:
-                    if not stack or stack.pop() != operation:
-                        return None
+                    del stack[-len(closes):]
                     if not stack:
                         closed = True
+            else:
+                for operation in info.operations:
+                    if operation is _PARAGRAPH:
+                        if stack and stack[-1] == "w:tc":
+                            stack[-1] = CELL_WITH_PARAGRAPH
+                    elif operation is _TEXT:
+                        if not stack:
+                            return None
+                    elif operation is _ELEMENT:
+                        if not stack:  # the root element, whole in this piece
+                            if closed or declared is None:
+                                return None
+                            started = closed = True
+                    elif operation is _TABLE_END:
+                        keys.append(tuple(p for p in pieces[table_starts.pop():index + 1] if type(p) is str))
+                    else:
+                        if not stack or stack.pop() != operation:
+                            return None
+                        if not stack:
+                            closed = True
             if info.opens:
                 if closed or declared is None:
                     return None
