@@ -93,6 +93,7 @@ class _Reader:
         self.cached = cached
         self.result = result
         self.data = result.data
+        self._sides: dict[str, tuple] = {}  # sheet name -> (formulas, cached) cells
 
     def read(self) -> None:
         self._labels()
@@ -242,11 +243,16 @@ class _Reader:
 
     # ---- numbers
     def _raw(self, f: Field) -> tuple[Any, Any]:
-        row, col = _rowcol(f.cell)
-        return self.formulas[f.sheet].get((row, col)), self.cached[f.sheet].get((row, col))
+        where = _rowcol(f.cell)
+        sides = self._sides.get(f.sheet)
+        if sides is None:
+            sides = self._sides[f.sheet] = (self.formulas[f.sheet], self.cached[f.sheet])
+        return sides[0].get(where), sides[1].get(where)
 
     def _number(self, f: Field) -> Value:
         formula, cached = self._raw(f)
+        if type(formula) is int and f.kind == "count" and 0 <= formula <= LIMITS.max_count:
+            return formula  # what nearly every cell holds: nothing to check or convert
         if isinstance(formula, str) and formula.startswith("="):
             if cached is None:
                 self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
