@@ -352,6 +352,39 @@ def test_an_empty_cell_the_pre_filter_would_fix_is_read_as_before():
     assert outcome(_read_sheet, xml) == outcome(expat_reader, xml) == ("read", [{(1, 2): (int, 1)}] * 2)
 
 
+# Plain empty rows (a template's pre-formatted lines) are proven well-formed by a
+# pattern and stood in for by <x/> in the expat parse: never where that would hide a fault.
+PLAIN = '<row r="3"><c r="A3" s="11" t="n"></c><c r="B3" s="11"/></row>\n<row r="4" spans="1:2"></row>'
+
+
+def test_plain_empty_rows_are_not_parsed_again(monkeypatch):
+    seen = []
+    validate = xlsx._validate
+    monkeypatch.setattr(xlsx, "_validate", lambda xml, rows=(): seen.append(rows) or validate(xml, rows))
+    xml = sheet(USUAL + PLAIN + '<row r="5"><c r="A5"><v>7</v></c></row>')
+    assert read_fast_only(xml) is not None
+    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    [(start, end)] = seen[-1]
+    assert xml[start:end] == PLAIN.encode()
+
+
+@pytest.mark.parametrize("xml", [
+    sheet(USUAL + PLAIN + "</row>"),  # an end tag too many after them
+    sheet(USUAL.replace('<row r="2">', '<row r="2">' + PLAIN)),  # rows inside a row
+    sheet(PLAIN.replace('t="n"', 't="n\x01"') + USUAL),  # a character XML forbids (not plain: parsed)
+    sheet(PLAIN.replace('s="11"', 's="11" s="12"', 1) + USUAL),  # an attribute twice (not plain: parsed)
+    sheet(USUAL).replace(b'<c r="B2" t="b">', b'<c r="B2" t="' + PLAIN.encode() + b'">'),  # in an attribute value
+    sheet(USUAL).replace(b'<c r="B2" t="b">', b'<c r="B2" ' + PLAIN.encode() + b' t="b">'),  # inside a tag
+    sheet(USUAL) + PLAIN.encode(),  # after the root element
+    sheet(USUAL).replace(b"<v>3</v>", b"<v>3" + PLAIN.encode() + b"</v>"),  # inside a value
+])
+def test_plain_empty_rows_never_hide_a_fault(xml):
+    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    fast = read_fast_only(xml)
+    if fast is not None:
+        assert outcome(lambda book, x: fast, xml) == outcome(expat_reader, xml)
+
+
 # --------------------------------------------------------------------------- real workbooks
 def _sheet_parts(path):
     book = XlsxBook(path)

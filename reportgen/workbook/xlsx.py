@@ -544,7 +544,9 @@ class _SheetParser:
 # 1. a cheap look at the bytes decides whether it may read the part at all: UTF-8,
 #    one <sheetData>;
 # 2. one expat parse without handlers (but for DOCTYPE, comments, CDATA and
-#    processing instructions, which it does not read) proves the part well-formed;
+#    processing instructions, which it does not read) proves the part well-formed —
+#    with each run of plain empty rows (a template's pre-formatted lines) stood in for
+#    by ``<x/>``, which is well-formed exactly where they are (see _PLAIN_EMPTY_ROWS);
 # 3. compiled regular expressions pick the rows and cells out of <sheetData>, skipping
 #    (inside the regular expression engine) the empty cells the pre-filter drops;
 # 4. one more handler-less expat parse decodes, all at once, every text holding a
@@ -595,6 +597,18 @@ _DROPPED = (rb'c r="[A-Za-z]{1,3}+[0-9]{1,7}+"(?: [A-Za-z]++="[^"<>&]*+")*+(?:/>
             if sys.version_info >= (3, 11) else _EMPTY_CELL.pattern[1:])
 _USUAL_ROW = rb'row r="(?:[1-9][0-9]{0,6})"(?:\s+[A-Za-z_:][\w.:\-]*\s*=\s*"[^"&\t\n\r]*")*\s*>'
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+# Rows holding nothing but empty cells, written plainly: fixed names, each attribute at
+# most once, values of digits and letters.  Such a run is one or more whole, well-formed
+# elements with no reference, character or sequence a comment, CDATA section or
+# processing instruction could not hold, and the placeholder ``<x/>`` is one too: the
+# part is well-formed with the run exactly when it is with ``<x/>`` in its place (in an
+# element's content both are; inside a tag, an attribute value or after the root
+# element, the "<" of either is an error).  Expat then spends nothing on those rows.
+_PLAIN_EMPTY_ROWS = re.compile(
+    rb'(?:<row r="[1-9][0-9]{0,6}"(?: spans="[0-9]{1,5}:[0-9]{1,5}")?(?: s="[0-9]{1,9}")?(?: customFormat="1")?'
+    rb'(?: ht="[0-9]{1,3}(?:\.[0-9]{1,9})?")?(?: customHeight="1")?>'
+    rb'(?:<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="[a-z]{1,9}")?(?:/>|></c>))*</row>[ \t\r\n]*)+')
+_PLACEHOLDER = b"<x/>"
 # One token of <sheetData>.  What the expat reader's pre-filter (_EMPTY_CELL) drops,
 # end tags of rows and of those dropped cells are nothing: the look-ahead after the
 # "<" starts no token at them (so the regular expression engine, not Python, steps
@@ -681,13 +695,23 @@ def _read_sheet(book: XlsxBook, xml: bytes) -> tuple[Cells, Cells]:
     return _SheetParser(book).parse(xml)
 
 
-def _validate(xml: bytes) -> None:
+def _validate(xml: bytes, plain_rows: list[tuple[int, int]] = ()) -> None:
     """Raise unless ``xml`` is well-formed, with no DOCTYPE, comment, CDATA section or
     processing instruction: one expat parse whose only handlers are these, which
-    never run for the parts the fast reader reads (so no Python runs at all)."""
+    never run for the parts the fast reader reads (so no Python runs at all).
+
+    ``plain_rows``: (start, end) of runs of plain empty rows, in order, that the parse
+    sees as ``<x/>`` (see _PLAIN_EMPTY_ROWS)."""
     def not_sure(*_args):
         raise _NotSure("comment, CDATA or processing instruction")
 
+    if plain_rows:
+        pieces, done = [], 0
+        for start, end in plain_rows:
+            pieces += (xml[done:start], _PLACEHOLDER)
+            done = end
+        pieces.append(xml[done:])
+        xml = b"".join(pieces)
     parser = _parser()
     parser.CommentHandler = parser.StartCdataSectionHandler = parser.ProcessingInstructionHandler = not_sure
     parser.Parse(xml, True)
@@ -733,8 +757,9 @@ class _FastSheet:
         """One pass over the tokens, placing rows and cells as _SheetParser does.  The
         usual cells get their values here, with the expat reader's rules; an inline
         string holding references waits in the dicts as its raw bytes until all of
-        them are decoded at once; any other cell goes through _SheetParser._store."""
-        _validate(xml)
+        them are decoded at once; any other cell goes through _SheetParser._store.
+        The part is proven well-formed (_validate) before anything is returned."""
+        plain_rows: list[tuple[int, int]] = []
         store = _SheetParser(self.book)
         formulas, cached = store.formulas, store.cached
         pending: list[tuple[tuple[int, int], bytes]] = []  # inline strings to decode
@@ -773,6 +798,9 @@ class _FastSheet:
                 if typed is not None:
                     formulas[where] = typed
             elif kind == "rows":
+                start, end = token.start(), token.end("rows")  # the group starts after the token's "<"
+                if _PLAIN_EMPTY_ROWS.fullmatch(xml, start, end):
+                    plain_rows.append((start, end))
                 for number in _ROW_NUMBER.findall(xml, token.start(), token.end()):
                     row = int(number)
                     skip_row = row < next_row
@@ -814,6 +842,7 @@ class _FastSheet:
                     store._store(cell)
             elif kind != "other" or not token.group("close") and token.group("name") in _CELL_NAMES:
                 raise _NotSure("markup")
+        _validate(xml, plain_rows)
         if pending:
             decoded = _decode_all({raw for _, raw in pending})
             for where, raw in pending:  # unless a later cell took the place
