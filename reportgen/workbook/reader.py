@@ -143,6 +143,8 @@ class _Reader:
         for rows in (expected, found):  # rows below the table are not part of it
             while rows and not rows[-1]:
                 rows.pop()
+        if found == expected:  # every row where it belongs (nearly every workbook)
+            return False
         ops = SequenceMatcher(None, expected, found, autojunk=False).get_opcodes()
         # Rows added below the table move nothing in it: they are not the table's.
         moved = [op for op in ops if op[0] == "delete" or (op[0] == "insert" and op[1] < len(expected))]
@@ -367,7 +369,17 @@ def _normalise(text: str) -> str:
 
 
 def _clean_label(value: Any) -> str:
-    return "" if value is None else SPACES.sub("", str(value))
+    if value is None:
+        return ""
+    if type(value) is str:
+        return _clean_text_label(value)
+    return SPACES.sub("", str(value))
+
+
+@lru_cache(maxsize=4096)
+def _clean_text_label(text: str) -> str:
+    """A label as compared (the same few hundred labels in every workbook of a collection)."""
+    return SPACES.sub("", text)
 
 
 @per_object

@@ -764,6 +764,7 @@ class _FastSheet:
         formulas, cached = store.formulas, store.cached
         pending: list[tuple[tuple[int, int], bytes]] = []  # inline strings to decode
         dates = durations = shared = None
+        styles: dict[bytes | None, int] = {}  # style id -> 0 a number, 1 a date, 2 a duration
         row, next_row, skip_row, col = 0, 1, False, 0
         for token in _TOKEN.finditer(xml, start, end):
             kind = token.lastgroup
@@ -773,25 +774,27 @@ class _FastSheet:
                 if skip_row:
                     continue
                 where = row, col
-                raw = v.decode() if v and t != b"inlineStr" else None
-                if raw is None:
+                if not v or t == b"inlineStr":
                     value = None
-                elif t is None or t == b"n":  # as _SheetParser._value
-                    value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
-                    if dates is None:
-                        dates, durations = self.book.date_styles()
-                    style = int(s) if s else 0
-                    if style in dates:
+                elif t is None or t == b"n":  # as _SheetParser._value (int() and float() read bytes too)
+                    value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                    date = styles.get(s)
+                    if date is None:
+                        if dates is None:
+                            dates, durations = self.book.date_styles()
+                        style = int(s) if s else 0
+                        date = styles[s] = (2 if style in durations else 1) if style in dates else 0
+                    if date:
                         try:
-                            value = _from_excel(value, self.book.epoch, timedelta=style in durations)
+                            value = _from_excel(value, self.book.epoch, timedelta=date == 2)
                         except (OverflowError, ValueError):
                             value = "#VALUE!"
                 elif t == b"s":
                     if shared is None:
                         shared = self.book.shared_strings()
-                    value = shared[int(raw)]
+                    value = shared[int(v)]
                 else:
-                    value = store._value(t.decode(), raw, {"s": s and s.decode()})
+                    value = store._value(t.decode(), v.decode(), {"s": s and s.decode()})
                 if value is not None:
                     cached[where] = value
                 typed = value if f is None else "=" + f.decode()
