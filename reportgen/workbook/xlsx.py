@@ -604,10 +604,14 @@ _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 # part is well-formed with the run exactly when it is with ``<x/>`` in its place (in an
 # element's content both are; inside a tag, an attribute value or after the root
 # element, the "<" of either is an error).  Expat then spends nothing on those rows.
-_PLAIN_EMPTY_ROWS = re.compile(
-    rb'(?:<row r="[1-9][0-9]{0,6}"(?: spans="[0-9]{1,5}:[0-9]{1,5}")?(?: s="[0-9]{1,9}")?(?: customFormat="1")?'
-    rb'(?: ht="[0-9]{1,3}(?:\.[0-9]{1,9})?")?(?: customHeight="1")?>'
-    rb'(?:<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="[a-z]{1,9}")?(?:/>|></c>))*</row>[ \t\r\n]*)+')
+# (After its "<"; possessive quantifiers, where Python has them, as for _DROPPED.)
+_PLAIN_ROW = (rb'row r="[1-9][0-9]{0,6}+"(?: spans="[0-9]{1,5}+:[0-9]{1,5}+")?+(?: s="[0-9]{1,9}+")?+'
+              rb'(?: customFormat="1")?+(?: ht="[0-9]{1,3}+(?:\.[0-9]{1,9}+)?+")?+(?: customHeight="1")?+>'
+              rb'(?:<c r="[A-Z]{1,3}+[0-9]{1,7}+"(?: s="[0-9]{1,9}+")?+(?: t="[a-z]{1,9}+")?+(?:/>|></c>))*+</row>')
+if sys.version_info < (3, 11):
+    _PLAIN_ROW = re.sub(rb"([*?}+])\+", rb"\1", _PLAIN_ROW)
+_PLAIN_ROWS = _PLAIN_ROW + rb"(?:[ \t\r\n]*<" + _PLAIN_ROW + rb")*"
+_PLAIN_EMPTY_ROWS = re.compile(rb"<" + _PLAIN_ROWS)
 _PLACEHOLDER = b"<x/>"
 # One token of <sheetData>.  What the expat reader's pre-filter (_EMPTY_CELL) drops,
 # end tags of rows and of those dropped cells are nothing: the look-ahead after the
@@ -616,7 +620,8 @@ _PLACEHOLDER = b"<x/>"
 _TOKEN = re.compile(
     rb"<(?!" + _DROPPED + rb"|/row>|/c>)(?:"
     # rows that hold nothing (but dropped cells), one after the other: one token
-    + rb"(?P<rows>" + _USUAL_ROW + rb"(?:<" + _DROPPED + rb")*</row>"
+    + rb"(?P<plain>" + _PLAIN_ROWS + rb")"  # proven well-formed on the way (_PLAIN_EMPTY_ROWS)
+    + rb"|(?P<rows>" + _USUAL_ROW + rb"(?:<" + _DROPPED + rb")*</row>"
     + rb"(?:\s*<" + _USUAL_ROW + rb"(?:<" + _DROPPED + rb")*</row>)*)"
     # the usual row: its number first
     + rb"|(?P<row>" + _USUAL_ROW.replace(b"(?:[1-9]", b"(?P<number>[1-9]", 1) + rb")"
@@ -800,10 +805,9 @@ class _FastSheet:
                 typed = value if f is None else "=" + f.decode()
                 if typed is not None:
                     formulas[where] = typed
-            elif kind == "rows":
-                start, end = token.start(), token.end("rows")  # the group starts after the token's "<"
-                if _PLAIN_EMPTY_ROWS.fullmatch(xml, start, end):
-                    plain_rows.append((start, end))
+            elif kind == "plain" or kind == "rows":
+                if kind == "plain":
+                    plain_rows.append((token.start(), token.end("plain")))  # the group starts after the "<"
                 for number in _ROW_NUMBER.findall(xml, token.start(), token.end()):
                     row = int(number)
                     skip_row = row < next_row
