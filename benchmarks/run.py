@@ -184,7 +184,9 @@ def render_folder(folder: Path, out: Path, jobs: int) -> tuple[float, list[float
     per-report check seconds, peak MB per worker)."""
     paths = sorted(str(p) for p in folder.glob("*.xlsx"))
     context = get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    from reportgen.collection import start_worker
+
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker) as pool:  # as render FOLDER's
         list(pool.map(_warm, range(jobs)))  # workers started: the pool's start-up is not per report
         start = time.perf_counter()
         results = list(pool.map(pipeline_one, paths, [str(out)] * len(paths), chunksize=8))

@@ -284,6 +284,18 @@ def test_a_file_that_runs_past_the_time_limit_is_stopped_and_the_others_go_on():
     assert time.monotonic() - began < 120  # the stuck worker was ended, not waited for
 
 
+def collector_threshold(_: int) -> int:
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_workers_run_the_cycle_collector_less_often():
+    """A report frees what it allocates: a worker's collector need not run every 700."""
+    thresholds = C.run_parallel(collector_threshold, [(n,) for n in range(C.MIN_TASKS_FOR_WORKERS)], jobs=2)
+    assert set(thresholds) == {C.WORKER_GC_THRESHOLD}
+
+
 def test_workers_start_only_when_they_win_back_their_start_up(monkeypatch):
     """A few quick files are done in this process (starting workers would take longer);
     a collection large enough is shared among the workers."""

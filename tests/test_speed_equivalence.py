@@ -365,6 +365,22 @@ def test_check_imports_no_heavy_library():
 
 
 # --------------------------------------------------------------------------- compiled templates on disk
+@pytest.mark.parametrize("value", ["", "甲乙 1,234.50", "a&b", "<w:p>", '"q"', "it's", "{{ x }}", "\ufdd0",
+                                   0, 7, -3, 10**30, True, False, None, 2.5, dt.date(2024, 1, 31)])
+def test_templates_escape_exactly_as_markupsafe(value):
+    """The faster escape compiled templates call gives markupsafe's result, type and all."""
+    import markupsafe
+    from decimal import Decimal
+
+    from reportgen.render.environment import ReportEnvironment, escape
+
+    for item in (value, Decimal("1.50"), markupsafe.Markup("<b>x</b>")):
+        assert type(escape(item)) is markupsafe.Markup and escape(item) == markupsafe.escape(item)
+    template = ReportEnvironment().from_string("{{ x }}")
+    assert template.root_render_func.__globals__["escape"] is escape
+    assert template.render(x=value) == str(markupsafe.escape(value))
+
+
 def test_templates_compiled_from_the_disk_cache_keep_the_sandboxs_limits(tmp_path, monkeypatch):
     """A template compiled once is read back from Jinja's bytecode cache by the next
     process; the code read back still counts loops, and a changed source compiles anew."""

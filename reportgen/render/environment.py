@@ -37,6 +37,8 @@ from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 from ..errors import TemplateProblem
 from ..limits import LIMITS, MB
@@ -277,8 +279,33 @@ _PADDING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
 _HUGE_FORMAT_WIDTH = re.compile(r"\d{8,}")
 
 
+def escape(value: Any) -> Markup:
+    """:func:`markupsafe.escape`, the same result, built faster for the values reports
+    are made of: text with nothing to escape and whole numbers.  (markupsafe builds
+    every result through ``Markup.__new__``, a Python function: a thousand calls a
+    report.)  Compiled templates call this one (:meth:`BoundedTemplate._from_namespace`)."""
+    if type(value) is str:
+        if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+            return markupsafe_escape(value)
+        return _new_string(Markup, value)
+    if type(value) is int:  # digits and a minus sign: nothing to escape (bool is not int's type)
+        return _new_string(Markup, str(value))
+    return markupsafe_escape(value)
+
+
+_new_string = str.__new__
+
+
 class BoundedTemplate(Template):
     """A template whose every render is bounded: output size, loops, recursion."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):  # noqa: A002 - Jinja's signature
+        # The compiled module's own name for markupsafe.escape (it imports it from
+        # jinja2.runtime): every {{ value }} of this template and its macros goes
+        # through it.
+        namespace["escape"] = escape
+        return super()._from_namespace(environment, namespace, globals)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         return "".join(self.render_pieces(*args, **kwargs))
