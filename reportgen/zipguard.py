@@ -14,7 +14,9 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import UnusableInput
@@ -74,11 +76,20 @@ def check_package(archive: zipfile.ZipFile, name: str, limits: Limits = LIMITS) 
         raise UnusableInput(f"{name} 解压后总共太大（{_mb(total)}，上限 {_mb(limits.max_total_bytes)}），不予读取。")
 
 
+class Package(zipfile.ZipFile):
+    """A zip archive over bytes in memory, which :func:`read_member` inflates straight
+    from those bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.data = data
+
+
 def open_package(data: bytes, name: str, limits: Limits = LIMITS) -> zipfile.ZipFile:
     """A checked :class:`zipfile.ZipFile` over ``data`` (the bytes of a file named ``name``).
 
     Raises zipfile.BadZipFile for bytes that are not a zip (the caller words that)."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = Package(data)
     try:
         check_package(archive, name, limits)
     except BaseException:
@@ -92,6 +103,14 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
     """One member inflated, stopping as soon as it passes the limits (the directory may lie)."""
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
     cap = min(limits.max_member_bytes, max(limits.max_ratio * max(info.compress_size, 1), MB))
+    if isinstance(archive, Package) and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            and not info.flag_bits & 0x1:
+        content = _inflate(archive.data, info, cap)
+        if content is not None:
+            if len(content) > cap:
+                raise UnusableInput(f"{name} 中的 {info.filename} 解压后超过了上限（{_mb(cap)}），"
+                                    f"可能是“压缩炸弹”，不予读取。")
+            return content
     chunks = []
     size = 0
     with archive.open(info) as stream:
@@ -107,4 +126,40 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
     return b"".join(chunks)
 
 
-__all__ = ["check_package", "open_package", "read_member", "read_regular_file"]
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes | None:
+    """The member inflated from the package's bytes in one call (zipfile's reader goes
+    through Python for every read), at most ``cap + 1`` bytes of it; None for anything
+    unusual, which zipfile's own reader then decides (and words).  Checked as zipfile
+    checks: the local header, the whole compressed stream, the CRC."""
+    offset = info.header_offset
+    try:
+        header = _LOCAL_HEADER.unpack_from(data, offset)
+    except struct.error:
+        return None
+    if header[0] != b"PK\x03\x04":
+        return None
+    start = offset + _LOCAL_HEADER.size + header[10] + header[11]
+    raw = data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        content = raw[:cap + 1]
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            content = inflater.decompress(raw, cap + 1)
+        except zlib.error:
+            return None
+        if len(content) > cap:
+            return content  # too large: the caller refuses it
+        if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
+            return None
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        return None
+    return content
+
+
+__all__ = ["Package", "check_package", "open_package", "read_member", "read_regular_file"]

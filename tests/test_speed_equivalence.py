@@ -324,6 +324,27 @@ def test_a_zip_bomb_is_refused_naming_the_file_and_the_part(tmp_path):
     assert "炸弹.xlsx" in message and member in message and "压缩" in message
 
 
+def test_members_inflate_as_zipfile_inflates_them_and_a_damaged_one_is_refused(tmp_path):
+    """reportgen inflates a package's members from its bytes in one call: the same bytes
+    zipfile reads; a damaged member goes to zipfile, which refuses it."""
+    from reportgen.zipguard import _inflate, open_package, read_member
+
+    source = sample(CASES[0])
+    data = source.read_bytes()
+    with zipfile.ZipFile(source) as plain, open_package(data, source.name) as package:
+        for info in package.infolist():
+            assert _inflate(data, info, 1 << 30) == plain.read(info.filename) == read_member(package, info, source.name)
+    member = _member_of(source, "表三")
+    with zipfile.ZipFile(source) as plain:
+        info = plain.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    damaged[start + info.compress_size // 2] ^= 0x55  # a byte of the compressed sheet
+    (tmp_path / "坏.xlsx").write_bytes(bytes(damaged))
+    with pytest.raises(UnusableInput, match="坏.xlsx 已损坏"):
+        read_workbook(tmp_path / "坏.xlsx")
+
+
 def test_a_doctype_is_refused(tmp_path):
     source = sample(CASES[0])
     member = _member_of(source, "基本信息")
