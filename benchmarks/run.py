@@ -15,7 +15,8 @@ One command, one run, everything interleaved on the same machine state:
    (workers started and imports done before the clock starts; each worker's first
    report pays its template preparation), and ``reportgen render FOLDER --jobs N``
    as a whole command;
-   — for ``--rounds`` rounds, alternating, each with the machine's speed before it;
+   — for ``--rounds`` rounds, alternating, each with the machine's speed before it
+   and into empty output folders;
 4. (d) ``check`` of the folder, and one workbook's check inside a batch;
 5. cold starts: ``reportgen check`` against ``python -c "import openpyxl;
    openpyxl.load_workbook(…)"``;
@@ -302,9 +303,10 @@ def main() -> None:
         # (b) and (c) alternate for --rounds rounds, each with the machine's speed just before:
         # on a shared machine that speed moves, and a round's numbers move with it.
         rounds = []
-        for _ in range(args.rounds):
+        for number in range(args.rounds):  # each round into empty folders, as a first render of a collection
             speed = machine_speed(50)
-            rounds.append((speed, render_folder(folder, work / "b", 1), render_folder(folder, work / "c", 2)))
+            rounds.append((speed, render_folder(folder, work / f"b{number}", 1),
+                           render_folder(folder, work / f"c{number}", 2)))
         _, (b_wall, b_each, b_checks, b_peak), (c_wall, c_each, _, c_peak) = rounds[0]
         via = "library (`check_workbook`, `render_report`) in spawned ProcessPoolExecutor workers"
         d_one = timed_command([sys.executable, "-m", "reportgen", "check", str(folder), "--json", "--jobs", "1"])
