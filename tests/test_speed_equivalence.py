@@ -425,6 +425,30 @@ def test_templates_compiled_from_the_disk_cache_keep_the_sandboxs_limits(tmp_pat
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Jinja's cache folder is per user id on POSIX")
+def test_a_template_is_prepared_again_for_another_docxtpl(monkeypatch):
+    """The prepared state on disk is keyed by docxtpl's source: another docxtpl prepares
+    again; a docxtpl whose source cannot be read is never cached."""
+    from reportgen.render import docx as word
+
+    calls = []
+
+    def prepare():
+        calls.append(1)
+        return {"fast": False}
+
+    package = b"a package " + os.urandom(8)
+    word._prepared_state(package, prepare)
+    word._prepared_state(package, prepare)
+    assert len(calls) == 1
+    monkeypatch.setattr(word, "_docxtpl_source", lambda: b"another docxtpl")
+    word._prepared_state(package, prepare)
+    assert len(calls) == 2
+    monkeypatch.setattr(word, "_docxtpl_source", lambda: None)
+    word._prepared_state(package, prepare)
+    word._prepared_state(package, prepare)
+    assert len(calls) == 4
+
+
 def test_a_prepared_word_template_is_reused_by_the_next_process_without_docxtpl(tmp_path):
     """The second process that renders with a template takes the preparation from the
     disk cache: it does not import docxtpl (or python-docx) at all, and writes the same

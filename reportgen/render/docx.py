@@ -406,23 +406,19 @@ _STATE_MAGIC = b"reportgen-docx-1\n"
 
 def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
     """``prepare()`` for this package, from the disk cache when this reportgen (this
-    module's source) and docxtpl prepared the same bytes before.  Stored with
-    :mod:`marshal` (plain data only) in Jinja's private cache folder; an unreadable or
-    foreign entry is prepared anew."""
+    module's source) and this docxtpl (its source files) prepared the same bytes
+    before.  Stored with :mod:`marshal` (plain data only) in Jinja's private cache
+    folder; an unreadable or foreign entry is prepared anew."""
     import hashlib
     import marshal
-    from importlib.metadata import PackageNotFoundError, version
 
     from .environment import _bytecode_cache
 
     cache = _bytecode_cache()
-    try:
-        docxtpl_version = version("docxtpl")
-    except PackageNotFoundError:  # installed without its metadata: no way to tell versions apart
-        cache = None
-    if cache is None:
+    docxtpl_source = _docxtpl_source()
+    if cache is None or docxtpl_source is None:
         return prepare()
-    key = hashlib.sha256(Path(__file__).read_bytes() + docxtpl_version.encode() + b"\0" + package).hexdigest()
+    key = hashlib.sha256(Path(__file__).read_bytes() + docxtpl_source + b"\0" + package).hexdigest()
     entry = Path(cache.directory) / f"reportgen-docx-{key}.cache"
     try:
         stored = entry.read_bytes()
@@ -440,6 +436,21 @@ def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
     except OSError:
         pass  # a full or read-only disk only costs the preparation next time
     return state
+
+
+@functools.lru_cache(maxsize=1)
+def _docxtpl_source() -> bytes | None:
+    """The source of the installed docxtpl (its modules' bytes, in name order), found
+    without importing it or reading package metadata (importlib.metadata alone takes
+    50 ms to import); None when it cannot be read."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("docxtpl")
+        folder = Path(spec.origin).parent
+        return b"\0".join(path.name.encode() + b"\0" + path.read_bytes() for path in sorted(folder.glob("*.py")))
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return None
 
 
 def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: Path) -> None:

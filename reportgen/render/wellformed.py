@@ -27,6 +27,7 @@ against lxml's strict parse and the full checks.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -37,11 +38,10 @@ _S = r"[ \t\r\n]"
 _NAME = r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?"
 # One token of a constant piece: a tag (start, end or empty) or text; a "<" that
 # starts anything else (comment, CDATA, processing instruction, a broken tag) is "other".
-_TOKEN = re.compile(
-    rf"<(?P<close>/)?(?P<name>{_NAME})(?P<attrs>(?:{_S}+{_NAME}{_S}*={_S}*(?:\"[^<\"]*\"|'[^<']*'))*){_S}*(?P<empty>/)?>"
-    r"|(?P<text>[^<]+)"
-    r"|(?P<other><)"
-)
+_TAG = (rf"<(?P<close>/)?(?P<name>{_NAME})(?P<attrs>(?:{_S}+{_NAME}{_S}*={_S}*(?:\"[^<\"]*\"|'[^<']*'))*)"
+        rf"{_S}*(?P<empty>/)?>")
+_TOKEN = re.compile(rf"(?P<tag>{_TAG})|(?P<text>[^<]+)|(?P<other><)")
+_ONE_TAG = re.compile(_TAG)
 _ATTRIBUTE = re.compile(rf"({_NAME}){_S}*={_S}*(?:\"([^<\"]*)\"|'([^<']*)')")
 # What XML does not allow in text or an attribute value: a character outside its
 # range, a "&" that starts no reference, "]]>" (in text).
@@ -115,8 +115,9 @@ def analyse(piece: str) -> Piece | None:
     whole_table = False
     first_tag = True
     for token in _TOKEN.finditer(piece):
-        text = token.group("text")
-        if text is not None:
+        kind = token.lastgroup
+        if kind == "text":
+            text = token.group()
             # Braces and percent signs only in markup: with the data's own shielded, the
             # text then holds no template mark, wherever runs split it.  No ">" (Word
             # writes "&gt;"): with the data escaped, no "]]>" can form across pieces.
@@ -125,19 +126,15 @@ def analyse(piece: str) -> Piece | None:
             if not local and text.strip(_WHITESPACE):
                 operations.append(_TEXT)
             continue
-        if token.group("other") is not None:
+        if kind == "other":
             return None
-        name = token.group("name")
-        if len(name) > _MAX_NAME:
+        tag = _tag(token.group())
+        if tag is None:
             return None
-        prefix = name.partition(":")[0] if ":" in name else ""
-        if prefix == "xmlns":
-            return None
-        if prefix and prefix != "xml":
-            prefixes.add(prefix)
-        if token.group("close"):
-            if token.group("attrs") or token.group("empty"):
-                return None
+        name, closing, empty, tag_prefixes, declared = tag
+        if tag_prefixes:
+            prefixes |= tag_prefixes
+        if closing:
             if local:
                 open_name, has_paragraph = local.pop()
                 if open_name != name or (name == "w:tc" and not has_paragraph):
@@ -151,29 +148,17 @@ def analyse(piece: str) -> Piece | None:
                     operations.append(_TABLE_END)
             first_tag = False
             continue
-        attributes = _attributes(token.group("attrs"))
-        if attributes is None:
-            return None
-        names, values = attributes
-        declared = {n.partition(":")[2]: v for n, v in zip(names, values) if n.startswith("xmlns:")}
-        if "xmlns" in names:
-            declared[""] = values[names.index("xmlns")]
-        if declared:
-            if not first_tag or operations or any(not v and p for p, v in declared.items()) \
-                    or "xml" in declared or "xmlns" in declared:
+        if declared is not None:
+            if not first_tag or operations:
                 return None
             declarations = declared
-        for attribute in names:
-            attribute_prefix = attribute.partition(":")[0] if ":" in attribute else ""
-            if attribute_prefix and attribute_prefix not in ("xml", "xmlns"):
-                prefixes.add(attribute_prefix)
         first_tag = False
         if name == "w:p":
             if local:
                 local[-1][1] = True
             else:
                 operations.append(_PARAGRAPH)
-        if token.group("empty"):
+        if empty:
             if name in ("w:tc", "w:tbl"):  # a cell without a paragraph, a table without a grid
                 return None
             if not local and operations[-1:] != [_ELEMENT]:
@@ -184,6 +169,50 @@ def analyse(piece: str) -> Piece | None:
     closes = operations[::-1] if all(type(operation) is str for operation in operations) else None
     return Piece(tuple(operations), closes, opens, opens.count("w:tbl"), frozenset(prefixes), declarations,
                  whole_table)
+
+
+_NO_ATTRIBUTES: tuple[frozenset[str], None] = (frozenset(), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(text: str) -> tuple[str, bool, bool, frozenset[str], dict[str, str] | None] | None:
+    """(name, an end tag, an empty-element tag, the namespace prefixes it uses, its
+    namespace declarations or None) of one tag; None when the proof does not take it.
+    Read once per distinct tag: a template repeats a few hundred thousands of times."""
+    match = _ONE_TAG.fullmatch(text)
+    name, raw = match.group("name"), match.group("attrs")
+    prefix = name.partition(":")[0] if ":" in name else ""
+    if len(name) > _MAX_NAME or prefix == "xmlns":
+        return None
+    own = frozenset({prefix}) if prefix and prefix != "xml" else frozenset()
+    if match.group("close"):
+        if raw or match.group("empty"):
+            return None
+        return name, True, False, own, None
+    attributes = _tag_attributes(raw) if raw else _NO_ATTRIBUTES
+    if attributes is None:
+        return None
+    attribute_prefixes, declared = attributes
+    return name, False, bool(match.group("empty")), own | attribute_prefixes, declared
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_attributes(raw: str) -> tuple[frozenset[str], dict[str, str] | None] | None:
+    """(the namespace prefixes a tag's attributes use, its namespace declarations or
+    None) from the tag's attribute text; None when they are not valid.  Read once per
+    distinct text: a template repeats a few hundred tags thousands of times."""
+    attributes = _attributes(raw)
+    if attributes is None:
+        return None
+    names, values = attributes
+    declared = {n.partition(":")[2]: v for n, v in zip(names, values) if n.startswith("xmlns:")}
+    if "xmlns" in names:
+        declared[""] = values[names.index("xmlns")]
+    if any(not v and p for p, v in declared.items()) or "xml" in declared or "xmlns" in declared:
+        return None
+    prefixes = frozenset(n.partition(":")[0] for n in names
+                         if ":" in n and n.partition(":")[0] not in ("xml", "xmlns"))
+    return prefixes, declared or None
 
 
 def _attributes(raw: str) -> tuple[list[str], list[str]] | None:
