@@ -138,6 +138,8 @@ def _not_numbers(data: ReportData, key: str) -> list[str]:
 
 def unchecked_relations(data: ReportData) -> list[tuple[str, list[str]]]:
     """Every relation that cannot be evaluated: (how to name it, the keys at fault)."""
+    if len(data.values) == len(data.format.fields) and None not in data.values.values():
+        return []  # every cell holds a number (nearly every workbook): every relation can be evaluated
     found: list[tuple[str, list[str]]] = []
     for rule in data.format.sum_rules:
         if _skipped(data, (rule.total,) + rule.parts):
