@@ -62,10 +62,27 @@ def table_view(table: Table, data: ReportData, shown: dict[str, str] | None = No
     if shown is None:
         shown = {cell.key: format_value(data.values.get(cell.key)) for cell in table.cells if cell.kind == "value"}
     rows, header_rows = _layout(table)
-    cells = [[cell if isinstance(cell, CellView) else
-              CellView("value", shown[cell.key], cell.rowspan, cell.colspan, key=cell.key)
-              for cell in row] for row in rows]
+    views = _VALUE_VIEWS
+    if len(views) > 100_000:
+        views.clear()
+    cells = []
+    for row in rows:
+        cells_of_row = []
+        for cell in row:
+            if type(cell) is not CellView:  # a value cell: its view, shared with every report showing the same
+                key = (cell.key, shown[cell.key], cell.rowspan, cell.colspan)
+                view = views.get(key)
+                if view is None:
+                    view = views[key] = CellView("value", key[1], cell.rowspan, cell.colspan, key=cell.key)
+                cell = view
+            cells_of_row.append(cell)
+        cells.append(cells_of_row)
     return TableView(table.key, table.number, table.caption, cells, header_rows)
+
+
+# Value cells' views by (field, shown value, spans): most cells of most reports show 0 or
+# a small number, and a view is immutable.
+_VALUE_VIEWS: dict[tuple[str, str, int, int], CellView] = {}
 
 
 @per_object
