@@ -63,7 +63,7 @@ def table_view(table: Table, data: ReportData, shown: dict[str, str] | None = No
         shown = {cell.key: format_value(data.values.get(cell.key)) for cell in table.cells if cell.kind == "value"}
     rows, header_rows = _layout(table)
     views = _VALUE_VIEWS
-    if len(views) > 100_000:
+    if len(views) > 10_000:  # a few MB at most
         views.clear()
     cells = []
     for row in rows:
