@@ -161,7 +161,9 @@ def test_a_table_is_proven_once_a_table_of_the_same_pieces_passed():
     (BODY.replace("<w:t>{{ x }}", "<w:t>]{{ x }}>"), {"x": "]", "items": []}),  # "]]>" across the pieces
     (f'<w:body xmlns:w="{W_URI}">{{% for i in items %}}<w:p><w:r>{{% endfor %}}<w:t>x</w:t>'  # deeper than
      "{% for i in items %}</w:r></w:p>{% endfor %}</w:body>", {"items": range(130)}),  # libxml2 parses
-])
+    (f'<w:body xmlns:w="{W_URI}">{{{{ x }}}}' + "<w:p>" * 260 + "</w:p>" * 260 + "</w:body>",  # also within
+     {"x": "甲"}),  # one piece of the template
+], ids=["forbidden character", "]]> across pieces", "deep by a loop", "deep in one piece"])
 def test_bodies_lxml_refuses_are_never_proven(source, data):
     proof = BodyProof()
     pieces, xml = render(source, data)
@@ -176,7 +178,8 @@ def test_bodies_lxml_refuses_are_never_proven(source, data):
     BODY.replace("<w:p><w:r><w:t>{{ x }}", "<w:p><w:r><v:t>{{ x }}"),  # an undeclared prefix
     BODY.replace("</w:body>", "<!-- note --></w:body>"),  # a comment: left to the full check
     BODY.replace("{{ x }}", "{{ x|safe }}"),  # markup from the data
-])
+], ids=["cell without paragraph", "paragraph by a condition", "closed twice", "undeclared prefix", "comment",
+        "safe markup"])
 def test_bodies_the_proof_does_not_cover_go_to_the_full_check(source):
     proof = BodyProof()
     pieces, xml = render(source, {"x": "<w:p>", "items": [1]})

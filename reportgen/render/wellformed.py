@@ -101,6 +101,7 @@ class Piece:
     prefixes: frozenset[str]  # the namespace prefixes it uses
     declarations: dict[str, str] | None  # the xmlns attributes of its first tag, when that may be the root
     whole_table: bool  # holds a whole w:tbl
+    depth: int  # how deep its own elements nest
 
 
 def analyse(piece: str) -> Piece | None:
@@ -114,6 +115,7 @@ def analyse(piece: str) -> Piece | None:
     declarations = None
     whole_table = False
     first_tag = True
+    depth = 0
     for token in _TOKEN.finditer(piece):
         kind = token.lastgroup
         if kind == "text":
@@ -165,10 +167,11 @@ def analyse(piece: str) -> Piece | None:
                 operations.append(_ELEMENT)
             continue
         local.append([name, False])
+        depth = max(depth, len(local))
     opens = tuple(CELL_WITH_PARAGRAPH if name == "w:tc" and has_paragraph else name for name, has_paragraph in local)
     closes = operations[::-1] if all(type(operation) is str for operation in operations) else None
     return Piece(tuple(operations), closes, opens, opens.count("w:tbl"), frozenset(prefixes), declarations,
-                 whole_table)
+                 whole_table, depth)
 
 
 _NO_ATTRIBUTES: tuple[frozenset[str], None] = (frozenset(), None)
@@ -298,6 +301,8 @@ class BodyProof:
                 if declared.get("w") != W_URI or [v for v in declared.values()].count(W_URI) != 1:
                     return None  # the checks name Word's elements by the prefix w
             if info.prefixes and (declared is None or not info.prefixes <= declared.keys()):
+                return None
+            if len(stack) + info.depth > _MAX_DEPTH:
                 return None
             closes = info.closes
             if closes is not None:  # the usual piece: closes only, compared and dropped at once
