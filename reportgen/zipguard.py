@@ -108,8 +108,7 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
         content = _inflate(archive.data, info, cap)
         if content is not None:
             if len(content) > cap:
-                raise UnusableInput(f"{name} 中的 {info.filename} 解压后超过了上限（{_mb(cap)}），"
-                                    f"可能是“压缩炸弹”，不予读取。")
+                raise _too_large(name, info, cap)
             return content
     chunks = []
     size = 0
@@ -120,10 +119,13 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
                 break
             size += len(chunk)
             if size > cap:
-                raise UnusableInput(f"{name} 中的 {info.filename} 解压后超过了上限（{_mb(cap)}），"
-                                    f"可能是“压缩炸弹”，不予读取。")
+                raise _too_large(name, info, cap)
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _too_large(name: str, info: zipfile.ZipInfo, cap: int) -> UnusableInput:
+    return UnusableInput(f"{name} 中的 {info.filename} 解压后超过了上限（{_mb(cap)}），可能是“压缩炸弹”，不予读取。")
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
@@ -133,15 +135,17 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes | None:
     """The member inflated from the package's bytes in one call (zipfile's reader goes
     through Python for every read), at most ``cap + 1`` bytes of it; None for anything
     unusual, which zipfile's own reader then decides (and words).  Checked as zipfile
-    checks: the local header, the whole compressed stream, the CRC."""
+    checks: the local header and its name, the whole compressed stream, the CRC."""
     offset = info.header_offset
     try:
         header = _LOCAL_HEADER.unpack_from(data, offset)
     except struct.error:
         return None
-    if header[0] != b"PK\x03\x04":
-        return None
-    start = offset + _LOCAL_HEADER.size + header[10] + header[11]
+    name_start = offset + _LOCAL_HEADER.size
+    stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    if header[0] != b"PK\x03\x04" or data[name_start:name_start + header[10]] != stored_name:
+        return None  # zipfile refuses a local header naming another file
+    start = name_start + header[10] + header[11]
     raw = data[start:start + info.compress_size]
     if len(raw) != info.compress_size:
         return None

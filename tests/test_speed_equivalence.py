@@ -343,6 +343,12 @@ def test_members_inflate_as_zipfile_inflates_them_and_a_damaged_one_is_refused(t
     (tmp_path / "坏.xlsx").write_bytes(bytes(damaged))
     with pytest.raises(UnusableInput, match="坏.xlsx 已损坏"):
         read_workbook(tmp_path / "坏.xlsx")
+    renamed = bytearray(data)  # a local header naming another part than the directory does
+    renamed[info.header_offset + 30 + len(info.filename) - 5] ^= 0x01
+    assert _inflate(bytes(renamed), info, 1 << 30) is None
+    (tmp_path / "改名.xlsx").write_bytes(bytes(renamed))
+    with pytest.raises(UnusableInput, match="改名.xlsx 已损坏"):
+        read_workbook(tmp_path / "改名.xlsx")
 
 
 def test_a_doctype_is_refused(tmp_path):
