@@ -103,8 +103,7 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
     """One member inflated, stopping as soon as it passes the limits (the directory may lie)."""
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
     cap = min(limits.max_member_bytes, max(limits.max_ratio * max(info.compress_size, 1), MB))
-    if isinstance(archive, Package) and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
-            and not info.flag_bits & 0x1:
+    if isinstance(archive, Package) and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         content = _inflate(archive.data, info, cap)
         if content is not None:
             if len(content) > cap:
@@ -128,26 +127,39 @@ def _too_large(name: str, info: zipfile.ZipInfo, cap: int) -> UnusableInput:
     return UnusableInput(f"{name} 中的 {info.filename} 解压后超过了上限（{_mb(cap)}），可能是“压缩炸弹”，不予读取。")
 
 
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a member's local header, as zipfile.structFileHeader
+
+
+def compressed_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes as stored in the package ``data``, found through its local header
+    (checked as zipfile checks it: the signature, the name, the length); raises
+    zipfile.BadZipFile otherwise."""
+    if info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{info.filename} is encrypted")
+    try:
+        header = LOCAL_HEADER.unpack_from(data, info.header_offset)
+    except struct.error:
+        raise zipfile.BadZipFile(f"{info.filename}: no local header") from None
+    name_start = info.header_offset + LOCAL_HEADER.size
+    stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    if header[0] != b"PK\x03\x04" or data[name_start:name_start + header[10]] != stored_name:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    start = name_start + header[10] + header[11]
+    raw = data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile(f"{info.filename} is truncated")
+    return raw
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes | None:
     """The member inflated from the package's bytes in one call (zipfile's reader goes
     through Python for every read), at most ``cap + 1`` bytes of it; None for anything
     unusual, which zipfile's own reader then decides (and words).  Checked as zipfile
-    checks: the local header and its name, the whole compressed stream, the CRC."""
-    offset = info.header_offset
+    checks: the local header (:func:`compressed_bytes`), the whole compressed stream,
+    the CRC."""
     try:
-        header = _LOCAL_HEADER.unpack_from(data, offset)
-    except struct.error:
-        return None
-    name_start = offset + _LOCAL_HEADER.size
-    stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
-    if header[0] != b"PK\x03\x04" or data[name_start:name_start + header[10]] != stored_name:
-        return None  # zipfile refuses a local header naming another file
-    start = name_start + header[10] + header[11]
-    raw = data[start:start + info.compress_size]
-    if len(raw) != info.compress_size:
+        raw = compressed_bytes(data, info)
+    except zipfile.BadZipFile:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
         content = raw[:cap + 1]
@@ -166,4 +178,4 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes | None:
     return content
 
 
-__all__ = ["Package", "check_package", "open_package", "read_member", "read_regular_file"]
+__all__ = ["LOCAL_HEADER", "Package", "check_package", "compressed_bytes", "open_package", "read_member", "read_regular_file"]

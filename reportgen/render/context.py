@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .._memo import per_object
@@ -62,27 +63,16 @@ def table_view(table: Table, data: ReportData, shown: dict[str, str] | None = No
     if shown is None:
         shown = {cell.key: format_value(data.values.get(cell.key)) for cell in table.cells if cell.kind == "value"}
     rows, header_rows = _layout(table)
-    views = _VALUE_VIEWS
-    if len(views) > 10_000:  # a few MB at most
-        views.clear()
-    cells = []
-    for row in rows:
-        cells_of_row = []
-        for cell in row:
-            if type(cell) is not CellView:  # a value cell: its view, shared with every report showing the same
-                key = (cell.key, shown[cell.key], cell.rowspan, cell.colspan)
-                view = views.get(key)
-                if view is None:
-                    view = views[key] = CellView("value", key[1], cell.rowspan, cell.colspan, key=cell.key)
-                cell = view
-            cells_of_row.append(cell)
-        cells.append(cells_of_row)
+    cells = [[cell if type(cell) is CellView else _value_view(cell.key, shown[cell.key], cell.rowspan, cell.colspan)
+              for cell in row] for row in rows]
     return TableView(table.key, table.number, table.caption, cells, header_rows)
 
 
-# Value cells' views by (field, shown value, spans): most cells of most reports show 0 or
-# a small number, and a view is immutable.
-_VALUE_VIEWS: dict[tuple[str, str, int, int], CellView] = {}
+@lru_cache(maxsize=10_000)
+def _value_view(key: str, text: str, rowspan: int, colspan: int) -> CellView:
+    """A value cell's view, shared by every report that shows the same value there: most
+    cells of most reports show 0 or a small number, and a view is immutable."""
+    return CellView("value", text, rowspan, colspan, key=key)
 
 
 @per_object

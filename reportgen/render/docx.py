@@ -44,10 +44,10 @@ from ..errors import TemplateProblem, UnusableInput
 from ..safety import document_property
 from ..zipguard import open_package, read_member, read_regular_file
 from .environment import docx_environment
-from .wellformed import BodyProof
+from .wellformed import W_URI, BodyProof
 from .zippack import Member, stored_members, write_package
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W = f"{{{W_URI}}}"
 WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 TAG_MARKS = ("{{", "}}", "{%", "%}")
 REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"

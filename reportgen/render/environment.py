@@ -129,6 +129,8 @@ def check_docx_package(path: Path) -> None:
         return
     _check_docx_package(Path(path))
     if state is not None:
+        if len(_SOUND_PACKAGES) > 256:  # a long-running intake sees many template versions
+            _SOUND_PACKAGES.clear()
         _SOUND_PACKAGES.add(state)
 
 
@@ -479,6 +481,7 @@ def _bytecode_cache():
         return ReportBytecodeCache()
     except (OSError, RuntimeError):
         return None
+
 
 # The report data's own view classes: fields only, no methods (see ReportEnvironment.getattr).
 _VIEW_FIELDS = {view: frozenset(f.name for f in dataclasses.fields(view)) for view in TEMPLATE_VIEWS}

@@ -2,9 +2,9 @@
 
 A rendered Word report differs from its template in two or three members
 (document.xml, docProps/core.xml); the other ~800 KB (styles, theme, fonts) are
-the template's.  :class:`PackageCopy` keeps those members exactly as they are
-compressed in the template and writes them without inflating or deflating them
-again; only the changed members are deflated.  The output is a plain zip (no
+the template's.  :func:`stored_members` keeps those members exactly as they are
+compressed in the template and :func:`write_package` writes them without inflating
+or deflating them again; only the changed members are deflated.  The output is a plain zip (no
 zip64, no encryption), which Word, WPS and LibreOffice read.
 """
 
@@ -16,7 +16,8 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-_LOCAL = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
+from ..zipguard import LOCAL_HEADER, compressed_bytes
+
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # as zipfile.structCentralDir
 _END = struct.Struct("<4s4H2LH")  # as zipfile.structEndArchive
 _UTF8_NAME = 0x800
@@ -49,20 +50,8 @@ class Member:
 
 def stored_members(package: bytes, archive: zipfile.ZipFile) -> list[Member]:
     """Every member of ``archive`` (opened over the bytes ``package``), still compressed."""
-    members = []
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise zipfile.BadZipFile(f"{info.filename} is encrypted")
-        header = _LOCAL.unpack_from(package, info.header_offset)
-        if header[0] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        start = info.header_offset + _LOCAL.size + header[10] + header[11]
-        data = package[start:start + info.compress_size]
-        if len(data) != info.compress_size:
-            raise zipfile.BadZipFile(f"{info.filename} is truncated")
-        members.append(Member(info.filename, info.compress_type, info.CRC, info.file_size, data, info.date_time,
-                              info.external_attr))
-    return members
+    return [Member(info.filename, info.compress_type, info.CRC, info.file_size, compressed_bytes(package, info),
+                   info.date_time, info.external_attr) for info in archive.infolist()]
 
 
 def _dos(date_time: tuple[int, ...]) -> tuple[int, int]:
@@ -80,7 +69,7 @@ def write_package(out: BinaryIO, members: list[Member]) -> None:
         dostime, dosdate = _dos(m.date_time)
         if max(offset, len(m.data), m.size) >= 0xFFFFFFFF:
             raise ValueError("package too large for a plain zip")
-        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, m.method, dostime, dosdate, m.crc, len(m.data),
+        header = LOCAL_HEADER.pack(b"PK\x03\x04", _VERSION, 0, flags, m.method, dostime, dosdate, m.crc, len(m.data),
                              m.size, len(name), 0)
         out.write(header)
         out.write(name)

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +253,7 @@ class _Reader:
 
     def _number(self, f: Field) -> Value:
         formula, cached = self._raw(f)
-        if type(formula) is int and f.kind == "count" and 0 <= formula <= LIMITS.max_count:
+        if _plain_count(formula, f):
             return formula  # what nearly every cell holds: nothing to check or convert
         if isinstance(formula, str) and formula.startswith("="):
             if cached is None:
@@ -331,8 +331,13 @@ def parse_number(raw: Any, f: Field, where: Location, report) -> Value:
     return value
 
 
+def _plain_count(value: Any, f: Field) -> bool:
+    """A whole number a count cell may hold as it is (bool is not int's type)."""
+    return type(value) is int and f.kind == "count" and 0 <= value <= LIMITS.max_count
+
+
 def _checked(number, f: Field, where: Location, report, shown) -> Value:
-    if type(number) is int and f.kind == "count" and 0 <= number <= LIMITS.max_count:
+    if _plain_count(number, f):
         return number  # what nearly every cell holds: nothing to convert
     if isinstance(number, float):
         # The sheet stores decimal text; repr() gives back the shortest text that
