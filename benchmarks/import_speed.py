@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reportgen.checks import check_report  # noqa: E402
-from reportgen.importers import import_report  # noqa: E402
+from reportgen.data.importers import import_report  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "import"
-PDF = ROOT.parent / "shared" / "cases" / "hongze-2023.pdf"
+PDF = ROOT / "tests" / "data" / "cases" / "hongze-2023.pdf"
 
 
 def timed(fn, repeats: int) -> list[float]:

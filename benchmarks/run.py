@@ -58,8 +58,8 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.en
 def generate(folder: Path, count: int, seed: int = 9) -> list[Path]:
     """``count`` valid workbooks: k1·A + k2·B of two samples' numbers (sums and the
     balance are linear, so they still hold), the text and details of one of them."""
-    from reportgen.model import ReportData
-    from reportgen.workbook import write_workbook
+    from reportgen.data.model import ReportData
+    from reportgen.data.workbook import write_workbook
 
     rng = random.Random(seed)
     samples = [json.loads((ROOT / "sample_inputs" / f"{name}.json").read_text(encoding="utf-8")) for name in SAMPLES]

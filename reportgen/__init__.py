@@ -12,27 +12,28 @@ The names are imported on first use, so that ``import reportgen`` and the
 
 from __future__ import annotations
 
-from ._lazy import lazy_exports
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from reportgen.core.lazy import lazy_exports
+from reportgen.core.version import __version__
+
 
 _LAZY = {
-    "CheckResult": ".checks", "check_report": ".checks", "check_workbook": ".checks",
-    "UnusableInput": ".errors",
-    "CATALOGUE": ".findings", "Finding": ".findings", "Location": ".findings", "Severity": ".findings",
-    "DEFAULT_FORMAT": ".formats", "FORMATS": ".formats", "get_format": ".formats",
-    "Paragraph": ".model", "ReportData": ".model",
-    "annotate_workbook": ".workbook", "read_workbook": ".workbook", "write_workbook": ".workbook",
+    "CheckResult": "reportgen.checks", "check_report": "reportgen.checks", "check_workbook": "reportgen.checks",
+    "UnusableInput": "reportgen.core.errors",
+    "CATALOGUE": "reportgen.formats.findings", "Finding": "reportgen.formats.findings", "Location": "reportgen.formats.findings", "Severity": "reportgen.formats.findings",
+    "DEFAULT_FORMAT": "reportgen.formats", "FORMATS": "reportgen.formats", "get_format": "reportgen.formats",
+    "Paragraph": "reportgen.data.model", "ReportData": "reportgen.data.model",
+    "annotate_workbook": "reportgen.data.workbook", "read_workbook": "reportgen.data.workbook", "write_workbook": "reportgen.data.workbook",
 }
 
 if TYPE_CHECKING:  # for editors and type checkers
-    from .checks import CheckResult, check_report, check_workbook
-    from .errors import UnusableInput
-    from .findings import CATALOGUE, Finding, Location, Severity
-    from .formats import DEFAULT_FORMAT, FORMATS, get_format
-    from .model import Paragraph, ReportData
-    from .workbook import annotate_workbook, read_workbook, write_workbook
+    from reportgen.checks import CheckResult, check_report, check_workbook
+    from reportgen.core.errors import UnusableInput
+    from reportgen.formats.findings import CATALOGUE, Finding, Location, Severity
+    from reportgen.formats import DEFAULT_FORMAT, FORMATS, get_format
+    from reportgen.data.model import Paragraph, ReportData
+    from reportgen.data.workbook import annotate_workbook, read_workbook, write_workbook
 
 
 __getattr__ = lazy_exports(__name__, _LAZY, globals())

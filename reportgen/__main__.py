@@ -1,6 +1,6 @@
 """``python -m reportgen``: the same as the ``reportgen`` command."""
 
-from .cli.base import run
+from reportgen.cli.base import run
 
 if __name__ == "__main__":  # spawned worker processes import this module too
     run()

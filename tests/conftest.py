@@ -16,14 +16,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen.cli import main
-from reportgen.model import ReportData
-from reportgen.workbook import write_workbook
+from reportgen.data.model import ReportData
+from reportgen.data.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_inputs"
 SEED = "xiangxiang-kjgxj-2023"
 CASES = ("xiangxiang-kjgxj-2023", "pingtan-2021", "hongze-2023")
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "tools"))  # build scripts some tests compare against (build_docx_template)
+CASES_DIR = ROOT / "tests" / "data" / "cases"  # the real published reports (public), copied into the repository
 
 
 def sample(name: str) -> Path:

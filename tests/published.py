@@ -17,8 +17,8 @@ from pathlib import Path
 
 from reportgen.formats import DEFAULT_FORMAT
 from reportgen.formats.gov2021 import LAYOUT_2019, T2_BLOCKS, T2_BLOCKS_2019, T2_CONTENT_HEADER
-from reportgen.model import ReportData
-from reportgen.spec import ReportFormat
+from reportgen.data.model import ReportData
+from reportgen.formats.spec import ReportFormat
 
 FMT: ReportFormat = DEFAULT_FORMAT
 
@@ -282,7 +282,7 @@ def write_docx(data: ReportData, path: Path, variant: Variant | None = None) -> 
 # --------------------------------------------------------------------------- the true values
 def expected_values(case: str, cases: Path) -> dict[str, object]:
     """Every table value of a real report, keyed as the format keys them, straight from
-    ../shared/cases/tables.json (its own plain layout, documented in the cases README)."""
+    tests/data/cases/tables.json (its own plain layout, documented in the cases README)."""
     import json
 
     from reportgen.formats.gov2021 import T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS

@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, SHARED, run_reportgen
+from conftest import CASES_DIR, SAMPLES, run_reportgen
 from openpyxl import load_workbook
 from published import write_page
 
-from reportgen.model import ReportData
+from reportgen.data.model import ReportData
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -22,7 +22,7 @@ def folder(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("reports")
     for path in DATA.iterdir():
         shutil.copyfile(path, root / path.name)
-    shutil.copyfile(SHARED / "cases" / "hongze-2023.pdf", root / "hongze-2023.pdf")
+    shutil.copyfile(CASES_DIR / "hongze-2023.pdf", root / "hongze-2023.pdf")
     (root / "损坏.pdf").write_bytes(b"%PDF-1.4\n garbage, cut off in the download")
     (root / "说明.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     # The same agency a year later: its 2022 report is audited against 2021's.

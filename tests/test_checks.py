@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SEED, sample_json
 from reportgen.checks import check_report
-from reportgen.model import ReportData
+from reportgen.data.model import ReportData
 
 
 def _codes(obj, today=dt.date(2026, 11, 26)):
@@ -50,6 +50,6 @@ def test_a_high_share_of_other_handling_is_a_reminder_naming_the_cell():
 
 
 def test_every_finding_code_is_in_the_catalogue_and_messages_are_chinese():
-    from reportgen.findings import CATALOGUE
+    from reportgen.formats.findings import CATALOGUE
     for kind in CATALOGUE.values():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in kind.title + kind.template), kind.code

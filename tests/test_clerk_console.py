@@ -9,7 +9,7 @@ import pytest
 
 from conftest import edit, run_reportgen  # noqa: F401
 from reportgen import read_workbook
-from reportgen.workbook import write_workbook
+from reportgen.data.workbook import write_workbook
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from reportgen import check_workbook
 from reportgen.checks import check_report
 from reportgen.checks.report import FEE_EXAMPLES, states_fee
 from reportgen.checks.text_vs_table import chinese_number
-from reportgen.model import ReportData
+from reportgen.data.model import ReportData
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from collection_tree import agency_name, base_workbook, build_tree, clone
 from conftest import SEED, digest, edit, libreoffice_convert, needs_libreoffice, run_reportgen, sample
 from reportgen import collection as C
-from reportgen.status import write_status
+from reportgen.collection.status_sheet import write_status
 
 
 # --------------------------------------------------------------------------- collect()
@@ -118,7 +118,7 @@ def test_the_same_agency_twice_and_another_year_are_named_with_the_files(tmp_pat
 
 # --------------------------------------------------------------------------- check and render in one pass
 def test_check_and_render_reads_each_workbook_once_and_names_reports_in_collection_order(tmp_path, monkeypatch):
-    import reportgen.workbook as W
+    import reportgen.data.workbook as W
 
     base = base_workbook(tmp_path / "base")
     folder = tmp_path / "c"
@@ -300,7 +300,9 @@ def test_workers_start_only_when_they_win_back_their_start_up(monkeypatch):
     """A few quick files are done in this process (starting workers would take longer);
     a collection large enough is shared among the workers."""
     pools = []
-    monkeypatch.setattr(C, "_pool_round", lambda *args: pools.append(len(args[2])) or [])
+    from reportgen.collection import pool
+
+    monkeypatch.setattr(pool, "_pool_round", lambda *args: pools.append(len(args[2])) or [])
     C.run_parallel(str, [(n,) for n in range(20)], jobs=2, task_seconds=0.01)
     assert pools == []  # 20 × 10 ms: 0.1 s saved at best, less than starting the workers
     C.run_parallel(str, [(n,) for n in range(200)], jobs=2, task_seconds=0.01)

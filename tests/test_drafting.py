@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 
 from conftest import edit, run_reportgen
 from reportgen import check_workbook, read_workbook
-from reportgen.drafting import DRAFT_MARK, standard_text
+from reportgen.data.sentences import DRAFT_MARK, standard_text
 from reportgen.formats import DEFAULT_FORMAT
-from reportgen.workbook import fix_workbook, write_workbook
+from reportgen.data.workbook import fix_workbook, write_workbook
 
 
 def test_standard_text_for_distribute():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reportgen.docs import GENERATED
+from reportgen.authoring.docs import GENERATED
 from reportgen.formats import DEFAULT_FORMAT as FMT
 
 NOTICE = (Path(__file__).parent / "data" / "notice-2021-30-template.txt").read_text(encoding="utf-8")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import SHARED, run_reportgen
+from conftest import CASES_DIR, run_reportgen
 from published import expected_values, wrong_cells
 
-from reportgen.importers import import_report
+from reportgen.data.importers import import_report
 
 DATA = Path(__file__).parent / "data" / "import"
-CASES = SHARED / "cases"
+CASES = CASES_DIR
 
 
 def test_fixture_has_merged_word_cells():

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, SHARED, run_reportgen
+from conftest import SAMPLES, CASES_DIR, run_reportgen
 from published import Variant, expected_values, write_page, wrong_cells
 
-from reportgen.importers import import_report
-from reportgen.importers.html import expand_grid
-from reportgen.model import ReportData
+from reportgen.data.importers import import_report
+from reportgen.data.importers.html import expand_grid
+from reportgen.data.model import ReportData
 
 DATA = Path(__file__).parent / "data" / "import"
-CASES = SHARED / "cases"
+CASES = CASES_DIR
 
 
 def load(case: str) -> ReportData:

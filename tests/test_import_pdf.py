@@ -6,15 +6,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SHARED, digest, run_reportgen
+from conftest import CASES_DIR, digest, run_reportgen
 from published import expected_values, wrong_cells
 
 from reportgen.checks import check_report
-from reportgen.errors import UnusableInput
-from reportgen.importers import import_report
+from reportgen.core.errors import UnusableInput
+from reportgen.data.importers import import_report
 
 pytest.importorskip("pdfplumber")
-CASES = SHARED / "cases"
+CASES = CASES_DIR
 HONGZE = CASES / "hongze-2023.pdf"
 
 
@@ -47,7 +47,7 @@ def test_parts_found(hongze):
 
     from conftest import SAMPLES
 
-    from reportgen.model import ReportData
+    from reportgen.data.model import ReportData
 
     sample = ReportData.from_json(json.loads((SAMPLES / "hongze-2023.json").read_text(encoding="utf-8")))
     data = hongze.data

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, run_reportgen
+from conftest import CASES_DIR, run_reportgen
 from published import expected_values, wrong_cells
 
 from reportgen.formats import DEFAULT_FORMAT
-from reportgen.importers import import_report
-from reportgen.importers.common import read_document
-from reportgen.importers.digits import readings, row_options
-from reportgen.importers.text import document_from_text
+from reportgen.data.importers import import_report
+from reportgen.data.importers.common import read_document
+from reportgen.data.importers.digits import readings, row_options
+from reportgen.data.importers.text import document_from_text
 
 DATA = Path(__file__).parent / "data" / "import"
-CASES = SHARED / "cases"
+CASES = CASES_DIR
 NORMATIVE = ("t2.normative_documents.issued", "t2.normative_documents.repealed", "t2.normative_documents.in_force")
 
 

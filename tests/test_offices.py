@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from collection_tree import agency_name, base_workbook, build_tree, clone
-from reportgen.drafting import DRAFT_MARK
+from reportgen.data.sentences import DRAFT_MARK
 from conftest import SEED, libreoffice_convert, needs_libreoffice, run_reportgen, sample, soffice
 
 
@@ -161,7 +161,7 @@ def test_check_previous_names_a_carry_over_mismatch_at_both_cells(two_years, tmp
 
 
 def _problems_of(path: Path) -> list[dict]:
-    from reportgen.workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     return [{"heading": p.heading, "text": p.text} for p in read_workbook(path).data.text["problems"]]
 
@@ -244,7 +244,7 @@ def _column_sums(objs: list[dict]) -> dict:
     """Independent of reportgen's sum: every key summed over the JSON data (Decimal fee)."""
     from decimal import Decimal
 
-    from reportgen.model import ReportData
+    from reportgen.data.model import ReportData
 
     sums: dict = {}
     for obj in objs:
@@ -256,7 +256,7 @@ def _column_sums(objs: list[dict]) -> dict:
 def test_aggregate_sums_every_cell_exactly_and_lists_every_agency(office, tmp_path):
     from decimal import Decimal
 
-    from reportgen.workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     folder, objs = office
     out = tmp_path / "汇总.xlsx"
@@ -341,7 +341,7 @@ def test_aggregate_exclude_faulty_sums_the_rest_and_says_who_was_left_out(tmp_pa
 
 # --------------------------------------------------------------------------- distribute
 def test_distribute_one_workbook_per_agency_named_safely(tmp_path):
-    from reportgen.workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     names = tmp_path / "名单.xlsx"
     from openpyxl import Workbook
@@ -366,7 +366,7 @@ def test_distribute_with_previous_prefills_carry_over_and_offers_last_years_text
     import shutil
 
     from reportgen.checks import check_workbook
-    from reportgen.workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     last, _, _ = two_years
     last_dir = tmp_path / "2021年收回"
@@ -415,7 +415,7 @@ def test_workbooks_re_saved_by_libreoffice_are_summed_and_distributed_ones_keep_
         office, two_years, tmp_path):
     """Clerks open and save in a spreadsheet program: what reportgen wrote must survive it."""
     from conftest import libreoffice_convert
-    from reportgen.workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     folder, objs = office
     resaved = tmp_path / "另存过的"

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from conftest import edit, run_reportgen, sample
 from reportgen import check_workbook
-from reportgen.workbook import fix_workbook
+from reportgen.data.workbook import fix_workbook
 
 T3, T4 = "表三", "表四"
 

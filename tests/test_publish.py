@@ -20,7 +20,7 @@ from lxml import etree
 from conftest import SEED, edit, libreoffice_convert, needs_libreoffice, run_reportgen, sample, sample_json
 from reportgen import read_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.model import ReportData
+from reportgen.data.model import ReportData
 from reportgen.render import render_report
 from reportgen.render.docx import document_text
 
@@ -183,7 +183,7 @@ def test_a_batch_converts_in_one_libreoffice(tmp_path):
 
 @pytest.mark.skipif(os.name != "posix", reason="a shell-script stand-in for LibreOffice")
 def test_a_libreoffice_that_hangs_is_ended_with_everything_it_started(tmp_path, monkeypatch):
-    from reportgen.errors import TemplateProblem
+    from reportgen.core.errors import TemplateProblem
     from reportgen.render import PdfConverter
 
     marker = f"reportgen-hang-{os.getpid()}"
@@ -230,7 +230,7 @@ def test_the_title_breaks_at_the_same_place_in_the_pdf(seed_pdf):
 
 
 def test_the_clerk_can_override_the_break_in_the_workbook(copy_sample, tmp_path):
-    from reportgen.workbook.layout import INFO_SHEET, info_cell
+    from reportgen.data.workbook.layout import INFO_SHEET, info_cell
 
     path = edit(copy_sample(), {(INFO_SHEET, info_cell(FMT, "title_break")): "湘乡市科技和工业信息化局2023年/政府信息公开工作年度报告"})
     docx, html = render_report(read_workbook(path).data, tmp_path, ["docx", "html"])
@@ -285,7 +285,7 @@ def test_no_half_empty_page_before_a_table_heading(seed_pdf):
 def test_word_properties_are_in_schema_order_which_word_requires(tmp_path):
     """Word refuses a file with properties out of order (LibreOffice does not notice): every
     rPr/pPr/tblPr/tcPr of the rendered report and of the copy given to LibreOffice is in order."""
-    from reportgen.render.docx_template import SCHEMA_ORDER
+    from build_docx_template import SCHEMA_ORDER
     from reportgen.render.fonts import Substitute, rewrite_fonts
 
     [docx] = render_report(read_workbook(sample(SEED)).data, tmp_path, ["docx"])
@@ -405,7 +405,7 @@ def test_an_html_template_without_the_table_call_is_caught(tmp_path):
 
 
 def test_the_built_in_templates_pass_the_content_check():
-    from reportgen.render.template_check import check_templates
+    from reportgen.authoring.check import check_templates
 
     assert check_templates(None) == []
 

@@ -166,7 +166,7 @@ def test_templates_run_in_the_sandbox(tmp_path):
     # Rendered anyway (as a Python user could), the sandbox stops it.
     from reportgen.render.context import build_context
     from reportgen.render.html import render_html
-    from reportgen.errors import TemplateProblem
+    from reportgen.core.errors import TemplateProblem
     with pytest.raises(TemplateProblem, match="网页模板有错误"):
         render_html(build_context(read_workbook(sample(SEED)).data), folder)
 

@@ -13,7 +13,7 @@ from lxml import etree
 from conftest import SEED, sample, sample_json
 from reportgen import read_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.model import ReportData
+from reportgen.data.model import ReportData
 from reportgen.render import render_report
 from reportgen.render.docx import document_text
 from reportgen.render.environment import docx_environment
@@ -171,8 +171,8 @@ def test_each_template_is_compiled_once_per_process(tmp_path):
 
 
 def test_the_built_in_template_is_the_one_the_builder_writes(tmp_path):
-    """templates/report.docx is reproducible from reportgen/render/docx_template.py."""
-    from reportgen.render.docx_template import build
+    """templates/report.docx is reproducible from build_docx_template.py."""
+    from build_docx_template import build
 
     rebuilt = build(tmp_path / "report.docx", FMT)
     committed = Path(__file__).parents[1] / "templates" / "report.docx"

@@ -33,12 +33,12 @@ from openpyxl import Workbook, load_workbook
 from conftest import CASES, ROOT, libreoffice_convert, needs_libreoffice, sample
 from golden_outputs import GOLDEN, outputs
 from reportgen import UnusableInput, read_workbook
-from reportgen.errors import TemplateProblem
+from reportgen.core.errors import TemplateProblem
 from reportgen.render import render_report
 from reportgen.render.context import build_context
 from reportgen.render.docx import _render_with_docxtpl, render_docx
 from reportgen.render.environment import find_template
-from reportgen.workbook.xlsx import read_cells
+from reportgen.data.workbook.xlsx import read_cells
 from test_render_docx import _hostile_data
 
 TEMPLATE = find_template("report.docx", None)
@@ -327,7 +327,7 @@ def test_a_zip_bomb_is_refused_naming_the_file_and_the_part(tmp_path):
 def test_members_inflate_as_zipfile_inflates_them_and_a_damaged_one_is_refused(tmp_path):
     """reportgen inflates a package's members from its bytes in one call: the same bytes
     zipfile reads; a damaged member goes to zipfile, which refuses it."""
-    from reportgen.zipguard import _inflate, open_package, read_member
+    from reportgen.core.zipguard import _inflate, open_package, read_member
 
     source = sample(CASES[0])
     data = source.read_bytes()

@@ -22,7 +22,7 @@ from lxml import etree
 
 from conftest import CASES, sample
 from reportgen import read_workbook
-from reportgen.errors import TemplateProblem
+from reportgen.core.errors import TemplateProblem
 from reportgen.render import docx as word
 from reportgen.render.context import build_context
 from reportgen.render.environment import docx_environment, find_template

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from conftest import edit, libreoffice_convert, needs_libreoffice, run_reportgen  # noqa: F401
 from reportgen import check_workbook
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.workbook import layout as L
+from reportgen.data.workbook import layout as L
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The fast sheet reader (issue 9) reads every sheet exactly as the expat reader does.
 
-``reportgen.workbook.xlsx`` reads a sheet part with compiled regular expressions
+``reportgen.data.workbook.xlsx`` reads a sheet part with compiled regular expressions
 after one handler-less expat parse, and falls back to the expat reader
 (``_SheetParser``) whenever it is not sure.  These tests hold it to the expat
 reader: the same (formulas, cached) dicts — same values, same Python types — or the
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from conftest import CASES, ROOT, sample
 from reportgen import UnusableInput
-from reportgen.workbook import xlsx
-from reportgen.workbook.xlsx import XlsxBook, _Damaged, _FastSheet, _read_sheet, _sheet_data, _SheetParser
+from reportgen.data.workbook import xlsx
+from reportgen.data.workbook.xlsx import XlsxBook, _Damaged, _FastSheet, _read_sheet, _sheet_data, _SheetParser
 
 # Cheap examples (two parses of a small string): 200 on CI (CI=true) and with
 # REPORTGEN_THOROUGH=1, as tests/hostile/test_properties.py does, 100 otherwise.

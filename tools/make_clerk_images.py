@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from openpyxl import load_workbook  # noqa: E402
 
 from reportgen import check_workbook, read_workbook  # noqa: E402
-from reportgen.workbook import annotate_workbook, write_workbook  # noqa: E402
+from reportgen.data.workbook import annotate_workbook, write_workbook  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 

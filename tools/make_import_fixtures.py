@@ -22,12 +22,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from published import Variant, write_docx, write_page  # noqa: E402
 
 from reportgen.formats.gov2021 import PART_5, T3_ROWS  # noqa: E402
-from reportgen.model import ReportData  # noqa: E402
+from reportgen.data.model import ReportData  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "import"
-CASES = ROOT.parent / "shared" / "cases"
+CASES = ROOT / "tests" / "data" / "cases"
 
-# The faults hongze 2023 published (see ../shared/cases/README.md).
+# The faults hongze 2023 published (see tests/data/cases/README.md).
 _D2 = T3_ROWS[5][1][-1]  # "2.其他法律行政法规禁止公开"
 HONGZE = Variant(typos={_D2: _D2.replace("法规禁", "")}, t3_2019=True)
 FAULTS = Variant(drop_rows=("regulations",), blank_rows=("unable_needs_creation",),

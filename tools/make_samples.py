@@ -1,6 +1,6 @@
-"""Rebuild sample_inputs/ from the real published reports in ../shared/cases.
+"""Rebuild sample_inputs/ from the real published reports in tests/data/cases (copied from the project's shared cases).
 
-    python tools/make_samples.py [--cases ../shared/cases]
+    python tools/make_samples.py [--cases tests/data/cases]
 
 For each case it writes ``sample_inputs/<case>.json`` (the report data, in the keys
 of docs/keys.md) and ``sample_inputs/<case>.xlsx`` (the standard workbook filled
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reportgen.formats.gov2021 import FORMAT, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS  # noqa: E402
-from reportgen.model import ReportData  # noqa: E402
-from reportgen.workbook import write_workbook  # noqa: E402
+from reportgen.data.model import ReportData  # noqa: E402
+from reportgen.data.workbook import write_workbook  # noqa: E402
 
 CASES = {
     "xiangxiang-kjgxj-2023": {"agency": "湘乡市科技和工业信息化局", "year": 2023, "website": "http://www.xxs.gov.cn/",
@@ -140,7 +140,7 @@ def build(case: str, cases_dir: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=Path, default=ROOT.parent / "shared" / "cases")
+    parser.add_argument("--cases", type=Path, default=ROOT / "tests" / "data" / "cases")
     parser.add_argument("--out", type=Path, default=ROOT / "sample_inputs")
     args = parser.parse_args()
     args.out.mkdir(exist_ok=True)

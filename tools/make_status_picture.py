@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportgen.model import ReportData  # noqa: E402
-from reportgen.workbook import write_workbook  # noqa: E402
+from reportgen.data.model import ReportData  # noqa: E402
+from reportgen.data.workbook import write_workbook  # noqa: E402
 
 TARGET = ROOT / "docs" / "images" / "status-sheet.png"
 AGENCIES = ("示范市教育局", "示范市财政局", "示范市水利局", "示范市卫生健康委员会", "示范市自然资源和规划局",

@@ -17,14 +17,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import findings as F
-from ..findings import Finding
-from ..model import ReportData
-from .arithmetic import check_balance, check_sums, check_unchecked
-from .base import Check, CheckContext
-from .crossyear import check_cross_year
-from .report import check_identity, check_other_share, check_text
-from .text_vs_table import check_text_vs_tables
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding
+from reportgen.data.model import ReportData
+from reportgen.checks.arithmetic import check_balance, check_sums, check_unchecked
+from reportgen.checks.base import Check, CheckContext
+from reportgen.checks.crossyear import check_cross_year
+from reportgen.checks.report import check_identity, check_other_share, check_text
+from reportgen.checks.text_vs_table import check_text_vs_tables
 
 
 @dataclass
@@ -53,7 +53,7 @@ def check_report(data: ReportData, previous: ReportData | None = None, today: dt
 
 def check_workbook(path: Path | str, previous: ReportData | None = None) -> CheckResult:
     """Read a workbook and check it.  Raises UnusableInput for a file that cannot be read."""
-    from ..workbook.reader import read_workbook
+    from reportgen.data.workbook.reader import read_workbook
 
     read = read_workbook(path)
     return CheckResult(read.path, read.data, read.findings + check_report(read.data, previous))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import findings as F
-from ..findings import Finding
-from ..model import ReportData, Value
-from ..spec import BalanceRule, SumRule
-from .base import CheckContext, field_cell, field_location
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding
+from reportgen.data.model import ReportData, Value
+from reportgen.formats.spec import BalanceRule, SumRule
+from reportgen.checks.base import CheckContext, field_cell, field_location
 
 # What each sum rule's message asks the clerk to look at (by finding code).
 ADVICE = {

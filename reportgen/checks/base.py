@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..findings import Finding, Location
-from ..model import ReportData
+from reportgen.formats.findings import Finding, Location
+from reportgen.data.model import ReportData
 
 
 @dataclass

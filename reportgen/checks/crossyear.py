@@ -11,10 +11,10 @@ import re
 from difflib import SequenceMatcher
 from typing import Iterator
 
-from .. import findings as F
-from ..findings import Finding, Location
-from ..workbook import layout as L
-from .base import CheckContext, field_location
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding, Location
+from reportgen.data.workbook import layout as L
+from reportgen.checks.base import CheckContext, field_location
 
 # Long texts are compared on their first characters: SequenceMatcher is quadratic.
 COMPARED_CHARS = 20_000

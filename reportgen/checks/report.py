@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from .. import findings as F
-from ..drafting import DRAFT_MARK
-from ..findings import Finding, Location
-from ..workbook import layout as L
-from .base import CheckContext, field_location
+from reportgen.formats import findings as F
+from reportgen.data.sentences import DRAFT_MARK
+from reportgen.formats.findings import Finding, Location
+from reportgen.data.workbook import layout as L
+from reportgen.checks.base import CheckContext, field_location
 
 
 def check_identity(context: CheckContext) -> Iterator[Finding]:

@@ -1,7 +1,7 @@
 """Numbers stated in the text against the tables (提醒 only).
 
 The format definition lists what the text may state about the tables
-(:class:`reportgen.spec.TextFact`: applications received, 行政复议, 行政诉讼, …) and
+(:class:`reportgen.formats.spec.TextFact`: applications received, 行政复议, 行政诉讼, …) and
 the phrases reports use.  Each clause of the text is searched for such a phrase with
 a count of 件 (起, 宗) next to it, Arabic or Chinese numerals (三件, 一百零五件), or a
 phrase that states zero (“未接收到…申请”).  Numbers about something else (主动公开
@@ -16,14 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .. import findings as F
-from .._memo import per_object
-from ..findings import Finding, Location
-from ..model import ReportData
-from ..spec import TextFact
-from ..workbook import layout as L
-from .arithmetic import arith_value
-from .base import CheckContext, field_location
+from reportgen.formats import findings as F
+from reportgen.core.memo import per_object
+from reportgen.formats.findings import Finding, Location
+from reportgen.data.model import ReportData
+from reportgen.formats.spec import TextFact
+from reportgen.data.workbook import layout as L
+from reportgen.checks.arithmetic import arith_value
+from reportgen.checks.base import CheckContext, field_location
 
 CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -14,8 +14,8 @@ Command modules import heavy libraries inside the command functions, so that
 ``reportgen --help`` and ``check`` start fast.
 """
 
-from . import audit, check, clerk, offices, render, templates, workbook  # noqa: F401  (registers commands)
-from .base import EXIT_CANCELLED, EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main, run
+from reportgen.cli import audit, check, clerk, offices, render, templates, workbook  # noqa: F401  (registers commands)
+from reportgen.cli.base import EXIT_CANCELLED, EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main, run
 
 __all__ = ["EXIT_CANCELLED", "EXIT_ERRORS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNUSABLE", "fail", "fail_os", "main",
            "run"]

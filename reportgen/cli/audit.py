@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from ..errors import UnusableInput
-from ..fileio import same_file
-from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
+from reportgen.core.version import __version__
+from reportgen.core.errors import UnusableInput
+from reportgen.core.fileio import same_file
+from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 
 
 @main.command("import")
@@ -28,9 +28,9 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
 
     退出码：0 导入无问题；1 导入时发现错误（工作簿仍会写出，问题格子留空）；2 报告无法读取。
     """
-    from ..console import print_findings
-    from ..importers import import_report
-    from ..workbook import write_workbook
+    from reportgen.cli.console import print_findings
+    from reportgen.data.importers import import_report
+    from reportgen.data.workbook import write_workbook
 
     out = out or Path(report.stem + ".xlsx")
     if out.suffix.lower() != ".xlsx":
@@ -77,10 +77,10 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
     同一机关相邻年度的报告会互相比较（跨年度检查）。一份报告无法读取不影响其他报告。
     退出码：0 都没有错误；1 有报告有错误；2 有文件无法读取。
     """
-    from ..collection import Progress, collect, counts, sort_for_action
-    from ..console import SHOWN_PER_GROUP, print_collection
-    from ..importers.audit import AUDIT_SUFFIXES, audit_collection
-    from ..status import write_status
+    from reportgen.collection import Progress, collect, counts, sort_for_action
+    from reportgen.cli.console import SHOWN_PER_GROUP, print_collection
+    from reportgen.collection.audit import AUDIT_SUFFIXES, audit_collection
+    from reportgen.collection.status_sheet import write_status
 
     if summary is not None and summary.suffix.lower() != ".xlsx":
         fail(f"审查表的文件名应以 .xlsx 结尾：{summary}")
@@ -113,7 +113,7 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
 
 
 def _print_counts(tally: dict[str, int]) -> None:
-    from ..collection import ERRORS, INTERNAL, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS
+    from reportgen.collection import ERRORS, INTERNAL, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS
 
     good = tally[OK] + tally[WARNINGS]
     broken = tally[UNUSABLE] + tally[INTERNAL]

@@ -15,10 +15,10 @@ from typing import NoReturn
 
 import click
 
-from .. import __version__
-from ..errors import TemplateProblem, UnusableInput
-from ..fileio import os_error_message
-from . import zh
+from reportgen.core.version import __version__
+from reportgen.core.errors import TemplateProblem, UnusableInput
+from reportgen.core.fileio import os_error_message
+from reportgen.cli import zh
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CANCELLED = 130

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from ..console import SHOWN_PER_GROUP
-from ..errors import UnusableInput
-from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
+from reportgen.core.version import __version__
+from reportgen.cli.console import SHOWN_PER_GROUP
+from reportgen.core.errors import UnusableInput
+from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 
 
 def jobs_option(f):
@@ -43,7 +43,7 @@ def is_single_file(inputs: tuple[str, ...]) -> bool:
 
 def collect_or_fail(inputs: tuple[str, ...]):
     """The collection the inputs name; a plain message when they name no workbook at all."""
-    from ..collection import collect
+    from reportgen.collection import collect
 
     found = collect(inputs)
     if not found.workbooks and not found.rejected:
@@ -54,7 +54,7 @@ def collect_or_fail(inputs: tuple[str, ...]):
 
 def previous_for(previous: Path | None, jobs: int | None):
     """``--previous``: one file as is; a folder (or glob) as last year's workbooks by agency."""
-    from ..collection import collect, index_by_agency
+    from reportgen.collection import collect, index_by_agency
 
     if previous is None:
         return None
@@ -67,7 +67,7 @@ def previous_for(previous: Path | None, jobs: int | None):
 
 
 def check_summary_target(summary: Path | None) -> None:
-    from ..status import SUFFIXES
+    from reportgen.collection.status_sheet import SUFFIXES
 
     if summary is not None and summary.suffix.lower() not in SUFFIXES:
         fail(f"状态表的文件名应以 .xlsx 或 .csv 结尾：{summary}")
@@ -75,8 +75,8 @@ def check_summary_target(summary: Path | None) -> None:
 
 def write_summary(summary: Path | None, statuses, with_outputs: bool = False) -> str:
     """Write the status sheet (files needing action first); returns the line that says so."""
-    from ..collection import sort_for_action
-    from ..status import write_status
+    from reportgen.collection import sort_for_action
+    from reportgen.collection.status_sheet import write_status
 
     if summary is None:
         return ""
@@ -115,8 +115,8 @@ def check(inputs: tuple[str, ...], as_json: bool, annotate: Path | None, show_al
 def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool, previous: Path | None,
                jobs: int | None) -> None:
     """One workbook: the verdict and every finding; ``--annotate FILE``."""
-    from ..collection import ERRORS, OK, WARNINGS, check_one
-    from ..console import print_status
+    from reportgen.collection import ERRORS, OK, WARNINGS, check_one
+    from reportgen.cli.console import print_status
 
     status = check_one(path, previous_for(previous, jobs))
     if as_json:
@@ -127,7 +127,7 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
         if status.note:
             click.echo(status.note)
     if annotate and status.status in (OK, WARNINGS, ERRORS):
-        from ..workbook import annotate_workbook  # openpyxl: only when a copy is written
+        from reportgen.data.workbook import annotate_workbook  # openpyxl: only when a copy is written
 
         try:
             marked = annotate_workbook(path, annotate, status.findings)
@@ -142,8 +142,8 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
 
 def _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs) -> None:
     """A collection: every file accounted for, the ones needing action first, counts last."""
-    from ..collection import Progress, check_collection, counts
-    from ..console import print_collection
+    from reportgen.collection import Progress, check_collection, counts
+    from reportgen.cli.console import print_collection
 
     if annotate is not None and annotate.suffix.lower() == ".xlsx":
         fail("--annotate 后面是 .xlsx 文件名时只能用于一个工作簿；检查多个工作簿时请给一个文件夹。")
@@ -171,7 +171,7 @@ def _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jo
 
 def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
     """One annotated copy per workbook with findings, named after the file (never colliding)."""
-    from ..collection import annotate_one, internal_error, run_parallel, unique_names
+    from reportgen.collection import annotate_one, internal_error, run_parallel, unique_names
 
     todo = [s for s in statuses if s.findings]
     names = unique_names([s.path.stem + "-标注" for s in todo])
@@ -185,7 +185,7 @@ def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
 
 
 def _print_counts(tally: dict[str, int]) -> None:
-    from ..collection import ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, UNUSABLE, WARNINGS
+    from reportgen.collection import ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, UNUSABLE, WARNINGS
 
     good = tally[OK] + tally[WARNINGS]
     broken = tally[UNUSABLE] + tally[NOT_XLSX] + tally[INTERNAL]
@@ -199,7 +199,7 @@ def _print_counts(tally: dict[str, int]) -> None:
 
 
 def _json_report(statuses, found) -> dict:
-    from ..collection import counts, sort_for_action
+    from reportgen.collection import counts, sort_for_action
 
     return {
         "reportgen": __version__,

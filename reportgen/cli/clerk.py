@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import UnusableInput
-from .base import fail, fail_os, main
+from reportgen.core.errors import UnusableInput
+from reportgen.cli.base import fail, fail_os, main
 
 
 @main.command()
@@ -17,7 +17,7 @@ from .base import fail, fail_os, main
 def fix(workbook: Path, out: Path) -> None:
     """另存一份修正了常见问题的工作簿：空的数字格填 0，文本或全角数字改为数字，
     被改成手填数字的总计恢复自动合计公式。逐格列出改动；其他内容一概不动，原工作簿不被改动。"""
-    from ..workbook import fix_workbook
+    from reportgen.data.workbook import fix_workbook
 
     changes = _write_copy(fix_workbook, workbook, out)
     for change in changes:
@@ -37,7 +37,7 @@ def draft(workbook: Path, out: Path) -> None:
     """在还空着的文字部分写入按表格数字草拟的标准文字（如依申请公开情况、信息处理费），
     另存为 OUT。草拟的每段以“【草拟，请核改】”开头：请核对、修改后删除这个标记；
     标记还在时 check 报“错误”，不会生成报告。原工作簿不被改动。"""
-    from ..drafting import draft_workbook
+    from reportgen.data.workbook.draft import draft_workbook
 
     written = _write_copy(draft_workbook, workbook, out)
     for item in written:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
-from .check import jobs_option
+from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
+from reportgen.cli.check import jobs_option
 
 
 @main.command()
@@ -28,9 +28,9 @@ def aggregate(inputs: tuple[str, ...], out: Path, agency: str, year: int | None,
 
     年度不一致、同一机关有两份、或有工作簿有错误时不汇总（退出码 1，不写任何文件）。
     """
-    from ..aggregate import aggregate as run_aggregate, write_aggregate
-    from ..collection import Progress
-    from .check import collect_or_fail
+    from reportgen.collection.aggregate import aggregate as run_aggregate, write_aggregate
+    from reportgen.collection import Progress
+    from reportgen.cli.check import collect_or_fail
 
     if out.suffix.lower() != ".xlsx":
         fail(f"汇总工作簿的文件名应以 .xlsx 结尾：{out}")
@@ -64,7 +64,7 @@ def aggregate(inputs: tuple[str, ...], out: Path, agency: str, year: int | None,
 
 
 def _same(a: Path, b: Path) -> bool:
-    from ..fileio import same_file
+    from reportgen.core.fileio import same_file
 
     return same_file(a, b)
 
@@ -81,9 +81,9 @@ def _same(a: Path, b: Path) -> bool:
 def distribute(names: Path, out_dir: Path, year: int, previous: Path | None, force: bool, jobs: int | None) -> None:
     """按名单（.xlsx、.csv 或 .txt，每行一个机关名称）为每个机关生成一个标准工作簿，
     机关名称和年度已填好，文件以机关名称命名。"""
-    from ..collection import collect, index_by_agency
-    from ..distribute import distribute as run_distribute, plan, read_names
-    from ..errors import UnusableInput
+    from reportgen.collection import collect, index_by_agency
+    from reportgen.collection.distribute import distribute as run_distribute, plan, read_names
+    from reportgen.core.errors import UnusableInput
 
     try:
         agencies = read_names(names)

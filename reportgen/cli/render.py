@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..checks import check_workbook
-from ..console import SHOWN_PER_GROUP, print_result
-from ..errors import TemplateProblem, UnusableInput
-from .base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
-from .check import (check_summary_target, collect_or_fail, is_single_file, jobs_option, previous_for,
+from reportgen.checks import check_workbook
+from reportgen.cli.console import SHOWN_PER_GROUP, print_result
+from reportgen.core.errors import TemplateProblem, UnusableInput
+from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
+from reportgen.cli.check import (check_summary_target, collect_or_fail, is_single_file, jobs_option, previous_for,
                     previous_option, summary_option, write_summary, year_option)
 
 
@@ -51,7 +51,7 @@ def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: 
 
 def _formats(formats: str) -> list[str]:
     """The formats asked for; refused before anything is read or written."""
-    from ..render import FORMATS, INSTALL_HINT, find_soffice
+    from reportgen.render import FORMATS, INSTALL_HINT, find_soffice
 
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -66,7 +66,8 @@ def _formats(formats: str) -> list[str]:
 
 def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir: Path | None,
                 font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
-    from ..render import render_report
+    from reportgen.authoring.vet import vet_templates
+    from reportgen.render import render_report
 
     try:
         result = check_workbook(workbook)
@@ -80,8 +81,9 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
         print_result(workbook, result, "", SHOWN_PER_GROUP)
     try:
         notes: list[str] = []
+        omitted = vet_templates(templates_dir, allow_incomplete_template) if templates_dir is not None else []
         written = render_report(result.data, out_dir, wanted, templates_dir, font_dirs=font_dirs, notes=notes,
-                                allow_incomplete_template=allow_incomplete_template)
+                                omitted=omitted)
     except TemplateProblem as exc:
         fail(str(exc))
     except OSError as exc:
@@ -96,8 +98,8 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
                  previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...],
                  allow_incomplete_template: bool) -> None:
     """A collection: check all, render the ones without 错误 in parallel, list the rest."""
-    from ..collection import RENDER_FAILED, Progress, check_and_render_collection, counts
-    from ..console import print_collection
+    from reportgen.collection import RENDER_FAILED, Progress, check_and_render_collection, counts
+    from reportgen.cli.console import print_collection
 
     found = collect_or_fail(inputs)
     last = previous_for(previous, jobs)

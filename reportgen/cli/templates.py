@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import TemplateProblem
-from .base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
+from reportgen.core.errors import TemplateProblem
+from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, fail, fail_os, main
 
 
 @main.group()
@@ -22,7 +22,7 @@ def templates() -> None:
 @click.option("--force", is_flag=True, help="覆盖文件夹中已有的模板文件。")
 def templates_export(folder: Path, force: bool) -> None:
     """把自带模板复制到 FOLDER，修改后用 render --templates FOLDER 使用。"""
-    from ..render.environment import export_templates
+    from reportgen.render.environment import export_templates
 
     try:
         written = export_templates(folder, force)
@@ -37,8 +37,8 @@ def templates_export(folder: Path, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def templates_check(folder: Path | None, as_json: bool) -> None:
     """检查模板文件夹中的每个模板，一次列出全部问题。退出码：0 无问题；1 有问题。"""
-    from ..render.template_check import check_templates
-    from ..render.template_limits import check_template_limits
+    from reportgen.authoring.check import check_templates
+    from reportgen.authoring.limits import check_template_limits
 
     try:
         problems = check_templates(folder)
@@ -61,8 +61,8 @@ def templates_check(folder: Path | None, as_json: bool) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 def templates_docs(folder: Path) -> None:
     """把模板说明 templates.md（变量表、图片、检查规则）写到 FOLDER，通常就是导出的模板文件夹。"""
-    from ..docs import templates_markdown
-    from ..fileio import atomic_path
+    from reportgen.authoring.docs import templates_markdown
+    from reportgen.core.fileio import atomic_path
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "templates.md"
@@ -78,7 +78,7 @@ def templates_docs(folder: Path) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"))
 def docs_command(folder: Path) -> None:
     """从格式定义重新生成参考文档（keys.md 数据键、checks.md 检查规则、templates.md 模板说明）到 FOLDER。"""
-    from ..docs import write_docs
+    from reportgen.authoring.docs import write_docs
 
     for path in write_docs(folder):
         click.echo(f"已生成：{path}")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import UnusableInput
-from ..fileio import same_file
-from ..model import ReportData
-from .base import fail, fail_os, main
+from reportgen.core.errors import UnusableInput
+from reportgen.core.fileio import same_file
+from reportgen.data.model import ReportData
+from reportgen.cli.base import fail, fail_os, main
 
 
 @main.command("new-workbook")
@@ -21,7 +21,7 @@ from .base import fail, fail_os, main
 @click.option("--force", is_flag=True, help="OUT 已存在时覆盖它。")
 def new_workbook(out: Path, year: int | None, agency: str | None, from_json: Path | None, force: bool) -> None:
     """生成标准工作簿 OUT.xlsx，供各机关填写。"""
-    from ..workbook import write_workbook
+    from reportgen.data.workbook import write_workbook
 
     if out.suffix.lower() != ".xlsx":
         fail(f"输出文件名应以 .xlsx 结尾：{out}")
@@ -63,7 +63,7 @@ def _carried(data: ReportData, source: Path, year: int | None, agency: str | Non
 @click.argument("workbook", type=click.Path(path_type=Path))
 def dump(workbook: Path) -> None:
     """以 JSON 输出工作簿中的报告数据（键名见 docs/keys.md）。"""
-    from ..workbook import read_workbook
+    from reportgen.data.workbook import read_workbook
 
     try:
         result = read_workbook(workbook)

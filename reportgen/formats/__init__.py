@@ -1,10 +1,10 @@
 """The report formats reportgen knows, by id.  A new version or a province's
-variant is one more module here that builds a :class:`~reportgen.spec.ReportFormat`."""
+variant is one more module here that builds a :class:`~reportgen.formats.spec.ReportFormat`."""
 
 from __future__ import annotations
 
-from ..spec import ReportFormat
-from .gov2021 import FORMAT as GOV_2021
+from reportgen.formats.spec import ReportFormat
+from reportgen.formats.gov2021 import FORMAT as GOV_2021
 
 FORMATS: dict[str, ReportFormat] = {GOV_2021.id: GOV_2021}
 DEFAULT_FORMAT = GOV_2021

@@ -1,13 +1,13 @@
 """The national format of 国办公开办函〔2021〕30号, in force from the 2021 report on.
 
-Every label below is copied once from the notice (see ../shared/reference/FORMAT.md);
+Every label below is copied once from the notice (see docs/reference/FORMAT.md);
 nothing else in the project types a table label.  Keys are English, stable and
 documented in docs/keys.md (generated from this module by ``reportgen docs``).
 """
 
 from __future__ import annotations
 
-from ..spec import (
+from reportgen.formats.spec import (
     BalanceRule,
     CarryRule,
     Field,
@@ -122,7 +122,7 @@ T4_COLUMNS = (
 )
 
 # --------------------------------------------------------------------------- the 2019 trial layout
-# 国办公开办函〔2019〕60号 (2019 and 2020 reports; see ../shared/reference/notice-2019-60-differences.txt).
+# 国办公开办函〔2019〕60号 (2019 and 2020 reports; see docs/reference/notice-2019-60-differences.txt).
 # Only for recognising a published report still in it, never written.  Its table 2:
 # (caption, column headers after 信息内容, row labels, the current field each column's
 # numbers go to — "" where the old column means something else).

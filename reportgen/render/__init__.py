@@ -11,25 +11,26 @@ from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
-from .. import safety
-from ..errors import TemplateProblem
-from ..fileio import atomic_path, scratch_file
-from ..limits import LIMITS
-from ..model import ReportData
-from .context import TITLE_BREAK_MARKS, build_context
-from .docx import render_docx
-from .environment import find_template
-from .html import render_html
-from .pdf import INSTALL_HINT, PdfConverter, find_soffice
+from reportgen.core import safety
+from reportgen.core.errors import TemplateProblem
+from reportgen.core.fileio import atomic_path, scratch_file
+from reportgen.core.limits import LIMITS
+from reportgen.data.model import ReportData
+from reportgen.render.context import TITLE_BREAK_MARKS, build_context
+from reportgen.render.docx import render_docx
+from reportgen.render.environment import find_template
+from reportgen.render.html import render_html
+from reportgen.render.pdf import INSTALL_HINT, PdfConverter, find_soffice
+from reportgen.render.stamp import omitted_sentence, stamp_docx, stamp_html
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
 
 
 def safe_filename(title: str) -> str:
-    """The title as a file name valid on Windows and Linux (see :func:`reportgen.safety.safe_filename`)."""
+    """The title as a file name valid on Windows and Linux (see :func:`reportgen.core.safety.safe_filename`)."""
     return safety.safe_filename(title)
 
 
@@ -45,7 +46,7 @@ def _refuse_oversized(data: ReportData) -> None:
 def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS,
                   templates: Path | None = None, *, font_dirs: Iterable[Path] = (),
                   notes: list[str] | None = None, pdf_converter: PdfConverter | None = None,
-                  allow_incomplete_template: bool = False, stem: str | None = None,
+                  omitted: Sequence = (), stem: str | None = None,
                   in_place: bool = False) -> list[Path]:
     """Write the report in each format into ``out_dir``; returns the paths written.
 
@@ -60,9 +61,10 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     missing official ones).  ``pdf_converter``: an open :class:`PdfConverter` to
     reuse (a collection converts in one LibreOffice); by default one is opened here.
 
-    A custom template folder is checked first (``templates check``): one that would
-    lose a heading, table, label or number is refused, unless
-    ``allow_incomplete_template`` — then the report itself says what its template left out.
+    A custom template folder must have passed ``templates check`` first
+    (:func:`reportgen.authoring.vet.vet_templates`, which the commands, collections and
+    the web intake call): ``omitted`` is what that check allowed it to leave out, said at
+    the end of the report itself.
     """
     formats = tuple(dict.fromkeys(formats))
     if not formats:
@@ -73,7 +75,7 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     if "pdf" in formats and find_soffice() is None:
         raise TemplateProblem(INSTALL_HINT)  # before anything is written
     _refuse_oversized(data)
-    omitted = vet_templates(templates, allow_incomplete_template) if templates is not None else []
+    omitted = list(omitted)
     if omitted and notes is not None:
         notes.append(f"按 --allow-incomplete-template 使用了不完整的模板（{len(omitted)} 处），生成的报告末尾已注明。")
     context = build_context(data)
@@ -128,81 +130,3 @@ def font_note(substitutes) -> str:
     """What the console says when free faces stood in for official fonts."""
     return ("本机没有下列公文字体，PDF 中用相近的免费字体代替：" + "；".join(str(s) for s in substitutes)
             + "。如有正版字体，请用 --fonts 文件夹（或环境变量 REPORTGEN_FONTS）指定。")
-
-
-def vet_templates(folder: Path, allow_incomplete: bool) -> list:
-    """Refuse a template folder that fails ``templates check``; with the explicit
-    override, return what the report must then say it leaves out."""
-    from .template_check import CONTENT_CODES, check_templates
-
-    # Checked once per process and folder state: a collection renders hundreds of
-    # reports with the same templates, and the check renders probe data.
-    state = _folder_state(Path(folder))
-    issues = _VETTED.get(state)
-    if issues is None:
-        issues = _VETTED[state] = check_templates(folder)
-    blocking = [i for i in issues if not (allow_incomplete and i.code in CONTENT_CODES)]
-    if blocking:
-        listed = "\n".join(f"  · {i}" for i in blocking[:8])
-        more = f"\n  …… 共 {len(blocking)} 处" if len(blocking) > 8 else ""
-        override = ("；确实要省略内容的，可以加 --allow-incomplete-template（报告中会注明省略了什么）"
-                    if any(i.code in CONTENT_CODES for i in blocking) else "")
-        raise TemplateProblem(f"模板文件夹 {folder} 没有通过检查，没有生成报告：\n{listed}{more}\n"
-                              f"请运行 reportgen templates check {folder} 查看并改正{override}。")
-    return issues
-
-
-_VETTED: dict[tuple, list] = {}
-
-
-def _folder_state(folder: Path) -> tuple:
-    """The folder and the name, size and modification time of each file in it."""
-    try:
-        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
-    except OSError:
-        files = ()
-    return (str(folder.resolve()), files)
-
-
-def omitted_sentence(issues: list) -> str:
-    """The sentence a report rendered from an incomplete template ends with."""
-    shown = "；".join(i.message.split("。")[0] for i in issues[:5])
-    more = f"等 {len(issues)} 处" if len(issues) > 5 else ""
-    return f"说明：本报告所用模板与国家规定格式不完全一致：{shown}{more}。"
-
-
-def stamp_docx(path: Path, sentence: str) -> None:
-    """Add the sentence as the last paragraph of the Word report."""
-    import zipfile
-
-    from lxml import etree
-
-    from .docx import W
-
-    with zipfile.ZipFile(path) as archive:
-        items = [(item, archive.read(item.filename)) for item in archive.infolist()]
-    body_xml = dict((i.filename, d) for i, d in items)["word/document.xml"]
-    tree = etree.fromstring(body_xml)
-    body = tree.find(f"{W}body")
-    paragraph = etree.Element(f"{W}p")
-    etree.SubElement(etree.SubElement(paragraph, f"{W}r"), f"{W}t").text = sentence
-    sect = body.find(f"{W}sectPr")
-    if sect is not None:
-        sect.addprevious(paragraph)
-    else:
-        body.append(paragraph)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item, data in items:
-            if item.filename == "word/document.xml":
-                data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-            archive.writestr(item, data)
-
-
-def stamp_html(page: str, sentence: str) -> str:
-    from html import escape
-
-    note = f'<p class="template-note">{escape(sentence)}</p>\n'
-    for mark in ("</main>", "</body>"):
-        if mark in page:
-            return page.replace(mark, note + mark, 1)
-    return page + note

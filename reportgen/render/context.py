@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .._memo import per_object
-from ..model import CONTROL_CHARS, ReportData, Value, nest
-from ..safety import clean_text
-from ..spec import ReportFormat, Table
+from reportgen.core.memo import per_object
+from reportgen.data.model import CONTROL_CHARS, ReportData, Value, nest
+from reportgen.core.safety import clean_text
+from reportgen.formats.spec import ReportFormat, Table
 
 def clean(text: Any) -> str:
     """Text without XML-illegal characters: the reader strips them from workbooks

@@ -1,5 +1,5 @@
 """Render the Word report with docxtpl's template language, safely and fast
-(see ../shared/reference/DOCXTPL-NOTES.md).
+(see docs/reference/DOCXTPL-NOTES.md).
 
 What does not depend on the data is done once per template and process
 (:class:`CompiledDocx`): reading the package, docxtpl's XML clean-up and tag
@@ -40,12 +40,12 @@ from typing import Any, Callable
 from jinja2 import TemplateError
 from lxml import etree
 
-from ..errors import TemplateProblem, UnusableInput
-from ..safety import document_property
-from ..zipguard import open_package, read_member, read_regular_file
-from .environment import docx_environment
-from .wellformed import W_URI, BodyProof
-from .zippack import Member, stored_members, write_package
+from reportgen.core.errors import TemplateProblem, UnusableInput
+from reportgen.core.safety import document_property
+from reportgen.core.zipguard import open_package, read_member, read_regular_file
+from reportgen.render.environment import docx_environment
+from reportgen.render.wellformed import W_URI, BodyProof
+from reportgen.render.zippack import Member, stored_members, write_package
 
 W = f"{{{W_URI}}}"
 WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -412,7 +412,7 @@ def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
     import hashlib
     import marshal
 
-    from .environment import _bytecode_cache
+    from reportgen.render.environment import _bytecode_cache
 
     cache = _bytecode_cache()
     docxtpl_source = _docxtpl_source()

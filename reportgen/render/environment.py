@@ -40,9 +40,9 @@ from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from ..errors import TemplateProblem
-from ..limits import LIMITS, MB
-from .context import TEMPLATE_VIEWS
+from reportgen.core.errors import TemplateProblem
+from reportgen.core.limits import LIMITS, MB
+from reportgen.render.context import TEMPLATE_VIEWS
 
 TEMPLATE_FILES = ("report.docx", "report.html", "tables.html", "style.css")
 

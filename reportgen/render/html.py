@@ -15,8 +15,8 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from ..errors import TemplateProblem
-from .environment import html_environment, template_dirs
+from reportgen.core.errors import TemplateProblem
+from reportgen.render.environment import html_environment, template_dirs
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".gif": "image/gif", ".webp": "image/webp"}

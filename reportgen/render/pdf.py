@@ -23,8 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import TemplateProblem
-from . import fonts
+from reportgen.core.errors import TemplateProblem
+from reportgen.render import fonts
 
 INSTALL_HINT = ("没有找到 LibreOffice，无法生成 PDF。请安装 LibreOffice 后再试"
                 "（Windows：从 libreoffice.org 下载安装；Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"

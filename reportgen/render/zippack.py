@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from ..zipguard import LOCAL_HEADER, compressed_bytes
+from reportgen.core.zipguard import LOCAL_HEADER, compressed_bytes
 
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # as zipfile.structCentralDir
 _END = struct.Struct("<4s4H2LH")  # as zipfile.structEndArchive

@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import ROOT, SEED, sample
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.workbook import layout as L
+from reportgen.data.workbook import layout as L
 
 BUILTIN_TEMPLATES = ROOT / "templates"
 AGENCY_CELL = L.info_cell(FMT, "agency")
@@ -231,7 +231,7 @@ def html_lacks(piece: str):
 def dump_round_trip(value_key: str):
     """The value read back from the written workbook equals the JSON's, as text."""
     def check(in_dir: Path, out_dir: Path, output: str) -> None:
-        from reportgen.workbook import read_workbook
+        from reportgen.data.workbook import read_workbook
 
         written = out_dir / "新.xlsx"
         ws = load_workbook(written)[L.INFO_SHEET]

@@ -23,12 +23,12 @@ from lxml import etree
 from conftest import SAMPLES, SEED
 from reportgen.checks import check_report
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.model import CONTROL_CHARS, Paragraph, ReportData
+from reportgen.data.model import CONTROL_CHARS, Paragraph, ReportData
 from reportgen.render.context import build_context
 from reportgen.render.docx import render_docx
 from reportgen.render.environment import find_template
 from reportgen.render.html import render_html
-from reportgen.workbook import read_workbook, write_workbook
+from reportgen.data.workbook import read_workbook, write_workbook
 
 SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Writing and reading a whole workbook, or rendering a Word file, takes about half a

@@ -16,12 +16,12 @@ import pytest
 from lxml import etree
 
 from conftest import SEED, digest, edit, run_reportgen, sample
-from reportgen import fileio
+from reportgen.core import fileio
 from reportgen.cli import base
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.safety import document_property, safe_filename
-from reportgen.workbook import layout as L
-from reportgen.workbook import read_workbook
+from reportgen.core.safety import document_property, safe_filename
+from reportgen.data.workbook import layout as L
+from reportgen.data.workbook import read_workbook
 
 AGENCY = L.info_cell(FMT, "agency")
 
@@ -58,11 +58,11 @@ def test_document_property_is_one_line_of_at_most_255_characters():
 # ---- text that looks like Excel's escapes, formulas
 @pytest.mark.parametrize("text", ["_x0041_", "a_x005F_b", "=1+1", "+1", "-1", "@SUM(A1)", "_xD800_", "'=x"])
 def test_text_written_from_data_reads_back_as_typed(tmp_path, text):
-    from reportgen.model import ReportData
+    from reportgen.data.model import ReportData
 
     data = ReportData.from_json({"format": FMT.id, "info": {"agency": text, "year": 2023}})
     path = tmp_path / "w.xlsx"
-    from reportgen.workbook import write_workbook
+    from reportgen.data.workbook import write_workbook
 
     write_workbook(path, data)
     assert read_workbook(path).data.info["agency"] == text
@@ -143,7 +143,7 @@ def test_ctrl_c_says_cancelled_and_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("reportgen.workbook.read_workbook", interrupted)
+    monkeypatch.setattr("reportgen.data.workbook.read_workbook", interrupted)
     monkeypatch.setattr(sys, "argv", ["reportgen", "dump", str(sample(SEED))])
     with pytest.raises(SystemExit) as stop:
         base.run()
@@ -182,7 +182,7 @@ def test_internal_errors_hide_class_names_unless_debugging(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reportgen.workbook.read_workbook", broken)
+    monkeypatch.setattr("reportgen.data.workbook.read_workbook", broken)
     monkeypatch.setattr(sys, "argv", ["reportgen", "dump", str(sample(SEED))])
     monkeypatch.delenv("REPORTGEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as stop:
@@ -218,7 +218,7 @@ def test_a_300_character_agency_gives_a_title_property_of_255(tmp_path, copy_sam
 
 
 def test_templates_check_renders_under_the_limits(tmp_path):
-    from reportgen.render.template_limits import check_template_limits
+    from reportgen.authoring.limits import check_template_limits
 
     assert check_template_limits(None) == []
     folder = tmp_path / "模板"
@@ -241,7 +241,7 @@ def _render_word(template: Path, data) -> Path:
 def _sample_data():
     import json
 
-    from reportgen.model import ReportData
+    from reportgen.data.model import ReportData
 
     return ReportData.from_json(json.loads((sample(SEED).with_suffix(".json")).read_text(encoding="utf-8")))
 
@@ -249,7 +249,7 @@ def _sample_data():
 def test_a_mark_the_template_leaves_is_caught(tmp_path):
     from corpus import docx_template
 
-    from reportgen.errors import TemplateProblem
+    from reportgen.core.errors import TemplateProblem
 
     template = docx_template(tmp_path, "{_{ 遗留 }_}")  # docxtpl's escape: prints a literal {{
     with pytest.raises(TemplateProblem, match="还留有模板标记"):
@@ -259,7 +259,7 @@ def test_a_mark_the_template_leaves_is_caught(tmp_path):
 def test_marks_the_data_forms_across_heading_and_text_are_not_caught(tmp_path):
     from corpus import docx_template
 
-    from reportgen.model import Paragraph
+    from reportgen.data.model import Paragraph
     from reportgen.render.docx import document_text
 
     data = _sample_data()

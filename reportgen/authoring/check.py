@@ -1,0 +1,421 @@
+"""``reportgen templates check``: every problem in a folder of templates, at once.
+
+Word templates are read paragraph by paragraph (the text of a paragraph's runs
+joined, as Word shows it), so a tag that Word split across runs is still read
+whole, and each problem is located as a clerk-visible place: 第 N 段, or
+表格 T 第 R 行第 C 格.  HTML templates are located by line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
+from lxml import etree
+
+from reportgen.core.errors import TemplateProblem
+from reportgen.formats import DEFAULT_FORMAT
+from reportgen.formats.spec import ReportFormat
+from reportgen.render.context import variable_reference
+from reportgen.render.docx import W, paragraph_text
+from reportgen.render.environment import (ReportEnvironment, builtin_templates_dir, check_docx_package, confined_file,
+                          read_template_text)
+from reportgen.render.html import IMG_SRC, find_asset, is_local_reference
+from reportgen.authoring.content import check_docx_content, check_html_content
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    title: str
+    description: str
+
+
+TEMPLATE_CATALOGUE = {t.code: t for t in (
+    IssueType("broken-tag", "标签不完整或被拆开", "A {{ }} or {% %} tag is incomplete, split, or typed with full-width braces."),
+    IssueType("syntax-error", "模板语法错误", "Jinja cannot parse a tag."),
+    IssueType("unknown-variable", "不存在的变量", "A tag uses a name that is not in the published list of template variables."),
+    IssueType("unknown-filter", "不存在的过滤器", "A tag uses a filter Jinja does not have."),
+    IssueType("unclosed-block", "块标签不配对", "A {% for %} / {% if %} has no end tag, or an end tag has no start."),
+    IssueType("missing-heading", "缺少报告的某一部分", "A template lacks one of the six part headings."),
+    IssueType("missing-table", "缺少表格", "A rendered report would lack one of the official tables."),
+    IssueType("changed-label", "表格标签被改动", "A row or column label differs from the national format "
+              "(the message names the expected text)."),
+    IssueType("missing-value", "缺少数字", "A value variable (e.g. {{ t3.granted.natural_person }}) is missing "
+              "from its table, so that number would not be printed."),
+    IssueType("missing-text", "缺少文字部分", "A text part (text.overview …) would not be printed."),
+    IssueType("duplicate-content", "内容重复", "A heading, text part or value would be printed more than once."),
+    IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
+              "template folder, is outside it, or is not an image."),
+    IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
+    IssueType("render-refused", "用样例数据渲染时被拒绝",
+              "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
+              "files outside the folder, not UTF-8, not a sound .docx)."),
+)}
+
+
+@dataclass(frozen=True)
+class TemplateIssue:
+    code: str
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} {self.where}：{self.message}  [{self.code}]"
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "title": TEMPLATE_CATALOGUE[self.code].title, "file": self.file,
+                "where": self.where, "message": self.message}
+
+
+class _Names:
+    """What a template may refer to."""
+
+    def __init__(self, fmt: ReportFormat, env: ReportEnvironment) -> None:
+        self.known: set[str] = {"loop", "range", "caller", "dict", "lipsum", "cycler", "joiner", "namespace"}
+        self.open: set[str] = {"parts", "loop", "caller"}  # anything below these is fine
+        for name, _ in variable_reference(fmt):
+            pieces = name.split(".")
+            for i in range(1, len(pieces) + 1):
+                self.known.add(".".join(pieces[:i]))
+        self.open |= {f"tables.{t.key}" for t in fmt.tables} | {f"text.{s.key}" for s in fmt.text_sections}
+        self.filters = set(env.filters)
+        self.tests = set(env.tests)
+        self.all_paths = sorted(n for n, _ in variable_reference(fmt))
+
+    def valid(self, path: str, bound: set[str]) -> bool:
+        if path.split(".")[0] in bound or path in self.known:
+            return True
+        return any(path == p or path.startswith(p + ".") for p in self.open)
+
+    def suggest(self, path: str) -> str:
+        close = difflib.get_close_matches(path, self.all_paths, n=1, cutoff=0.75)
+        return f"，是否应为“{close[0]}”？" if close else "。"
+
+
+def _paths(node: nodes.Node) -> Iterator[tuple[str, int]]:
+    """Dotted variable paths a template reads (``t3.granted.total``), with their line."""
+    if isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        chain: list[str] = []
+        current = node
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                chain.append(current.attr)
+            elif isinstance(current.arg, nodes.Const):
+                chain.append(str(current.arg.value))
+            else:  # x[expr]: check expr on its own, and the path up to here
+                yield from _paths(current.arg)
+                chain = []
+            current = current.node
+        if isinstance(current, nodes.Name) and current.ctx == "load":
+            yield ".".join([current.name] + chain[::-1]), node.lineno
+        else:
+            yield from _paths(current)
+        return
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        yield node.name, node.lineno
+        return
+    for child in node.iter_child_nodes():
+        yield from _paths(child)
+
+
+def _bound(ast: nodes.Node) -> set[str]:
+    names = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for imported in ast.find_all(nodes.FromImport):
+        names |= {n if isinstance(n, str) else n[-1] for n in imported.names}
+    names |= {m.name for m in ast.find_all(nodes.Macro)}
+    return names
+
+
+class _Checker:
+    def __init__(self, fmt: ReportFormat) -> None:
+        self.fmt = fmt
+        self.env = ReportEnvironment()
+        self.names = _Names(fmt, self.env)
+        self.issues: list[TemplateIssue] = []
+
+    def add(self, code: str, file: str, where: str, message: str) -> None:
+        self.issues.append(TemplateIssue(code, file, where, message))
+
+    def analyse(self, ast: nodes.Node, bound: set[str], file: str, where) -> None:
+        """Unknown variables and filters in a parsed template; ``where(lineno)`` locates."""
+        for path, line in _paths(ast):
+            if not self.names.valid(path, bound):
+                self.add("unknown-variable", file, where(line),
+                         f"“{path}”不是模板变量（变量表见 docs/templates.md）{self.names.suggest(path)}")
+        for f in ast.find_all(nodes.Filter):
+            if f.name not in self.names.filters:
+                self.add("unknown-filter", file, where(f.lineno), f"没有名为“{f.name}”的过滤器。")
+        for t in ast.find_all(nodes.Test):
+            if t.name not in self.names.tests:
+                self.add("unknown-filter", file, where(t.lineno), f"没有名为“{t.name}”的测试。")
+
+    # ------------------------------------------------------------------ HTML
+    def check_text_template(self, path: Path) -> None:
+        try:
+            source = read_template_text(path.parent, path.name)
+        except TemplateProblem as exc:
+            self.add("unreadable-template", path.name, "", str(exc))
+            return
+        try:
+            ast = self.env.parse(source)
+        except TemplateSyntaxError as exc:
+            self.add("syntax-error", path.name, f"第 {exc.lineno} 行", f"{_jinja_message(exc)}")
+            # Still read the other tags one by one, so one run reports every problem.
+            # Comments may span lines: blank them out, keeping the line numbers.
+            source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
+            self._check_tags(path.name, [(f"第 {n} 行", line) for n, line in enumerate(source.splitlines(), 1)],
+                             pair_blocks=False)
+            return
+        self.analyse(ast, _bound(ast), path.name, lambda line: f"第 {line} 行")
+
+    # ------------------------------------------------------------------ Word
+    def check_docx(self, path: Path) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = {n: archive.read(n) for n in archive.namelist()
+                         if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)}
+            trees = {n: etree.fromstring(b) for n, b in parts.items()}
+        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+            self.add("unreadable-template", path.name, "", "不是有效的 Word 文件，无法读取。请用 Word 或 WPS 另存为 .docx。")
+            return
+        if "word/document.xml" not in trees:
+            self.add("unreadable-template", path.name, "", "不是有效的 Word 文件（缺少 word/document.xml）。")
+            return
+        paragraphs = list(_paragraphs(trees["word/document.xml"], "")) + [
+            item for name, tree in trees.items() if name != "word/document.xml"
+            for item in _paragraphs(tree, "页眉" if "header" in name else "页脚")]
+        self._check_tags(path.name, paragraphs)
+        body_text = "".join(text for _, text in paragraphs)
+        position = 0
+        for part in self.fmt.parts:
+            if not part.heading:
+                continue
+            found = body_text.find(part.heading, position)
+            if found < 0:
+                self.add("missing-heading", path.name, "正文",
+                         f"找不到“{part.heading}”（或顺序不对）。年度报告的六个部分一个也不能少，且须按顺序。")
+            else:
+                position = found
+        if not self.issues_for(path.name):
+            self._whole_document(path)
+        if not self.issues_for(path.name):
+            self._content(path.name, lambda: check_docx_content(path, self.fmt))
+
+    def _content(self, file: str, run) -> None:
+        """Render the template with probe data: does every part of the report come out once?"""
+        try:
+            found = run()
+        except TemplateProblem as exc:
+            self.add("syntax-error", file, "整个文档", str(exc))
+            return
+        for issue in found:
+            self.add(issue.code, file, issue.where, issue.message)
+
+    def check_html_folder(self, folder: Path) -> None:
+        """The HTML report as a whole (report.html with its includes) and its pictures."""
+        names = [n for n in ("report.html", "tables.html") if (folder / n).is_file()]
+        for name in names:
+            try:
+                source = (folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported as unreadable already
+            # Pictures named in {# comments #} are not used: blank comments out, keeping line numbers.
+            source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
+            for number, line in enumerate(source.splitlines(), 1):
+                for match in IMG_SRC.finditer(line):
+                    src = html.unescape(match.group(3))
+                    if "{{" in src or "{%" in src or not is_local_reference(src):
+                        continue
+                    found = find_asset(src, folder)
+                    if isinstance(found, str):
+                        self.add("missing-asset", name, f"第 {number} 行", found + "。")
+        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code != "missing-asset"]
+        if names and not blocking:  # a template that does not parse cannot be rendered with probe data
+            self._content(names[0], lambda: check_html_content(folder, self.fmt))
+
+    def _check_tags(self, file: str, places: list[tuple[str, str]], pair_blocks: bool = True) -> None:
+        """Parse each tag on its own: syntax, variables, filters, and block pairs."""
+        tags = []  # (kind, body, where, snippet)
+        for where, text in places:
+            tags += self._tags_of(file, where, text)
+        bound: set[str] = set()
+        parsed = []
+        for kind, body, where, snippet in tags:
+            source = _as_parsable(kind, body)
+            if source is None:
+                parsed.append((kind, body, where, snippet, None))
+                continue
+            try:
+                ast = self.env.parse(source)
+            except TemplateSyntaxError as exc:
+                self.add("syntax-error", file, where, f"{_jinja_message(exc)}（{snippet}）")
+                continue
+            bound |= _bound(ast)
+            parsed.append((kind, body, where, snippet, ast))
+        for kind, body, where, snippet, ast in parsed:
+            if ast is not None:
+                self.analyse(ast, bound, file, lambda _line, w=where: w)
+        if pair_blocks:
+            self._blocks(file, parsed)
+
+    def issues_for(self, file: str) -> list[TemplateIssue]:
+        return [i for i in self.issues if i.file == file]
+
+    def _tags_of(self, file: str, where: str, text: str):
+        found = []
+        rest = text  # the text with every complete tag blanked out, positions kept
+        for match in re.finditer(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#(.*?)#\}", text, flags=re.S):
+            snippet = match.group(0)[:60]
+            if match.group(1) is not None:
+                found.append(("expr", match.group(1), where, snippet))
+            elif match.group(2) is not None:
+                found.append(("stmt", match.group(2), where, snippet))
+            rest = rest[:match.start()] + " " * len(match.group(0)) + rest[match.end():]
+        leftovers = [m for m in ("{{", "}}", "{%", "%}", "{#", "#}") if m in rest]
+        odd = re.search(r"[｛｝]|\{\s+[{%]|[}%]\s+\}", rest)
+        if odd:
+            leftovers.append("全角括号或括号间有空格")
+        if leftovers:
+            at = min([rest.find(m) for m in leftovers if m in rest] + ([odd.start()] if odd else []))
+            snippet = text[max(at - 15, 0): at + 30]
+            fix = ("请在 Word 中删掉这个标签，用半角括号一次完整地重新输入。" if file.lower().endswith(".docx")
+                   else "请把这个标签补完整（用半角括号）。")
+            self.add("broken-tag", file, where, f"标签不完整或被拆开（{'、'.join(leftovers)}）：“{snippet}”。{fix}")
+        return found
+
+    def _blocks(self, file: str, parsed) -> None:
+        stack: list[tuple[str, str, str]] = []
+        for kind, body, where, snippet, _ in parsed:
+            if kind != "stmt":
+                continue
+            words = _statement(body).split()
+            if not words:
+                continue
+            keyword = words[0]
+            if keyword in BLOCK_OPENERS and not (keyword == "set" and "=" in body):
+                stack.append((keyword, where, snippet))
+            elif keyword.startswith("end"):
+                opener = keyword[3:]
+                if not stack or stack[-1][0] != opener:
+                    self.add("unclosed-block", file, where, f"“{snippet}”前面没有对应的 {{% {opener} %}} 开始标签。")
+                else:
+                    stack.pop()
+        for keyword, where, snippet in stack:
+            self.add("unclosed-block", file, where, f"“{snippet}”没有对应的 {{% end{keyword} %}} 结束标签。")
+
+    def _whole_document(self, path: Path) -> None:
+        """Compile the document as docxtpl will; catches what the tag-by-tag pass cannot."""
+        try:
+            doc = DocxTemplate(str(path))
+            doc.init_docx()
+            xml = doc.patch_xml(doc.get_xml())
+            self.env.parse(xml)
+        except TemplateSyntaxError as exc:
+            self.add("syntax-error", path.name, "整个文档", _jinja_message(exc))
+        except Exception:  # docxtpl on a damaged file
+            self.add("unreadable-template", path.name, "", "无法读取，文件可能已损坏。请用 Word 或 WPS 打开后重新保存。")
+
+
+BLOCK_OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "set"}
+
+
+def _statement(body: str) -> str:
+    """A statement tag's text without docxtpl's paragraph/row/cell/run prefix ({%p for …%})."""
+    return re.sub(r"^(p|tr|tc|r)\s", "", body.strip().strip("-+").strip()).strip()
+
+
+def _as_parsable(kind: str, body: str) -> str | None:
+    """A tag as a template Jinja can parse on its own."""
+    if kind == "expr":
+        return "{{" + body + "}}"
+    statement = _statement(body)
+    words = statement.split()
+    if not words:
+        return "{% %}"
+    keyword = words[0]
+    if keyword in ("for", "if", "with", "filter", "macro", "call"):
+        return "{% " + statement + " %}{% end" + keyword + " %}"
+    if keyword in ("elif", "else"):
+        return "{% if true %}{% " + statement + " %}{% endif %}"
+    if keyword == "set":
+        return "{% " + statement + " %}" + ("" if "=" in statement else "{% endset %}")
+    if keyword.startswith("end") or keyword in ("break", "continue"):
+        return None
+    return "{% " + statement + " %}"
+
+
+def _paragraphs(tree, prefix: str) -> Iterator[tuple[str, str]]:
+    """(where, text) for every paragraph, in document order."""
+    count = 0
+    for p in tree.iter(f"{W}p"):
+        count += 1
+        text = paragraph_text(p)
+        cell = next((a for a in p.iterancestors(f"{W}tc")), None)
+        if cell is not None:
+            row = cell.getparent()
+            table = row.getparent()
+            tables = list(tree.iter(f"{W}tbl"))
+            where = (f"表格 {tables.index(table) + 1} 第 {list(table.iterchildren(f'{W}tr')).index(row) + 1} 行"
+                     f"第 {list(row.iterchildren(f'{W}tc')).index(cell) + 1} 格")
+        else:
+            where = f"第 {count} 段"
+        yield (f"{prefix}{where}" if prefix else where), text
+
+
+JINJA_MESSAGES = (
+    (r"Unexpected end of template", "模板结束前缺少结束标签（如 {% endfor %}、{% endif %}）"),
+    (r"Encountered unknown tag '([^']+)'", "不认识的标签“\\1”（可能缺少开始标签，或拼错了）"),
+    (r"expected token 'end of print statement', got '([^']+)'", "{{ }} 里有多余的内容“\\1”"),
+    (r"unexpected '([^']+)'", "多余的符号“\\1”"),
+    (r"unexpected end of template", "标签没有结束"),
+)
+
+
+def _jinja_message(exc: TemplateSyntaxError) -> str:
+    """Jinja's message with a plain-Chinese explanation in front of it."""
+    original = exc.message or str(exc)
+    for pattern, chinese in JINJA_MESSAGES:
+        match = re.search(pattern, original)
+        if match:
+            return f"模板语法错误：{match.expand(chinese)}（{original}）"
+    return f"模板语法错误（{original}）"
+
+
+def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> list[TemplateIssue]:
+    """Check every template in ``folder`` (the built-in ones when None)."""
+    folder = Path(folder) if folder else builtin_templates_dir()
+    if not folder.is_dir():
+        raise TemplateProblem(f"模板文件夹不存在：{folder}")
+    checker = _Checker(fmt)
+    for path in sorted(folder.iterdir()):
+        kind = path.suffix.lower()
+        if kind not in (".docx", ".html", ".css") or path.name.startswith("~$"):
+            continue
+        try:  # what render refuses to open (a link out of the folder, a pipe, a bomb) is not opened here either
+            confined_file(folder, path.name)
+            if kind == ".docx":
+                check_docx_package(path)
+        except TemplateProblem as exc:
+            checker.add("unreadable-template", path.name, "", str(exc))
+            continue
+        if kind == ".docx":
+            checker.check_docx(path)
+        elif kind == ".html":
+            checker.check_text_template(path)
+    checker.check_html_folder(folder)
+    return checker.issues
+
+
+# Issues a deliberately shortened template may have when rendering is explicitly
+# allowed (render --allow-incomplete-template); anything else still stops it.
+CONTENT_CODES = ("missing-heading", "missing-table", "changed-label", "missing-value", "missing-text",
+                 "duplicate-content")

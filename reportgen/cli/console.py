@@ -1,0 +1,139 @@
+"""How findings are printed on the console: the verdict first, then the findings
+grouped by rule.  ``check`` and ``render`` (one workbook or a collection) print
+through here; ``--json`` prints the same findings from :meth:`Finding.to_json`.
+
+Many faults of one kind in one table (a clerk who left every zero blank) print as
+one line per block of adjacent rows, “表三 第9–29行：共 126 个数字格为空…”; ``--all``
+lists every cell, and ``--json`` and ``--annotate`` always have every cell."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reportgen.formats.findings import CATALOGUE, Finding, groupable, grouped_lines
+
+if TYPE_CHECKING:
+    from reportgen.checks import CheckResult
+    from reportgen.collection import FileStatus
+
+SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
+
+
+def verdict(result: "CheckResult | FileStatus") -> str:
+    counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
+    if result.can_render:
+        return f"结论：可以生成报告（{counts}）。"
+    return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"
+
+
+def print_findings(findings: list[Finding], limit: int | None = None) -> None:
+    """Findings grouped by rule (errors first), each group with its count.  With a
+    ``limit`` (the default; ``--all`` gives none), many one-cell faults of a kind on one
+    sheet print as one line per block of rows, and other groups print at most ``limit`` lines."""
+    groups: "OrderedDict[str, list[Finding]]" = OrderedDict()
+    for finding in sorted(findings, key=lambda f: not f.is_error):
+        groups.setdefault(finding.code, []).append(finding)
+    for code, items in groups.items():
+        kind = CATALOGUE[code]
+        click.echo("")
+        click.secho(f"【{kind.severity.label}】{kind.title}（{len(items)} 处）  [{code}]",
+                    fg="red" if items[0].is_error else "yellow", bold=True)
+        rest = items
+        if limit is not None and kind.grouped:
+            sheets = groupable(items)
+            for sheet_items in sheets.values():
+                for line in grouped_lines(code, sheet_items):
+                    click.echo(f"  · {line}")
+            in_blocks = {id(f) for fs in sheets.values() for f in fs}
+            rest = [f for f in items if id(f) not in in_blocks]
+            if sheets:
+                click.echo(f"    {kind.group_hint}（加 --all 逐格列出；--annotate 在工作簿副本中标出每一格）")
+        for finding in rest[:limit]:
+            click.echo(f"  · {finding}")
+        if limit is not None and len(rest) > limit:
+            click.echo(f"  ……另有 {len(rest) - limit} 处同类问题（加 --all 全部列出，或用 --annotate 在工作簿中标出）。")
+
+
+def print_result(path: Path, result: "CheckResult | None", reason: str, limit: int | None) -> None:
+    """One workbook: its title, the verdict and its findings (or why it could not be read)."""
+    if result is None:
+        click.secho(f"== {path}", bold=True)
+        click.echo(f"无法检查：{reason}")
+        click.echo("")
+        return
+    title = result.data.title if result.data.agency else "（未填机关名称）"
+    click.secho(f"== {path}：{title}", bold=True)
+    click.secho(verdict(result), fg="green" if result.can_render else "red")
+    print_findings(result.findings, limit)
+    click.echo("")
+
+
+def print_collection(statuses, found, limit: int | None, noun: str = "检查") -> None:
+    """A collection: the files that need action first (in detail), then the ones with
+    提醒 and the good ones one line each, the stray files, and the counts last."""
+    from reportgen.collection import ERRORS, NEEDS_ACTION, NOT_WORKBOOK, OK, RENDER_FAILED, WARNINGS, sort_for_action
+
+    ordered = sort_for_action(list(statuses))
+    action = [s for s in ordered if s.status in NEEDS_ACTION]
+    if action:
+        click.secho(f"######## 需要处理的文件（{len(action)} 个）", fg="red", bold=True)
+        click.echo("")
+        for s in action:
+            if s.status in (ERRORS, RENDER_FAILED):
+                print_status(s, limit)
+            else:
+                click.secho(f"== {s.path}", bold=True)
+                click.secho(f"{s.label}：{s.reason}", fg="red")
+                click.echo("")
+    warned = [s for s in ordered if s.status == WARNINGS]
+    if warned:
+        click.secho(f"######## 可以生成报告，但请看一下提醒（{len(warned)} 个）", fg="yellow", bold=True)
+        for s in warned:
+            click.echo(f"  · {s.path}：{s.title or '（未填机关名称）'}（{s.warnings} 个提醒）")
+            for finding in s.findings:
+                if finding.code.startswith("collection-") or s.warnings <= 2:
+                    click.echo(f"      {finding.type.title}：{finding}")
+            _print_outputs(s)
+        click.echo("")
+    good = [s for s in ordered if s.status == OK]
+    if good:
+        click.secho(f"######## 可以生成报告（{len(good)} 个）", fg="green", bold=True)
+        for s in good:
+            click.echo(f"  · {s.path}：{s.title}")
+            _print_outputs(s)
+        click.echo("")
+    stray = [s for s in ordered if s.status == NOT_WORKBOOK]
+    if stray:
+        click.secho(f"######## 不是工作簿，未{noun}（{len(stray)} 个）", bold=True)
+        for s in stray:
+            click.echo(f"  · {s.path}")
+        click.echo("")
+    if found.ignored:
+        click.echo(f"已忽略 {found.ignored} 个 Excel 临时文件（~$ 开头）和隐藏文件。")
+    for missing in found.missing:
+        click.secho(f"没有找到：{missing}", fg="red")
+
+
+def print_status(status: "FileStatus", limit: int | None) -> None:
+    """One file of a collection (or the one workbook checked): title, verdict, findings."""
+    if not status.can_render and status.status != "errors":
+        print_result(status.path, None, status.reason, limit)
+        return
+    click.secho(f"== {status.path}：{status.title or '（未填机关名称）'}", bold=True)
+    if status.status == "render-failed":
+        click.secho(f"结论：检查通过，但生成报告失败：{status.reason}", fg="red")
+    else:
+        click.secho(verdict(status), fg="green" if status.can_render else "red")
+    print_findings(status.findings, limit)
+    click.echo("")
+
+
+def _print_outputs(status) -> None:
+    if status.note and status.outputs:
+        click.echo(f"      {status.note}")
+    for path in status.outputs:
+        click.echo(f"      已生成：{path}")

@@ -1,0 +1,117 @@
+"""What happened to one file of a collection (:class:`FileStatus`), and the order and words
+of the statuses: the model every collection command, the status sheet and the web intake share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding
+
+# What happened to one file; the order is the order a collection is printed in
+# (the files that need action first).
+UNUSABLE = "unusable"  # 无法读取: damaged, not our workbook, protected
+NOT_XLSX = "not-xlsx"  # 请另存为 .xlsx
+INTERNAL = "internal"  # reportgen failed on it (a bug): said, never hides the others
+ERRORS = "errors"  # 有错误
+RENDER_FAILED = "render-failed"  # checked fine, rendering failed
+WARNINGS = "warnings"  # 可以生成, with 提醒
+OK = "ok"  # 可以生成
+NOT_WORKBOOK = "not-workbook"  # a stray file in the folder: listed, changes nothing
+STATUS_ORDER = (UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED, WARNINGS, OK, NOT_WORKBOOK)
+STATUS_LABELS = {
+    UNUSABLE: "无法读取", NOT_XLSX: "需另存为 .xlsx", INTERNAL: "内部错误", ERRORS: "有错误",
+    RENDER_FAILED: "生成失败", WARNINGS: "可以生成", OK: "可以生成", NOT_WORKBOOK: "不是工作簿",
+}
+NEEDS_ACTION = (UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED)
+
+
+# --------------------------------------------------------------------------- one file's outcome
+@dataclass
+class FileStatus(F.FindingCounts):
+    """What happened to one file: small and picklable (it crosses process boundaries)."""
+
+    path: Path
+    status: str
+    reason: str = ""  # why it could not be used
+    agency: str = ""
+    year: int | None = None
+    title: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # reports written (render)
+    note: str = ""  # e.g. why an output name differs from the title
+    renamed: bool = False  # its reports are not named after its title (another report has that name)
+    values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
+
+    @property
+    def can_render(self) -> bool:
+        """Checked without 错误 (whether or not rendering then worked)."""
+        return self.status in (WARNINGS, OK, RENDER_FAILED)
+
+    @property
+    def label(self) -> str:
+        return "已生成" if self.outputs and self.status in (OK, WARNINGS) else STATUS_LABELS[self.status]
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status in NEEDS_ACTION
+
+    def first_findings(self, n: int = 3) -> str:
+        """The first findings (errors first) in words, for the status sheet and lists."""
+        if self.reason:
+            return self.reason
+        ordered = sorted(self.findings, key=lambda f: not f.is_error)[:n]
+        text = "；".join(str(f) for f in ordered)
+        more = len(self.findings) - len(ordered)
+        return text + (f"；……共 {len(self.findings)} 处" if more > 0 else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path), "status": self.status, "status_label": self.label,
+            "usable": self.status in (ERRORS, WARNINGS, OK, RENDER_FAILED),
+            "reason": self.reason or None, "agency": self.agency or None, "year": self.year,
+            "title": self.title or None, "can_render": self.can_render,
+            "errors": self.errors, "warnings": self.warnings, "exit_code": self.exit_code,
+            "findings": [f.to_json() for f in self.findings],
+            "outputs": [str(p) for p in self.outputs], "note": self.note or None,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        if self.status in (UNUSABLE, NOT_XLSX):
+            return 2
+        if self.status == INTERNAL:
+            return 3
+        if self.status in (ERRORS, RENDER_FAILED):
+            return 1
+        return 0
+
+
+def status_of_check(path: Path, result) -> FileStatus:
+    """A FileStatus from a :class:`~reportgen.checks.CheckResult`."""
+    data = result.data
+    return FileStatus(path, OK if not result.findings else (WARNINGS if result.can_render else ERRORS),
+                      agency=data.agency, year=data.year, title=data.title if data.agency else "",
+                      findings=list(result.findings))
+
+
+
+def sort_for_action(statuses: list[FileStatus]) -> list[FileStatus]:
+    """The files that need action first (stable: input order within a status)."""
+    return sorted(statuses, key=lambda s: STATUS_ORDER.index(s.status))
+
+
+def refresh_status(status: FileStatus) -> None:
+    """After findings were added: OK becomes WARNINGS (collection findings are 提醒)."""
+    if status.status == OK and status.findings:
+        status.status = WARNINGS
+
+
+
+def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
+    """How many files ended in each status, in :data:`STATUS_ORDER`."""
+    found = Counter(s.status for s in statuses)
+    return {status: found[status] for status in STATUS_ORDER}

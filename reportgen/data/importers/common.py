@@ -1,0 +1,471 @@
+"""From a :class:`~.document.Document` to report data, by the labels of the format.
+
+Everything is found by what the format definition calls it, never by position:
+the title (the format's title pattern), the part headings, each table row's label,
+the group labels between them and the labels of the obsolete 2019 layout.  Each
+row's numbers are the cells (or digit runs) that follow its label.  What cannot
+be read is an import finding at its place, and the value stays blank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding, Location
+from reportgen.data.model import Paragraph, ReportData, Value
+from reportgen.formats.spec import Field, ObsoleteLayout, ReportFormat, Table
+from reportgen.data.workbook.reader import parse_number
+from reportgen.data.importers.digits import RowReadings, resolve, row_options
+from reportgen.data.importers.document import CELL, RUN, Document, Match, find_label, normalise
+
+# Chinese numerals of the part headings, and the other ways reports write them.
+_NUMERALS = "一二三四五六七八九十"
+_HEADING_SEPARATORS = "[、.,，．:：]?"
+# What CMS pages print around an article's title (not part of the report): a short
+# preamble line holding one of these is the page's, not the agency's.
+PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
+                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到")
+FURNITURE_LINE_CHARS = 120
+RUN_IN = re.compile(r"（[一二三四五六七八九十]+）[^。：:，,（]{1,20}[。：:]")
+
+
+@dataclass
+class TableRow:
+    """One value row of an official table, as the importer looks for it."""
+
+    table: Table
+    label: str  # the leaf label ("" for a row with no label of its own: table 4)
+    fields: tuple[Field, ...]
+    match: Match | None = None
+
+
+@dataclass
+class _Import:
+    doc: Document
+    fmt: ReportFormat
+    data: ReportData
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+
+def read_document(doc: Document, fmt: ReportFormat) -> tuple[ReportData, list[Finding]]:
+    """Report data and import findings from a document of any form."""
+    job = _Import(doc, fmt, ReportData(fmt))
+    job.data.values = {f.key: None for f in fmt.fields}
+    job.data.text = {s.key: [] for s in fmt.text_sections}
+    title_end = _info(job)
+    headings = _headings(job, title_end)
+    _text(job, headings, title_end)
+    _tables(job, headings)
+    return job.data, job.findings
+
+
+# --------------------------------------------------------------------------- title, agency, year
+def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
+    """The format's title pattern as a regex over the raw text: any spaces, 年 or 年度."""
+    pattern = fmt.title_pattern
+    head, tail = pattern.split("{year}")
+    assert head == "{agency}", "importers expect titles of the form {agency}{year}…"
+    literal = r"\s*".join(re.escape(c) for c in tail)
+    literal = literal.replace("年", "年度?", 1) if tail.startswith("年") else literal
+    return re.compile(r"(?P<agency>[^\s:：，,。>›»|/\\]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
+
+
+def _info(job: _Import) -> int:
+    """Agency and year from the title; returns where the title ends in the flat text."""
+    regex = _title_regex(job.fmt)
+    for text, in_doc in ((job.doc.flat, True), (job.doc.title_hint, False)):
+        m = regex.search(text)
+        if m:
+            job.data.info["agency"] = normalise(m.group("agency"))
+            job.data.info["year"] = int(normalise(m.group("year")))
+            return m.end() if in_doc else 0
+    return 0
+
+
+# --------------------------------------------------------------------------- parts
+def _heading_regex(heading: str) -> re.Pattern[str]:
+    """"一、总体情况" also as "一 、总体情况", "1．总体情况", "（一）总体情况" (normalised text)."""
+    numeral, rest = heading[0], normalise(heading[2:])
+    digit = str(_NUMERALS.index(numeral) + 1) if numeral in _NUMERALS else numeral
+    return re.compile(rf"(?:{numeral}|{digit}|\({numeral}\)){_HEADING_SEPARATORS}{re.escape(rest)}")
+
+
+def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
+    """(start, end, heading) in the normalised text, in the format's order; a heading
+    not found is a finding and is left out."""
+    norm = job.doc.norm
+    lo = job.doc.to_norm(start)
+    found: dict[str, tuple[int, int]] = {}
+    parts = [p for p in job.fmt.parts if p.heading]
+    for part in parts:
+        m = _heading_regex(part.heading).search(norm, lo)
+        if m:
+            found[part.heading] = (m.start(), m.end())
+            lo = m.end()
+    # A heading with a typo: look for it between its neighbours.
+    for i, part in enumerate(parts):
+        if part.heading in found:
+            continue
+        before = [found[p.heading][1] for p in parts[:i] if p.heading in found]
+        after = [found[p.heading][0] for p in parts[i + 1:] if p.heading in found]
+        m2 = find_label(norm, part.heading, before[-1] if before else job.doc.to_norm(start),
+                        after[0] if after else len(norm), min_ratio=0.75)
+        if m2:
+            found[part.heading] = (m2.start, m2.end)
+        else:
+            job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
+    return sorted((a, b, h) for h, (a, b) in found.items())
+
+
+def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) -> None:
+    """The text parts: what lies between a heading and the next one."""
+    doc = job.doc
+    by_heading = {p.heading: p.text for p in job.fmt.parts if p.heading}
+    preamble = next((p.text for p in job.fmt.parts if not p.heading and p.text), "")
+    bounds = [(doc.to_flat(a), doc.to_flat(b - 1) + 1, h) for a, b, h in headings]
+    if preamble and bounds:
+        job.data.text[preamble] = [
+            p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
+            if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
+    for i, (_, end, heading) in enumerate(bounds):
+        key = by_heading.get(heading)
+        if not key:
+            continue
+        stop = bounds[i + 1][0] if i + 1 < len(bounds) else len(doc.flat)
+        job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+
+
+def _paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs at line breaks; a run-in sub-heading （一）…。 that opens a sentence starts one."""
+    out: list[Paragraph] = []
+    for line in text.split("\n"):
+        line = re.sub(r"\s+", " ", line).strip()
+        if not line:
+            continue
+        starts = [m.start() for m in RUN_IN.finditer(line) if m.start() == 0 or line[m.start() - 1] in "。；; "]
+        cuts = sorted({0, *starts, len(line)})
+        for a, b in zip(cuts, cuts[1:]):
+            chunk = line[a:b].strip()
+            if not chunk:
+                continue
+            m = RUN_IN.match(chunk)
+            heading = m.group(0) if m else ""
+            out.append(Paragraph(text=chunk[len(heading):].strip(), heading=heading))
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+def table_rows(fmt: ReportFormat, table: Table) -> tuple[list[TableRow], list[str]]:
+    """The value rows of a table (leaf label and fields, in order) and its group labels."""
+    by_key = {f.key: f for f in fmt.table_fields(table.key)}
+    rows: list[TableRow] = []
+    groups: list[str] = []
+    grid = table.rows()
+    for cells in grid:
+        values = [c for c in cells if c.kind == "value"]
+        labels = [c for c in cells if c.kind == "label"]
+        if not values:
+            continue
+        leaf = max(labels, key=lambda c: c.col) if labels else None
+        groups += [c.text for c in labels if c is not leaf]
+        rows.append(TableRow(table, leaf.text if leaf else "", tuple(by_key[c.key] for c in values)))
+    return rows, groups
+
+
+def _region(job: _Import, headings: list[tuple[int, int, str]], table: Table) -> tuple[int, int]:
+    """Where to look for a table: from its part's heading to the next heading (or,
+    with its heading missing, between the neighbouring headings found)."""
+    order = [p.heading for p in job.fmt.parts if p.heading]
+    own = next(p.heading for p in job.fmt.parts if p.table == table.key)
+    found = {h: (a, b) for a, b, h in headings}
+    if own in found:
+        start = found[own][1]
+    else:
+        earlier = [found[h][1] for h in order[: order.index(own)] if h in found]
+        start = earlier[-1] if earlier else 0
+    later = [found[h][0] for h in order[order.index(own) + 1:] if h in found]
+    return start, later[0] if later else len(job.doc.norm)
+
+
+def _tables(job: _Import, headings: list[tuple[int, int, str]]) -> None:
+    runs: list[RowReadings] = []
+    for table in job.fmt.tables:
+        runs += _table(job, table, _region(job, headings, table))
+    if runs:
+        _settle_runs(job, runs)
+
+
+def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadings]:
+    """Read one table's rows; returns the rows of run-together digits still to be settled."""
+    norm = job.doc.norm
+    lo, hi = region
+    rows, groups = table_rows(job.fmt, table)
+    _locate_rows(norm, rows, lo, hi)
+    if _absent(norm, table, rows, lo, hi):
+        job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
+        return []
+    layout, layout_label = _obsolete(job, table, lo, hi)
+    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
+    # Every label found ends the numbers of the row before it.
+    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
+                   {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
+    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops, layout)
+    for row in rows:
+        if any(row is c for c in covered):
+            continue
+        if row.label and row.match is None:
+            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
+                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            continue
+        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+            job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
+                           expected=normalise(row.label), cells=_cells(row)))
+        start = row.match.end if row.match else lo
+        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label),
+                            layout)
+        if reading is not None:
+            pending.append(reading)
+    if layout is not None or obsolete_rows:
+        found = layout_label or job.doc.original(obsolete_rows[0][0])
+        _layout_finding(job, table, rows, layout or job.fmt.obsolete_layouts[0], found, mapped, layout is not None)
+    return pending
+
+
+def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int) -> None:
+    """Find each row's label: exactly and in order first, then the missing ones by
+    similarity between the neighbours found."""
+    pos = lo
+    for row in rows:
+        if row.label:
+            m = find_label(norm, row.label, pos, hi, min_ratio=2.0)  # exact only
+            if m:
+                row.match, pos = m, m.end
+    for i, row in enumerate(rows):
+        if row.label and row.match is None:
+            before = [r.match.end for r in rows[:i] if r.match]
+            after = [r.match.start for r in rows[i + 1:] if r.match]
+            row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
+
+
+def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> bool:
+    """No row label of the table found (for table 4, whose row has none: no header)."""
+    labelled = [r for r in rows if r.label]
+    if labelled:
+        return not any(r.match for r in labelled)
+    return not any(norm.find(normalise(c.text), lo, hi) >= 0 for c in table.cells if c.kind == "header")
+
+
+def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
+                        stops: list[int], layout: ObsoleteLayout | None):
+    """Read an old layout's rows into the current rows they stand for; returns the rows
+    to settle, the current rows covered, and sentences saying how they were read."""
+    pending: list[RowReadings] = []
+    covered: list[TableRow] = []
+    mapped: list[str] = []
+    for m, row_key in obsolete_rows:
+        target = next((r for r in rows if _row_key(r) == row_key), None)
+        if target is None:
+            continue
+        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False),
+                            layout or job.fmt.obsolete_layouts[0])
+        if reading is not None:
+            pending.append(reading)
+        # The other rows of its group were not in the old layout: they held nothing then.
+        siblings = _siblings(rows, target)
+        for other in siblings:
+            for f in other.fields:
+                job.data.values[f.key] = 0
+        covered += [target] + siblings
+        mapped.append(f"“{job.doc.original(m)}”一行读作“{target.label}”，" + "、".join(
+            f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
+    return pending, covered, mapped
+
+
+def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str,
+                    mapped: list[str], by_columns: bool) -> None:
+    """The 错误 of a table in an obsolete layout, saying what was read and what left blank
+    (none for a report of a year that layout was right for: the year check speaks then)."""
+    year = job.data.year
+    if year is not None and year < job.fmt.first_year:
+        return
+    note = "".join(mapped)
+    if by_columns and not note:
+        blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
+        note = "能对应到现行格式的数字已读取" + (
+            f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。" if blank else "。")
+    job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
+                   layout=layout.name, year=year if year is not None else "本", format=job.fmt.name, mapped=note))
+
+
+def _row_key(row: TableRow) -> str:
+    """"other_other" for the fields t3.other_other.*."""
+    return row.fields[0].key.split(".")[1]
+
+
+def _siblings(rows: list[TableRow], row: TableRow) -> list[TableRow]:
+    """The other rows under the same group label as ``row`` (same label path but the leaf)."""
+    def group(r: TableRow) -> str:
+        return r.fields[0].row_label[: -len(r.label)] if r.label else ""
+    return [r for r in rows if r is not row and r.label and group(r) == group(row)]
+
+
+def _old_label(layout: ObsoleteLayout | None, table: Table, found: str) -> bool:
+    """Whether a label found by similarity is the obsolete layout's own (named by that finding)."""
+    return layout is not None and any(key == table.key and normalise(label) == found
+                                      for key, label in layout.table_labels)
+
+
+def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
+    """Whether the current layout's rows an obsolete row stands for are there after all."""
+    target = next((r for r in rows if _row_key(r) == row_key), None)
+    return target is not None and any(r.match for r in [target] + _siblings(rows, target))
+
+
+def _obsolete(job: _Import, table: Table, lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
+    """The obsolete layout a table's own labels show: a header or row label only it has
+    (not one that is part of a current label, as 规范性文件 is of 行政规范性文件)."""
+    current = [normalise(c.text) for c in table.cells if c.text]
+    for layout in job.fmt.obsolete_layouts:
+        for key, label in layout.table_labels:
+            want = normalise(label)
+            if key == table.key and not any(want in c for c in current) and job.doc.norm.find(want, lo, hi) >= 0:
+                return layout, label
+    return None, ""
+
+
+def _obsolete_rows(job: _Import, table: Table, lo: int, hi: int) -> list[tuple[Match, str]]:
+    """Rows of an obsolete layout that carry numbers (e.g. a single （六）其他处理 row)."""
+    out = []
+    for layout in job.fmt.obsolete_layouts:
+        for key, label, row_key in layout.rows:
+            if key != table.key:
+                continue
+            m = find_label(job.doc.norm, label, lo, hi, 2.0)
+            if m is None:
+                continue
+            start = job.doc.to_flat(m.end - 1) + 1
+            if job.doc.values_between(start, job.doc.to_flat(min(m.end + 40, hi - 1))):
+                out.append((m, row_key))
+    return out
+
+
+def _next_stop(stops: list[int], after: int) -> int:
+    return next((s for s in stops if s >= after), stops[-1])
+
+
+def _values_after(job: _Import, norm_start: int, norm_stop: int, first: bool):
+    """The value pieces after a label (or, for a row with no label, the first ones in range)."""
+    doc = job.doc
+    start = doc.to_flat(norm_start - 1) + 1 if norm_start > 0 else 0
+    stop = doc.to_flat(norm_stop) if norm_stop < len(doc.norm) else len(doc.flat)
+    if first:
+        for piece in doc.pieces:
+            if piece.start >= start and piece.kind in (CELL, RUN) and piece.start < stop and normalise(piece.text):
+                start = piece.start
+                break
+    pieces = doc.values_between(start, stop)
+    if not pieces and not first:
+        # A label found by similarity may stop a character short of the numbers.
+        gap = doc.flat[start:stop]
+        m = re.search(r"\d", gap)
+        if m and m.start() <= 4:
+            pieces = doc.values_between(start + m.start(), stop)
+    return pieces
+
+
+def _short_label(row: TableRow) -> str:
+    return row.label or row.fields[0].row_label
+
+
+def _row_location(row: TableRow) -> Location:
+    f = row.fields[0]
+    cell = f.cell if len(row.fields) == 1 else f"{f.cell}:{row.fields[-1].cell}"
+    return Location(row.table.number, cell, f.row_label)
+
+
+def _cells(row: TableRow) -> tuple[str, ...]:
+    return tuple(f.cell for f in row.fields)
+
+
+def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None) -> RowReadings | None:
+    """Values of one row from its pieces; rows of digit runs are returned to be settled together."""
+    n = len(row.fields)
+    if any(p.kind == RUN for p in pieces):
+        runs = [normalise(p.text) for p in pieces]
+        digits = sum(len(r.replace(".", "")) for r in runs)
+        if digits < n:
+            job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
+            return None
+        options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
+        if options is None:
+            job.add(F.make("import-uncertain", _row_location(row), value=" ".join(runs), expected="（读法太多）",
+                           cells=_cells(row)))
+            return None
+        return RowReadings(tuple(f.key for f in row.fields), " ".join(runs), options)
+    texts = [p.text for p in pieces]
+    # An empty label cell before the numbers (a merged label drawn as two cells), or empty
+    # cells after the last column, are not cells of the row.
+    while len(texts) > n and normalise(texts[0]) == "":
+        texts.pop(0)
+    while len(texts) > n and normalise(texts[-1]) == "":
+        texts.pop()
+    if layout is not None and layout.columns:
+        old = _old_columns(layout, row, texts)
+        if old is not None:
+            for f, text in old.items():
+                job.data.values[f.key] = _parse(job, f, text)
+            return None
+    if len(texts) != n:
+        job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
+        return None
+    if all(normalise(t) == "" for t in texts) and n > 1:
+        job.add(F.make("import-blank-row", _row_location(row), label=row.fields[0].row_label, expected=n,
+                       cells=_cells(row)))
+        return None
+    for f, text in zip(row.fields, texts):
+        job.data.values[f.key] = _parse(job, f, text)
+    return None
+
+
+def _old_columns(layout: ObsoleteLayout, row: TableRow, texts: list[str]) -> dict[Field, str] | None:
+    """A row of an obsolete table read by that layout's columns: only the cells whose
+    meaning did not change (the finding on the layout says the rest are blank).  None
+    when the row has as many cells as a current row and the old layout has no row that long."""
+    table = row.table.key
+    lengths = {cells for key, _, cells, _ in layout.columns if key == table}
+    if len(texts) == len(row.fields) and len(texts) not in lengths:
+        return None  # a row printed as the current layout prints it
+    by_col = {f.key.rsplit(".", 1)[1]: f for f in row.fields}
+    return {by_col[target]: texts[position] for key, position, cells, target in layout.columns
+            if key == table and cells == len(texts) and target in by_col}
+
+
+def _parse(job: _Import, f: Field, text: str) -> Value:
+    """A published cell's text as the field's value; every number in a web page is
+    text, so only real faults are findings (not "number typed as text")."""
+    def report(finding: Finding) -> None:
+        if finding.code != "number-as-text":
+            job.add(finding)
+    return parse_number(text, f, Location.of(f), report)
+
+
+def _settle_runs(job: _Import, rows: list[RowReadings]) -> None:
+    """Choose among the readings of run-together rows with every rule; name what stays open."""
+    known = {k: v for k, v in job.data.values.items() if v is not None}
+    possible = resolve(job.fmt, known, rows)
+    for row in rows:
+        for key in row.keys:
+            f = job.fmt.field(key)
+            options = possible.get(key, [])
+            if len(options) == 1:
+                job.data.values[key] = _parse(job, f, options[0])
+            else:
+                shown = "、".join(options[:6]) + ("……" if len(options) > 6 else "")
+                job.add(F.make("import-uncertain", Location.of(f), value=row.joined, expected=shown, key=key,
+                               cells=(f.cell,)))
+

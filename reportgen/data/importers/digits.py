@@ -1,0 +1,124 @@
+"""Reading table rows whose cells ran together (``801000081``).
+
+A web page copied as plain text loses the cell boundaries of its tables.  For each
+row we enumerate every way its digit runs can be cut into the row's cells (no
+number but 0 starts with 0), keep the readings that satisfy the sum rules inside
+the row, then the rules between rows (column totals, 勾稽), and report every cell
+on which the surviving readings disagree.  Nothing is guessed: such a cell is left
+blank with a finding that lists what it could be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import product
+from typing import Iterator
+
+from reportgen.formats.spec import ReportFormat
+
+MAX_READINGS = 20_000  # per row; a row with more is left to the reader to type
+MAX_COMBINATIONS = 200_000  # across rows, when rows are still ambiguous
+
+
+def _cuts(run: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut ``run`` into ``parts`` numbers without a leading zero."""
+    if parts == 1:
+        if run == "0" or not run.startswith("0") or "." in run:
+            yield (run,)
+        return
+    if run.startswith("0"):
+        heads = ["0"]
+    else:
+        heads = [run[:i] for i in range(1, len(run) - parts + 2)]
+    for head in heads:
+        if "." in head:
+            break
+        for rest in _cuts(run[len(head):], parts - 1):
+            yield (head,) + rest
+
+
+def readings(runs: list[str], cells: int) -> Iterator[tuple[str, ...]]:
+    """Every reading of the runs (each one or more cells, in order) as ``cells`` numbers."""
+    if not runs:
+        if cells == 0:
+            yield ()
+        return
+    first, rest = runs[0], runs[1:]
+    # A run with a decimal point is one number (the fee); others hold one or more cells.
+    most = 1 if "." in first else len(first)
+    for k in range(1, min(most, cells - len(rest)) + 1):
+        for head in _cuts(first, k):
+            for tail in readings(rest, cells - k):
+                yield head + tail
+
+
+@dataclass
+class RowReadings:
+    """The candidate readings of one table row: keys in order, and tuples of ints."""
+
+    keys: tuple[str, ...]
+    joined: str  # what the report printed, for messages
+    options: list[tuple[str, ...]]
+
+
+def _holds(fmt: ReportFormat, values: dict[str, object]) -> bool:
+    """True unless a sum or balance rule whose every key is known fails."""
+    def total(keys: tuple[str, ...]) -> Decimal:
+        return sum((Decimal(str(values[k])) for k in keys), Decimal(0))
+
+    for rule in fmt.sum_rules:
+        keys = (rule.total,) + rule.parts
+        if all(values.get(k) is not None for k in keys) and total((rule.total,)) != total(rule.parts):
+            return False
+    for rule in fmt.balance_rules:
+        keys = rule.left + rule.right
+        if all(values.get(k) is not None for k in keys) and total(rule.left) != total(rule.right):
+            return False
+    return True
+
+
+def row_options(fmt: ReportFormat, keys: tuple[str, ...], runs: list[str]) -> list[tuple[str, ...]] | None:
+    """Readings of one row that satisfy the rules inside the row; every reading when
+    none does (the published row itself is wrong, which the checks will report).
+    None when there are too many to consider."""
+    options: list[tuple[str, ...]] = []
+    for n, reading in enumerate(readings(runs, len(keys))):
+        if n >= MAX_READINGS:
+            return None
+        options.append(reading)
+    fitting = [o for o in options if _holds(fmt, dict(zip(keys, o)))]
+    return fitting or options
+
+
+def resolve(fmt: ReportFormat, known: dict[str, object], rows: list[RowReadings]) -> dict[str, list[str]]:
+    """Settle the ambiguous rows together: keep the combinations that satisfy every rule
+    between rows.  Returns, for each cell of those rows, the values still possible
+    (one value: settled)."""
+    ambiguous = [r for r in rows if len(r.options) > 1]
+    settled = dict(known)
+    for r in rows:
+        if len(r.options) == 1:
+            settled.update(zip(r.keys, r.options[0]))
+    surviving: list[tuple[tuple[str, ...], ...]] = []
+    total = 1
+    for r in ambiguous:
+        total *= len(r.options)
+    if ambiguous and total <= MAX_COMBINATIONS:
+        for combo in product(*(r.options for r in ambiguous)):
+            values = dict(settled)
+            for r, option in zip(ambiguous, combo):
+                values.update(zip(r.keys, option))
+            if _holds(fmt, values):
+                surviving.append(combo)
+    possible: dict[str, list[str]] = {}
+    for r in rows:
+        if len(r.options) == 1:
+            for key, value in zip(r.keys, r.options[0]):
+                possible[key] = [value]
+    for i, r in enumerate(ambiguous):
+        # With no combination satisfying everything (a faulty report), each row keeps its own readings.
+        options = [combo[i] for combo in surviving] if surviving else r.options
+        for j, key in enumerate(r.keys):
+            possible[key] = sorted({o[j] for o in options}, key=lambda x: (len(x), x))
+    return possible
