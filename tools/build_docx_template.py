@@ -55,17 +55,35 @@ FOOTER_DISTANCE = 1134  # 20 mm from the page edge: the number sits ~7 mm below 
 FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"
 SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_SMALL_5 = 44, 32, 28, 21, 18  # half-points: 2号 22pt, 3号 16pt, 4号 14pt, 五号, 小五
 
+# Why body text is left-aligned ("left"), not justified ("both"):
+# a 、，。；： that falls after the 28th character of a line hangs in the right margin
+# (w:overflowPunct, on by default: "允许标点溢出边界" in Word and WPS, "hanging punctuation"
+# in LibreOffice), so every suite breaks the lines at the same places.  LibreOffice
+# (7.4 and later) loses such a hanging mark in a *justified* line whenever the line's
+# spare width hits a rounding case: with this page, one line in about fourteen, 5 marks
+# in the xiangxiang sample; neither the PDF nor pdftotext has them.  Turning hanging off
+# instead cannot be said to every suite: LibreOffice reads w:overflowPunct inverted (its
+# DOCX import sets hanging = (val == 0)), so any explicit value makes Word and LibreOffice
+# break the lines differently.  Left alignment keeps the one layout and every mark; a line
+# of 28 Chinese characters fills the line anyway (1.25 pt spare), only a line with digits
+# or Latin letters ends up to a character short.
+BODY_ALIGNMENT = "left"
+
 # (style id, name IT staff see, type, font, half-points, paragraph settings)
 STYLES = (
     ("ReportTitle", "报告标题", WD_STYLE_TYPE.PARAGRAPH, XIAOBIAOSONG, SIZE_2,
      {"jc": "center", "indent": False, "keep_next": True}),
-    ("ReportBody", "报告正文", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_3, {"jc": "both", "indent": True, "grid": True}),
+    # Body text is left-aligned, not justified: see BODY_ALIGNMENT.
+    ("ReportBody", "报告正文", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_3,
+     {"jc": BODY_ALIGNMENT, "indent": True, "grid": True}),
     ("ReportHeading1", "一级标题", WD_STYLE_TYPE.PARAGRAPH, HEITI, SIZE_3,
-     {"jc": "both", "indent": True, "outline": 0, "keep_next": True, "grid": True}),
+     {"jc": BODY_ALIGNMENT, "indent": True, "outline": 0, "keep_next": True, "grid": True}),
+    # The 落款's two lines start after full-width spaces the context computes
+    # (context.signature, GB/T 9704 §7.3.5.2), so they are left-aligned and unindented.
     ("ReportSignature", "落款", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_3,
-     {"jc": "right", "indent": False, "grid": True, "right_chars": 2}),
+     {"jc": "left", "indent": False, "grid": True, "keep_next": True}),
     ("ReportDate", "成文日期", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_3,
-     {"jc": "right", "indent": False, "grid": True, "right_chars": 4}),
+     {"jc": "left", "indent": False, "grid": True}),
     ("ReportHeading2", "二级标题", WD_STYLE_TYPE.CHARACTER, KAITI, SIZE_3, {}),
     ("ReportTable", "表格文字", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_5, {"jc": "center", "table": True}),
     ("ReportTableLabel", "表格标签", WD_STYLE_TYPE.PARAGRAPH, FANGSONG, SIZE_5, {"jc": "left", "table": True}),
@@ -179,9 +197,6 @@ def _styles(doc) -> None:
             if settings.get("indent"):
                 # Two characters; firstLine too, for LibreOffice, which ignores firstLineChars.
                 _child(ppr, "w:ind", firstLine=2 * size * 10, firstLineChars=200)
-            elif settings.get("right_chars"):
-                chars = settings["right_chars"]
-                _child(ppr, "w:ind", firstLine=0, firstLineChars=0, right=chars * size * 10, rightChars=chars * 100)
             else:
                 _child(ppr, "w:ind", firstLine=0, firstLineChars=0)
         if "jc" in settings:
@@ -251,20 +266,25 @@ def _loop_paragraphs(doc, section_key: str) -> None:
 
 
 def _ending(doc) -> None:
-    """The closing sentence (website, contact) and the 落款: agency, then the date
-    右空四字.  Each paragraph is inside its own condition, so an empty field leaves no
-    blank line."""
+    """The closing sentence (website, contact) and the 落款 (GB/T 9704 §7.3.5.2: agency
+    右空二字, the date's first character two characters right of the agency's; see
+    context.signature).  Each paragraph is inside its own condition, so an empty field
+    leaves no blank line."""
+    # The closing sentence, the blank line and the agency keep with the next paragraph:
+    # the 落款 never stands alone at the top of a page.
     doc.add_paragraph("{%p if closing %}", style="报告正文")
-    doc.add_paragraph("{{ closing }}", style="报告正文")
+    closing = doc.add_paragraph("{{ closing }}", style="报告正文")
+    _child(closing._p.get_or_add_pPr(), "w:keepNext")
     doc.add_paragraph("{%p endif %}", style="报告正文")
     doc.add_paragraph("{%p if signature.agency or signature.date %}", style="报告正文")
-    doc.add_paragraph("", style="报告正文")  # one blank line between the text and the 落款
+    blank = doc.add_paragraph("", style="报告正文")  # one blank line between the text and the 落款
+    _child(blank._p.get_or_add_pPr(), "w:keepNext")
     doc.add_paragraph("{%p endif %}", style="报告正文")
     doc.add_paragraph("{%p if signature.agency %}", style="落款")
-    doc.add_paragraph("{{ signature.agency }}", style="落款")
+    doc.add_paragraph("{{ signature.agency_indent }}{{ signature.agency }}", style="落款")
     doc.add_paragraph("{%p endif %}", style="落款")
     doc.add_paragraph("{%p if signature.date %}", style="成文日期")
-    doc.add_paragraph("{{ signature.date }}", style="成文日期")
+    doc.add_paragraph("{{ signature.date_indent }}{{ signature.date }}", style="成文日期")
     doc.add_paragraph("{%p endif %}", style="成文日期")
 
 

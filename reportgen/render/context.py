@@ -7,6 +7,7 @@ The variables are documented in docs/templates.md, generated from
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -129,7 +130,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "tables": tables,
         "format_name": fmt.name,
         "closing": closing_sentence(info, text),
-        "signature": {"agency": info.get("agency", ""), "date": chinese_date(info.get("publication_date", ""))},
+        "signature": signature(info.get("agency", ""), chinese_date(info.get("publication_date", ""))),
     }
     context.update(nest(shown))  # t2, t3, t4
     return context
@@ -143,6 +144,8 @@ def variable_reference(fmt: ReportFormat) -> list[tuple[str, str]]:
         ("closing", "结束语：网站地址和联系方式（“基本信息”中填写、且正文中没有写到时才有；否则为空）"),
         ("signature.agency", "落款：机关名称"),
         ("signature.date", "落款：发布日期，如“2024年1月20日”（未填写时为空）"),
+        ("signature.agency_indent", "落款：机关名称前的全角空格，按 GB/T 9704 定位（Word 模板用）"),
+        ("signature.date_indent", "落款：成文日期前的全角空格，首字比机关名称首字右移二字（Word 模板用）"),
         ("agency", "机关名称"),
         ("year", "报告年度"),
         ("format_name", "格式名称"),
@@ -214,6 +217,38 @@ def chinese_date(value: Any) -> str:
             return text
         return f"{day.year}年{day.month}月{day.day}日"
     return text
+
+
+LINE_CHARS = 28  # 3号 characters a body line (GB/T 9704: 28 × 22)
+SIGNATURE_RIGHT_CHARS = 2  # 右空二字
+SIGNATURE_DATE_SHIFT = 2  # the date's first character two characters right of the agency's
+AUTOSPACE = 0.2  # the gap Word, WPS and LibreOffice put between Chinese and digits, in characters
+
+
+def _printed_width(text: str) -> float:
+    """Width in 3号 characters: digits and Latin letters half, plus the automatic gap at
+    each change between them and Chinese.  An estimate for digits (their width depends on
+    the font); exact for Chinese."""
+    changes = sum(1 for a, b in zip(text, text[1:]) if (ord(a) < 0x2E80) != (ord(b) < 0x2E80))
+    return _width(text) + AUTOSPACE * changes
+
+
+def signature(agency: str, date: str) -> dict[str, str]:
+    """The 落款 of a report without a seal, GB/T 9704-2012 §7.3.5.2: the agency 右空二字;
+    the date on the next line, its first character two characters right of the agency's
+    first; a date longer than that is itself 右空二字 and the agency moves left with it.
+
+    The positions depend on the text's width, which no paragraph style can express, so
+    the Word template puts full-width spaces (U+3000, one character each) before the two
+    left-aligned lines: every suite then starts the date exactly two characters right of
+    the agency, whatever the fonts.  Only a date's right end depends on its digits' width."""
+    room = LINE_CHARS - SIGNATURE_RIGHT_CHARS  # where a 右空二字 line ends
+    starts = [room - _width(agency)] if agency else []
+    if date:
+        starts.append(room - _printed_width(date) - SIGNATURE_DATE_SHIFT)
+    start = max(0, math.floor(min(starts))) if starts else 0
+    return {"agency": agency, "date": date, "agency_indent": "\u3000" * start,
+            "date_indent": "\u3000" * (start + SIGNATURE_DATE_SHIFT)}
 
 
 def closing_sentence(info: dict[str, str], text: dict[str, list[dict[str, str]]]) -> str:
