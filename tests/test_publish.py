@@ -318,13 +318,14 @@ def test_website_contact_and_signature_are_printed_at_the_end_of_word_and_html(t
                       publication_date="2024-01-20")
     docx, html = render_report(data, tmp_path, ["docx", "html"])
     paragraphs = [p for p in document_text(docx) if p.strip()]
+    # The 落款 (GB/T 9704 §7.3.5.2): the 12-character agency 右空二字 (14 + 12 of the 28 characters),
+    # the date's first character two characters right of the agency's.
     assert paragraphs[-3:] == ["如需了解更多政府信息，请登录http://www.xxs.gov.cn/。联系方式：湘乡市东山街道 0731-56789012。",
-                               "湘乡市科技和工业信息化局", "2024年1月20日"]
+                               "\u3000" * 14 + "湘乡市科技和工业信息化局", "\u3000" * 16 + "2024年1月20日"]
     doc = Document(str(docx))
-    agency, date = [p for p in doc.paragraphs if p.text in ("湘乡市科技和工业信息化局", "2024年1月20日")][-2:]
+    agency, date = [p for p in doc.paragraphs if p.text.strip("\u3000") in ("湘乡市科技和工业信息化局", "2024年1月20日")][-2:]
     assert agency.style.name == "落款" and date.style.name == "成文日期"
-    assert date.style.paragraph_format.alignment == 2  # right
-    assert date.style.element.find(f"{W}pPr/{W}ind").get(f"{W}rightChars") == "400"  # 右空四字
+    assert agency.style.paragraph_format.alignment == date.style.paragraph_format.alignment == 0  # left
     page = html.read_text(encoding="utf-8")
     assert '<p class="closing">如需了解更多政府信息，请登录http://www.xxs.gov.cn/。联系方式：湘乡市东山街道 0731-56789012。</p>' in page
     assert '<p class="signature-agency">湘乡市科技和工业信息化局</p>' in page
@@ -335,7 +336,8 @@ def test_absent_fields_leave_no_gap(tmp_path):
     docx, html = render_report(_data_with(website="", contact="", publication_date=""), tmp_path, ["docx", "html"])
     paragraphs = document_text(docx)
     fee = next(i for i, p in enumerate(paragraphs) if "未收取信息处理费" in p)
-    assert paragraphs[fee + 1:] == ["", "湘乡市科技和工业信息化局"]  # one blank line, then the agency: nothing else
+    # one blank line, then the agency: nothing else
+    assert paragraphs[fee + 1:] == ["", "\u3000" * 14 + "湘乡市科技和工业信息化局"]
     page = html.read_text(encoding="utf-8")
     assert 'class="closing"' not in page and 'class="signature-date"' not in page
     assert '<p class="signature-agency">湘乡市科技和工业信息化局</p>' in page
