@@ -91,6 +91,29 @@ needs_libreoffice = pytest.mark.skipif(
     soffice() is None and not os.environ.get("CI"), reason="LibreOffice is not installed")
 
 
+def libreoffice_convert_many(sources: list[Path], outdir: Path, target: str = "pdf") -> list[Path]:
+    """Convert several files in one LibreOffice run (its own profile), as a user would by hand."""
+    exe = soffice()
+    assert exe, "LibreOffice (soffice) is required for this test"
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    # One input folder with distinct ASCII names: the sources may share a stem.
+    inputs = []
+    for i, src in enumerate(sources):
+        copy = outdir / "in" / f"{i:03d}{src.suffix}"
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(src.read_bytes())
+        inputs.append(copy)
+    result = subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile.as_posix()}", "--headless", "--convert-to", target,
+         "--outdir", str(outdir)] + [str(p) for p in inputs],
+        capture_output=True, text=True, timeout=240 + 60 * len(inputs))
+    produced = [outdir / (p.stem + "." + target.split(":")[0]) for p in inputs]
+    missing = [src.name for src, p in zip(sources, produced) if not p.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {result.stdout} {result.stderr}"
+    return produced
+
+
 def libreoffice_convert(src: Path, outdir: Path, target: str) -> Path:
     """Convert with LibreOffice headless (its own profile dir, so parallel runs do not clash)."""
     exe = soffice()
