@@ -332,6 +332,21 @@ def test_website_contact_and_signature_are_printed_at_the_end_of_word_and_html(t
     assert '<p class="signature-date">2024年1月20日</p>' in page
 
 
+@pytest.mark.parametrize("agency, date, agency_start, date_start", [
+    ("湘乡市科技和工业信息化局", "2024年1月20日", 14, 16),  # the agency 右空二字: 14 + 12 = 26 of 28
+    ("某县财政局", "2024年12月31日", 16, 18),  # the longer date 右空二字 (18 + ~8), the agency two to its left
+    ("某县财政局", "", 21, 23),  # no date: the agency 右空二字
+    ("", "2024年1月20日", 16, 18),
+    ("某" * 30, "2024年1月20日", 0, 2),  # longer than a line: from the left edge, the date still two in
+])
+def test_signature_positions_follow_gbt_9704(agency, date, agency_start, date_start):
+    from reportgen.render.context import signature
+
+    result = signature(agency, date)
+    assert result["agency_indent"] == "\u3000" * agency_start and result["date_indent"] == "\u3000" * date_start
+    assert (result["agency"], result["date"]) == (agency, date)
+
+
 def test_absent_fields_leave_no_gap(tmp_path):
     docx, html = render_report(_data_with(website="", contact="", publication_date=""), tmp_path, ["docx", "html"])
     paragraphs = document_text(docx)
