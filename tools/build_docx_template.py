@@ -59,9 +59,10 @@ SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_SMALL_5 = 44, 32, 28, 21, 18  # half-points
 # a 、，。；： that falls after the 28th character of a line hangs in the right margin
 # (w:overflowPunct, on by default: "允许标点溢出边界" in Word and WPS, "hanging punctuation"
 # in LibreOffice), so every suite breaks the lines at the same places.  LibreOffice
-# (7.4 and later) loses such a hanging mark in a *justified* line whenever the line's
-# spare width hits a rounding case: with this page, one line in about fourteen, 5 marks
-# in the xiangxiang sample; neither the PDF nor pdftotext has them.  Turning hanging off
+# (7.4.7, measured) loses such a hanging mark in a *justified* line whenever the line's
+# spare width hits a rounding case (for a line of Chinese here: a margin every 14 twips
+# loses it, 26 mm among them), 5 marks in the xiangxiang sample; neither the PDF nor
+# pdftotext has them.  Turning hanging off
 # instead cannot be said to every suite: LibreOffice reads w:overflowPunct inverted (its
 # DOCX import sets hanging = (val == 0)), so any explicit value makes Word and LibreOffice
 # break the lines differently.  Left alignment keeps the one layout and every mark; a line
