@@ -107,9 +107,14 @@ def test_the_same_agency_twice_and_another_year_are_named_with_the_files(tmp_pat
     assert len(dup) == 1 and "甲-改.xlsx" in dup[0].message and dup[0].location.cell == "B4"
     assert any("甲.xlsx" in f.message for f in by_name["甲-改.xlsx"].findings)
     year = [f for f in by_name["丙.xlsx"].findings if f.code == "collection-other-year"]
-    assert len(year) == 1 and "报告年度是 2022，本批工作簿的年度是 2023" in year[0].message
+    assert len(year) == 1 and year[0].message == (
+        "报告年度是 2022，本批是 2023 年的工作簿。这一份不生成报告、不计入汇总：请换交 2023 年的工作簿；"
+        "确实要用这一份的，加 --use 丙.xlsx。")
     assert by_name["乙.xlsx"].findings == [] and by_name["乙.xlsx"].status == C.OK
-    assert by_name["丙.xlsx"].status == C.WARNINGS  # a 提醒: the report can still be made
+    # Neither the two of one agency nor the other year is used: an 错误 of the batch, said first.
+    assert by_name["丙.xlsx"].status == C.OTHER_YEAR and not by_name["丙.xlsx"].can_render
+    assert by_name["甲.xlsx"].status == by_name["甲-改.xlsx"].status == C.DUPLICATE
+    assert by_name["甲.xlsx"].first_findings().startswith("基本信息 B4（机关名称）：机关名称“示范市教育局”在本批 2 个")
     # --year says which year the collection is for
     statuses = C.check_collection(C.collect([a, b, c, d]), jobs=1, year=2022)
     flagged = {s.path.name for s in statuses if any(f.code == "collection-other-year" for f in s.findings)}
@@ -122,25 +127,30 @@ def test_check_and_render_reads_each_workbook_once_and_names_reports_in_collecti
 
     base = base_workbook(tmp_path / "base")
     folder = tmp_path / "c"
-    clone(base, folder / "1.xlsx", "示范市教育局")
-    clone(base, folder / "2.xlsx", "示范市教育局")  # the same title: its report gets （2）
+    clone(base, folder / "1.xlsx", "示范市_教育局")
+    clone(base, folder / "2.xlsx", "示范市/教育局")  # another agency, the same file name: its report gets （2）
     clone(base, folder / "3.xlsx", "示范市财政局")
     edit(clone(base, folder / "4.xlsx", "示范市水利局"), {("表三", "D7"): "很多"})  # an 错误: no report
+    clone(base, folder / "5.xlsx", "示范市水务局")  # one agency twice: neither is published
+    clone(base, folder / "6.xlsx", "示范市 水务局")
     reads = []
     real = W.read_workbook
     monkeypatch.setattr(W, "read_workbook", lambda path: reads.append(Path(path).name) or real(path))
     out = tmp_path / "out"
     statuses = C.check_and_render_collection(C.collect([folder]), out, ["docx", "html"], jobs=1)
-    assert sorted(reads) == ["1.xlsx", "2.xlsx", "3.xlsx", "4.xlsx"]  # each read once, checked and rendered
+    assert sorted(reads) == [f"{i}.xlsx" for i in range(1, 7)]  # each read once, checked and rendered
     by_name = {s.path.name: s for s in statuses}
-    title = "示范市教育局2023年政府信息公开工作年度报告"
+    title = "示范市_教育局2023年政府信息公开工作年度报告"
     assert [p.name for p in by_name["1.xlsx"].outputs] == [f"{title}.docx", f"{title}.html"]
     assert [p.name for p in by_name["2.xlsx"].outputs] == [f"{title}（2）.docx", f"{title}（2）.html"]
     assert by_name["2.xlsx"].renamed and "（2）" in by_name["2.xlsx"].note and not by_name["1.xlsx"].renamed
     assert by_name["4.xlsx"].status == C.ERRORS and by_name["4.xlsx"].outputs == []
-    assert any(f.code == "collection-duplicate-agency" for f in by_name["1.xlsx"].findings)
+    for name in ("5.xlsx", "6.xlsx"):
+        assert by_name[name].status == C.DUPLICATE and by_name[name].outputs == []
+        assert by_name[name].findings[0].code == "collection-duplicate-agency"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        p.name for s in statuses for p in s.outputs)  # nothing else: no scratch file left
+        p.name for s in statuses for p in s.outputs)  # nothing else: no scratch file left, no 水务局 report
+    assert len(list(out.iterdir())) == 6
     with zipfile.ZipFile(by_name["3.xlsx"].outputs[0]) as archive:
         assert archive.testzip() is None
 
@@ -155,19 +165,22 @@ def test_check_lists_the_files_needing_action_first_then_the_counts(tree):
     proc = run_reportgen("check", tree["folder"], "-j", "2")
     out = proc.stdout
     assert proc.returncode == 2  # the .xls and .ods cannot be read
-    assert out.startswith("######## 需要处理的文件（5 个）")
-    action = out[: out.index("######## 可以生成报告，但请看一下提醒")]
-    for name in ("旧格式.xls", "某镇.ods", *(p.name for p in tree["faulty"])):
+    # The batch's own faults first: one agency twice (both files), another year; then the rest.
+    assert out.startswith("######## 需要处理的文件（8 个）\n\n== " + str(tree["duplicate"]))
+    action = out[: out.index("######## 可以生成报告（")]
+    for name in ("重复交的.xlsx", f"{agency_name(0)}.xlsx", tree["other_year"].name, "旧格式.xls", "某镇.ods",
+                 *(p.name for p in tree["faulty"])):
         assert name in action
     assert "另存为 .xlsx" in action and "格内是“12件”，不是数字" in action
-    warned = out[out.index("######## 可以生成报告，但请看一下提醒"): out.index("######## 可以生成报告（")]
-    assert "重复交的.xlsx" in warned and f"{agency_name(0)}.xlsx" in warned
-    assert "报告年度是 2022，本批工作簿的年度是 2023" in warned
+    assert ("结论：本批不用这一份（同一机关有不止一份工作簿），不生成报告、不计入汇总（1 个错误，0 个提醒）。"
+            "请按下面的说明处理。") in action
+    assert ("报告年度是 2022，本批是 2023 年的工作簿。这一份不生成报告、不计入汇总：请换交 2023 年的工作簿；"
+            f"确实要用这一份的，加 --use {tree['other_year'].name}。") in action
     assert "######## 不是工作簿，未检查（1 个）" in out and "说明.docx" in out
     assert "已忽略 1 个 Excel 临时文件" in out
     lines = out.strip().splitlines()
-    assert lines[-1] == ("共检查 19 个工作簿：14 个可以生成报告，3 个有错误，2 个无法读取。"
-                         "（其中 2 个需另存为 .xlsx）另有 1 个文件不是工作簿。")
+    assert lines[-1] == ("共检查 19 个工作簿：11 个可以生成报告，3 个有错误，2 个无法读取，2 个是同一机关的重复件、"
+                         "1 个年度不符，均未用。（其中 2 个需另存为 .xlsx）另有 1 个文件不是工作簿。")
     assert "Traceback" not in out + proc.stderr
     # Not a terminal: one plain progress line per workbook on stderr, stdout stays clean.
     assert proc.stderr.count("\n") == 17 and "[17/17]" in proc.stderr
@@ -177,12 +190,14 @@ def test_check_json_is_the_same_data_sorted_the_same_way(tree):
     proc = run_reportgen("check", tree["folder"], "--json", "-j", "2")
     report = json.loads(proc.stdout)
     statuses = [w["status"] for w in report["workbooks"]]
-    assert statuses[:5] == ["not-xlsx", "not-xlsx", "errors", "errors", "errors"]
+    assert statuses[:8] == ["duplicate", "duplicate", "other-year", "not-xlsx", "not-xlsx", "errors", "errors",
+                            "errors"]
     assert statuses[-1] == "not-workbook"
-    assert report["counts"]["ok"] + report["counts"]["warnings"] == 14
+    assert report["counts"]["ok"] + report["counts"]["warnings"] == 11
     assert report["ignored"] == 1
     other = next(w for w in report["workbooks"] if w["path"].endswith(tree["other_year"].name))
-    assert other["year"] == 2022 and other["findings"][-1]["code"] == "collection-other-year"
+    assert other["year"] == 2022 and other["findings"][0]["code"] == "collection-other-year"
+    assert other["status_label"] == "年度不符，未用" and other["can_render"] is False and other["exit_code"] == 1
 
 
 def test_status_sheet_has_a_row_per_file_frozen_filtered_and_sized(tree, tmp_path):
@@ -201,7 +216,8 @@ def test_status_sheet_has_a_row_per_file_frozen_filtered_and_sized(tree, tmp_pat
     assert by_file["旧格式.xls"][3] == "需另存为 .xlsx"
     assert by_file["说明.docx"][3] == "不是工作簿"
     assert by_file[tree["other_year"].name][2] == 2022
-    assert rows[1][3] == "需另存为 .xlsx" and rows[-1][3] == "不是工作簿"  # needing action first
+    assert [r[3] for r in rows[1:5]] == ["重复，未用", "重复，未用", "年度不符，未用", "需另存为 .xlsx"]
+    assert rows[-1][3] == "不是工作簿"  # needing action first
 
 
 def test_status_sheet_writes_a_formula_like_agency_as_text_in_xlsx_and_csv(tmp_path):

@@ -29,8 +29,8 @@ def test_a_tree_of_over_100_workbooks_goes_through_check_and_render_in_one_comma
     proc = run_reportgen("check", folder, "--summary", status)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == (
-        "共检查 107 个工作簿：102 个可以生成报告，3 个有错误，2 个无法读取。（其中 2 个需另存为 .xlsx）"
-        "另有 1 个文件不是工作簿。")
+        "共检查 107 个工作簿：99 个可以生成报告，3 个有错误，2 个无法读取，2 个是同一机关的重复件、1 个年度不符，均未用。"
+        "（其中 2 个需另存为 .xlsx）另有 1 个文件不是工作簿。")
     rows = list(load_workbook(status).active.iter_rows(values_only=True))[1:]
     assert len(rows) == 108  # every file found but the lock file: 105 .xlsx, .xls, .ods, .docx
     assert {Path(r[0]).name for r in rows} >= {"旧格式.xls", "某镇.ods", "说明.docx", "重复交的.xlsx"}
@@ -44,21 +44,20 @@ def test_a_tree_of_over_100_workbooks_goes_through_check_and_render_in_one_comma
     proc = run_reportgen("render", folder, "-o", out, "--summary", tmp_path / "生成.csv")
     assert proc.returncode == 2, proc.stderr  # the .xls and .ods produced no report
     names = _report_names(out)
-    assert len(names) == 2 * 102
-    for i in range(100):
+    assert len(names) == 2 * 99
+    for i in range(1, 100):
         assert f"{agency_name(i)}2023年政府信息公开工作年度报告.docx" in names
         assert f"{agency_name(i)}2023年政府信息公开工作年度报告.html" in names
-    # The same agency twice: two distinct reports, and it says so.
-    assert f"{agency_name(0)}2023年政府信息公开工作年度报告（2）.docx" in names
-    assert "与另一个工作簿的报告同名" in proc.stdout and "1 个报告与其他报告同名" in proc.stdout
-    assert f"{agency_name(103)}2022年政府信息公开工作年度报告.html" in names
+    # The same agency twice and a workbook of 2022: none of them is published.
+    assert not any(n.startswith(agency_name(0)) or n.startswith(agency_name(103)) for n in names)
     for faulty in tree["faulty"]:
         assert not any(n.startswith(faulty.stem) for n in names)
-    assert "已为 102 个生成报告（docx、html），3 个有错误未生成，2 个无法读取" in proc.stdout
+    assert ("共 107 个工作簿：已为 99 个生成报告（docx、html），3 个有错误未生成，2 个无法读取，"
+            "2 个是同一机关的重复件、1 个年度不符，均未生成。") in proc.stdout
     sheet = list(csv.reader((tmp_path / "生成.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert sheet[0][-1] == "生成的报告" and len(sheet) == 1 + 108
     made = [r for r in sheet if r[3] == "已生成"]
-    assert len(made) == 102 and all(r[-1].count(".docx") == 1 and r[-1].count(".html") == 1 for r in made)
+    assert len(made) == 99 and all(r[-1].count(".docx") == 1 and r[-1].count(".html") == 1 for r in made)
     for docx in list(out.glob("*.docx"))[:3]:
         with zipfile.ZipFile(docx) as z:
             assert z.testzip() is None and "word/document.xml" in z.namelist()
@@ -313,12 +312,21 @@ def test_aggregate_refuses_mixed_years_duplicates_and_errors_naming_the_files(tm
         shutil.copyfile(sample(name), folder / f"{name}.xlsx")
     shutil.copyfile(sample(SEED), folder / "又交了一份.xlsx")
     out = tmp_path / "汇总.xlsx"
-    proc = run_reportgen("aggregate", folder, "-o", out, "--agency", "某市")
+    proc = run_reportgen("aggregate", folder, "-o", out, "--agency", "某市", "-j", "1")
     assert proc.returncode == 1 and not out.exists()
-    assert "hongze-2023.xlsx" in proc.stdout and "--exclude-faulty" in proc.stdout
-    assert "年度不一致" in proc.stdout and "pingtan-2021.xlsx" in proc.stdout
-    assert "有 2 份工作簿" in proc.stdout and "又交了一份.xlsx" in proc.stdout
+    assert proc.stdout.splitlines() == [
+        "没有汇总，未写入任何文件（共 4 个工作簿）：",
+        "  · 1 个文件有错误或无法读取：hongze-2023.xlsx。请先改正，或加 --exclude-faulty 只汇总其余的（被排除的会列在明细表和屏幕上）。",
+        f"  · 3 个工作簿本批不用：pingtan-2021.xlsx（年度不符，未用）、{SEED}.xlsx（重复，未用）、又交了一份.xlsx（重复，未用）。"
+        "同一机关有几份的，请把不用的移出文件夹，或加 --use 文件名 指定要用的那一份；年度不符的请换交本年度的。"
+        "也可加 --exclude-faulty 不计入它们。"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~")]
+    # Two files of two years: no year is the batch's, so the office is asked for it.
+    proc = run_reportgen("aggregate", folder / f"{SEED}.xlsx", folder / "pingtan-2021.xlsx", "-o", out,
+                         "--agency", "某市", "-j", "1")
+    assert proc.returncode == 1 and not out.exists()
+    assert (f"工作簿的年度不一致（2023 年：{SEED}.xlsx；2021 年：pingtan-2021.xlsx）。请用 --year 指定本批的年度"
+            "（其他年度的不计入），或只汇总同一年度的。") in proc.stdout
 
 
 def test_aggregate_exclude_faulty_sums_the_rest_and_says_who_was_left_out(tmp_path):

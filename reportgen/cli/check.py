@@ -34,6 +34,42 @@ def previous_option(f):
                         help="上年的工作簿（一个文件，或一个文件夹，按机关名称对应），用于跨年度检查。")(f)
 
 
+def batch_options(f):
+    """``--roster``, ``--roster-column`` and ``--use``: what an office says about a batch."""
+    f = click.option("--use", "use", multiple=True, metavar="文件",
+                     help="同一机关交了不止一份、或工作簿年度与本批不同时，指定要用的那一份（写文件名或路径，可多次给出）；"
+                          "不指定时这些工作簿都不生成报告、不计入汇总。")(f)
+    f = click.option("--roster-column", metavar="列",
+                     help="名单中机关名称所在的列：列字母（如 B）、第几列（如 2）或表头文字（默认按“机关名称”“单位名称”等表头找）。")(f)
+    return click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), metavar="名单",
+                        help="本批应交的机关名单（.xlsx、.csv 或 .txt，与 distribute 用的同一份）：列出没有交的机关，"
+                             "并指出不在名单上的机关。")(f)
+
+
+def roster_for(roster: Path | None, column: str | None):
+    """``--roster``: the office's list, read as ``distribute`` reads it; refused in plain Chinese."""
+    from reportgen.collection.roster import read_roster
+
+    if roster is None:
+        if column is not None:
+            fail("--roster-column 要和 --roster 一起用。")
+        return None
+    try:
+        return read_roster(roster, column)
+    except UnusableInput as exc:
+        fail(str(exc))
+
+
+def use_for(use: tuple[str, ...], found) -> set[Path]:
+    """``--use``: the workbooks of the batch it names, checked before any is read."""
+    from reportgen.collection.rules import resolve_use
+
+    try:
+        return resolve_use(use, found.workbooks)
+    except UnusableInput as exc:
+        fail(str(exc))
+
+
 def is_single_file(inputs: tuple[str, ...]) -> bool:
     """One existing file given by name: the one-workbook behaviour (its own --annotate FILE)."""
     # A named pipe or a device counts as a file here, so the reader refuses it by name
@@ -84,7 +120,9 @@ def write_summary(summary: Path | None, statuses, with_outputs: bool = False) ->
         write_status(summary, sort_for_action(list(statuses)), with_outputs)
     except OSError as exc:
         fail_os(exc, summary)
-    return f"已另存状态表：{summary}（{len(statuses)} 个文件，每个一行）"
+    files = sum(1 for s in statuses if s.path is not None)
+    missing = len(statuses) - files
+    return f"已另存状态表：{summary}（{files} 个文件" + (f"和 {missing} 个未交的机关" if missing else "") + "，每个一行）"
 
 
 @main.command()
@@ -96,20 +134,23 @@ def write_summary(summary: Path | None, statuses, with_outputs: bool = False) ->
 @summary_option
 @previous_option
 @year_option
+@batch_options
 @jobs_option
 def check(inputs: tuple[str, ...], as_json: bool, annotate: Path | None, show_all: bool, summary: Path | None,
-          previous: Path | None, year: int | None, jobs: int | None) -> None:
+          previous: Path | None, year: int | None, roster: Path | None, roster_column: str | None,
+          use: tuple[str, ...], jobs: int | None) -> None:
     """检查填好的工作簿：可以是文件、文件夹（包括其中的子文件夹）或通配符（如 收回的工作簿/*.xlsx），可混用。
 
     检查多个工作簿时，先列出需要处理的，再列出可以生成的，最后是统计。
     退出码：0 没有错误；1 有错误；2 有文件无法使用。
     """
     check_summary_target(summary)
-    if is_single_file(inputs) and summary is None and year is None and (annotate is None or
-                                                                          annotate.suffix.lower() == ".xlsx"):
+    names = roster_for(roster, roster_column)
+    if is_single_file(inputs) and summary is None and year is None and names is None and not use and (
+            annotate is None or annotate.suffix.lower() == ".xlsx"):
         _check_one(Path(inputs[0]), as_json, annotate, show_all, previous, jobs)
     else:
-        _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs)
+        _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs, names, use)
 
 
 def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool, previous: Path | None,
@@ -140,31 +181,33 @@ def _check_one(path: Path, as_json: bool, annotate: Path | None, show_all: bool,
     sys.exit(status.exit_code)
 
 
-def _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs) -> None:
+def _check_many(inputs, as_json, annotate, show_all, summary, previous, year, jobs, roster, use) -> None:
     """A collection: every file accounted for, the ones needing action first, counts last."""
-    from reportgen.collection import Progress, check_collection, counts
+    from reportgen.collection.rules import tally
+    from reportgen.collection import Progress, check_collection
     from reportgen.cli.console import print_collection
 
     if annotate is not None and annotate.suffix.lower() == ".xlsx":
         fail("--annotate 后面是 .xlsx 文件名时只能用于一个工作簿；检查多个工作簿时请给一个文件夹。")
     found = collect_or_fail(inputs)
+    chosen = use_for(use, found)
     last = previous_for(previous, jobs)
     progress = Progress(len(found.workbooks), "检查", found.workbooks)
     try:
-        statuses = check_collection(found, jobs, year, last, progress)
+        statuses = check_collection(found, jobs, year, last, progress, use=chosen, roster=roster)
     finally:
         progress.close()
     annotated = _annotate_collection(annotate, statuses, jobs) if annotate else []
     summary_line = write_summary(summary, statuses)
     if as_json:
-        click.echo(json.dumps(_json_report(statuses, found), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_json_report(statuses, found, roster), ensure_ascii=False, indent=2))
     else:
         print_collection(statuses, found, None if show_all else SHOWN_PER_GROUP)
         if annotated:
             click.echo(f"已在 {annotate} 另存 {len(annotated)} 个标注副本。")
         if summary_line:
             click.echo(summary_line)
-        _print_counts(counts(statuses))
+        print_counts(tally(statuses, roster), roster)
     codes = [s.exit_code for s in statuses] + ([EXIT_UNUSABLE] if found.missing else [])
     sys.exit(max(codes, default=EXIT_OK))
 
@@ -184,30 +227,42 @@ def _annotate_collection(folder: Path, statuses, jobs) -> list[Path]:
     return [target for (_, target, _), ok in zip(tasks, results) if ok is True]
 
 
-def _print_counts(tally: dict[str, int]) -> None:
-    from reportgen.collection import ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, UNUSABLE, WARNINGS
+def print_roster_lines(t, roster) -> None:
+    """Which column of the roster was used, and who sent nothing (every batch command)."""
+    if roster is None:
+        return
+    click.echo(f"名单：{roster.where}，共 {t.roster_agencies} 个机关。")
+    click.secho(t.roster_line(), fg="red" if t.not_returned else None, bold=bool(t.not_returned))
 
-    good = tally[OK] + tally[WARNINGS]
-    broken = tally[UNUSABLE] + tally[NOT_XLSX] + tally[INTERNAL]
-    total = good + tally[ERRORS] + broken
-    line = f"共检查 {total} 个工作簿：{good} 个可以生成报告，{tally[ERRORS]} 个有错误，{broken} 个无法读取。"
-    if tally[NOT_XLSX]:
-        line += f"（其中 {tally[NOT_XLSX]} 个需另存为 .xlsx）"
-    if tally[NOT_WORKBOOK]:
-        line += f"另有 {tally[NOT_WORKBOOK]} 个文件不是工作簿。"
+
+def print_counts(t, roster=None) -> None:
+    """``check``'s last lines: the batch counted as :func:`reportgen.collection.rules.tally` counts it."""
+    print_roster_lines(t, roster)
+    line = (f"共检查 {t.workbooks} 个工作簿：{t.usable} 个可以生成报告，{t.errors} 个有错误，{t.unreadable} 个无法读取"
+            f"{t.held_text('用')}。")
+    if t.resave:
+        line += f"（其中 {t.resave} 个需另存为 .xlsx）"
+    if t.not_workbook:
+        line += f"另有 {t.not_workbook} 个文件不是工作簿。"
     click.secho(line, bold=True)
 
 
-def _json_report(statuses, found) -> dict:
+def _json_report(statuses, found, roster=None) -> dict:
+    from reportgen.collection.rules import tally
     from reportgen.collection import counts, sort_for_action
 
-    return {
+    report = {
         "reportgen": __version__,
-        "workbooks": [s.to_json() for s in sort_for_action(statuses)],
+        "workbooks": [s.to_json() for s in sort_for_action(statuses) if s.path is not None],
         "counts": counts(statuses),
         "ignored": found.ignored,
         "missing": found.missing,
     }
+    if roster is not None:
+        t = tally(statuses, roster)
+        report["roster"] = {"file": str(roster.path), "column": roster.where, "agencies": t.roster_agencies,
+                            "not_returned": t.not_returned}
+    return report
 
 
 __all__ = ["EXIT_ERRORS", "check"]

@@ -25,6 +25,9 @@ SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console l
 
 def verdict(result: "CheckResult | FileStatus") -> str:
     counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
+    held = {"duplicate": "同一机关有不止一份工作簿", "other-year": "年度与本批不同"}.get(getattr(result, "status", ""))
+    if held:
+        return f"结论：本批不用这一份（{held}），不生成报告、不计入汇总（{counts}）。请按下面的说明处理。"
     if result.can_render:
         return f"结论：可以生成报告（{counts}）。"
     return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"
@@ -75,20 +78,27 @@ def print_result(path: Path, result: "CheckResult | None", reason: str, limit: i
 def print_collection(statuses, found, limit: int | None, noun: str = "检查") -> None:
     """A collection: the files that need action first (in detail), then the ones with
     提醒 and the good ones one line each, the stray files, and the counts last."""
-    from reportgen.collection import ERRORS, NEEDS_ACTION, NOT_WORKBOOK, OK, RENDER_FAILED, WARNINGS, sort_for_action
+    from reportgen.collection import (DUPLICATE, ERRORS, NEEDS_ACTION, NOT_RETURNED, NOT_WORKBOOK, OK, OTHER_YEAR,
+                                      RENDER_FAILED, SET_ASIDE, WARNINGS, sort_for_action)
 
     ordered = sort_for_action(list(statuses))
-    action = [s for s in ordered if s.status in NEEDS_ACTION]
+    action = [s for s in ordered if s.status in NEEDS_ACTION and s.status != NOT_RETURNED]
     if action:
         click.secho(f"######## 需要处理的文件（{len(action)} 个）", fg="red", bold=True)
         click.echo("")
         for s in action:
-            if s.status in (ERRORS, RENDER_FAILED):
+            if s.status in (ERRORS, RENDER_FAILED, DUPLICATE, OTHER_YEAR):
                 print_status(s, limit)
             else:
                 click.secho(f"== {s.path}", bold=True)
                 click.secho(f"{s.label}：{s.reason}", fg="red")
                 click.echo("")
+    missing = [s for s in ordered if s.status == NOT_RETURNED]
+    if missing:
+        click.secho(f"######## 名单上未交的机关（{len(missing)} 个）", fg="red", bold=True)
+        for s in missing:
+            click.echo(f"  · {s.agency}")
+        click.echo("")
     warned = [s for s in ordered if s.status == WARNINGS]
     if warned:
         click.secho(f"######## 可以生成报告，但请看一下提醒（{len(warned)} 个）", fg="yellow", bold=True)
@@ -106,6 +116,12 @@ def print_collection(statuses, found, limit: int | None, noun: str = "检查") -
             click.echo(f"  · {s.path}：{s.title}")
             _print_outputs(s)
         click.echo("")
+    aside = [s for s in ordered if s.status == SET_ASIDE]
+    if aside:
+        click.secho(f"######## 未采用（已用 --use 指定同一机关的另一份）（{len(aside)} 个）", bold=True)
+        for s in aside:
+            click.echo(f"  · {s.path}：{s.reason}")
+        click.echo("")
     stray = [s for s in ordered if s.status == NOT_WORKBOOK]
     if stray:
         click.secho(f"######## 不是工作簿，未{noun}（{len(stray)} 个）", bold=True)
@@ -120,7 +136,7 @@ def print_collection(statuses, found, limit: int | None, noun: str = "检查") -
 
 def print_status(status: "FileStatus", limit: int | None) -> None:
     """One file of a collection (or the one workbook checked): title, verdict, findings."""
-    if not status.can_render and status.status != "errors":
+    if not status.can_render and status.status not in ("errors", "duplicate", "other-year"):
         print_result(status.path, None, status.reason, limit)
         return
     click.secho(f"== {status.path}：{status.title or '（未填机关名称）'}", bold=True)

@@ -12,8 +12,9 @@ from reportgen.checks import check_workbook
 from reportgen.cli.console import SHOWN_PER_GROUP, print_result
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
-from reportgen.cli.check import (check_summary_target, collect_or_fail, is_single_file, jobs_option, previous_for,
-                    previous_option, summary_option, write_summary, year_option)
+from reportgen.cli.check import (batch_options, check_summary_target, collect_or_fail, is_single_file, jobs_option,
+                                 previous_for, previous_option, print_roster_lines, roster_for, summary_option, use_for,
+                                 write_summary, year_option)
 
 
 @main.command()
@@ -31,22 +32,26 @@ from reportgen.cli.check import (check_summary_target, collect_or_fail, is_singl
 @summary_option
 @previous_option
 @year_option
+@batch_options
 @jobs_option
 def render(inputs: tuple[str, ...], out_dir: Path, formats: str, templates_dir: Path | None, summary: Path | None,
-           previous: Path | None, year: int | None, jobs: int | None,
-           font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
+           previous: Path | None, year: int | None, roster: Path | None, roster_column: str | None,
+           use: tuple[str, ...], jobs: int | None, font_dirs: tuple[Path, ...], allow_incomplete_template: bool) -> None:
     """检查工作簿，没有错误时生成 Word、网页（和 PDF）版报告。
 
     可以给一个工作簿，也可以给多个文件、文件夹或通配符：没有错误的都生成报告，其余的列出问题。
     有“错误”时不生成该报告（退出码 1）；“提醒”会显示，但照常生成。
+    同一机关交了不止一份、或年度与本批不同的工作簿不生成报告，除非用 --use 指定要用的那一份。
     """
     wanted = _formats(formats)
     check_summary_target(summary)
-    if is_single_file(inputs) and summary is None and previous is None and year is None:
+    names = roster_for(roster, roster_column)
+    if is_single_file(inputs) and summary is None and previous is None and year is None and names is None \
+            and not use:
         _render_one(Path(inputs[0]), out_dir, wanted, templates_dir, font_dirs, allow_incomplete_template)
     else:
         _render_many(inputs, out_dir, wanted, templates_dir, summary, previous, year, jobs, font_dirs,
-                     allow_incomplete_template)
+                     allow_incomplete_template, names, use)
 
 
 def _formats(formats: str) -> list[str]:
@@ -96,19 +101,22 @@ def _render_one(workbook: Path, out_dir: Path, wanted: list[str], templates_dir:
 
 def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path | None, summary: Path | None,
                  previous: Path | None, year: int | None, jobs: int | None, font_dirs: tuple[Path, ...],
-                 allow_incomplete_template: bool) -> None:
+                 allow_incomplete_template: bool, roster=None, use: tuple[str, ...] = ()) -> None:
     """A collection: check all, render the ones without 错误 in parallel, list the rest."""
-    from reportgen.collection import RENDER_FAILED, Progress, check_and_render_collection, counts
+    from reportgen.collection.rules import tally
+    from reportgen.collection import RENDER_FAILED, Progress, check_and_render_collection
     from reportgen.cli.console import print_collection
 
     found = collect_or_fail(inputs)
+    chosen = use_for(use, found)
     last = previous_for(previous, jobs)
     progress = Progress(len(found.workbooks), "检查并生成", found.workbooks)
     try:
         notes: list[str] = []
         statuses = check_and_render_collection(found, out_dir, wanted, templates_dir, jobs, year, last, progress,
                                                font_dirs=font_dirs, notes=notes,
-                                               allow_incomplete_template=allow_incomplete_template)
+                                               allow_incomplete_template=allow_incomplete_template,
+                                               use=chosen, roster=roster)
     finally:
         progress.close()
     rendered = [s for s in statuses if s.outputs or s.status == RENDER_FAILED]
@@ -117,11 +125,11 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
         fail(f"没有生成任何报告：{failed[0].reason}")  # e.g. a broken template: one line, not hundreds
     summary_line = write_summary(summary, statuses, with_outputs=True)
     print_collection(statuses, found, SHOWN_PER_GROUP, noun="生成")
-    tally = counts(statuses)
+    t = tally(statuses, roster)
     made = len(rendered) - len(failed)
     renamed = sum(1 for s in rendered if s.renamed and s.outputs)
-    line = (f"共 {len(found.workbooks) + tally['not-xlsx']} 个工作簿：已为 {made} 个生成报告（{'、'.join(wanted)}），"
-            f"{tally['errors']} 个有错误未生成，{tally['unusable'] + tally['not-xlsx'] + tally['internal']} 个无法读取")
+    line = (f"共 {t.workbooks} 个工作簿：已为 {made} 个生成报告（{'、'.join(wanted)}），"
+            f"{t.errors} 个有错误未生成，{t.unreadable} 个无法读取{t.held_text('生成')}")
     if failed:
         line += f"，{len(failed)} 个生成失败"
     line += f"。报告在：{out_dir}"
@@ -131,6 +139,7 @@ def _render_many(inputs, out_dir: Path, wanted: list[str], templates_dir: Path |
         click.secho(f"提示：{note}", fg="yellow", err=True)
     if summary_line:
         click.echo(summary_line)
+    print_roster_lines(t, roster)
     click.secho(line, bold=True)
     codes = [s.exit_code for s in statuses] + ([EXIT_UNUSABLE] if found.missing else [])
     sys.exit(max(codes, default=EXIT_OK))

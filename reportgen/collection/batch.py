@@ -6,22 +6,20 @@ Every command that takes many workbooks (``check``, ``render``, ``aggregate``) g
     found = collect(["收回的工作簿", "补交/*.xlsx"])      # files, folders (recursive), globs
     statuses = check_collection(found, jobs=4)          # one FileStatus per file, input order
 
-- :func:`collection_findings` adds what only the collection shows: the same agency
-  twice, a year other than the collection's.
+- :func:`check_collection` applies the batch's rules (:mod:`reportgen.collection.rules`):
+  the same agency twice and a year other than the collection's are not used; a roster's
+  agencies that sent nothing are 未交.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from reportgen.collection.files import Collected
 from reportgen.collection.pool import run_parallel
-from reportgen.collection.status import (ERRORS, OK, UNUSABLE, WARNINGS, FileStatus, INTERNAL,
-                                         refresh_status, status_of_check)
-from reportgen.formats import findings as F
-from reportgen.formats.findings import Finding, Location
+from reportgen.collection.status import OK, UNUSABLE, FileStatus, INTERNAL, status_of_check
+from reportgen.formats.findings import Finding
 
 # --------------------------------------------------------------------------- checking
 # Roughly what one workbook costs (benchmarks/README.md), to decide whether workers pay off.
@@ -106,70 +104,23 @@ def normalise_agency(name: str) -> str:
 
 def check_collection(found: Collected, jobs: int | None = None, year: int | None = None,
                      previous: dict[str, Path] | Path | None = None,
-                     progress: Callable[[int, Any], None] | None = None, keep_values: bool = False
-                     ) -> list[FileStatus]:
+                     progress: Callable[[int, Any], None] | None = None, keep_values: bool = False, *,
+                     use: Iterable[Path] = (), roster=None) -> list[FileStatus]:
     """Check every workbook found; one :class:`FileStatus` per file (rejected ones too),
-    in collection order, with the collection findings added.
+    in collection order, with the batch's rules applied (:func:`~reportgen.collection.rules.judge_batch`:
+    duplicates, another year, and with a ``roster`` a 未交 status per agency that sent nothing).
 
     ``previous``: last year's workbook (one file) or last year's workbooks by agency
     (:func:`index_by_agency`); ``year``: the collection's year (default: the most common);
+    ``use``: the workbooks the office chose (``--use``, :func:`~reportgen.collection.rules.resolve_use`);
     ``keep_values``: each status carries the workbook's numbers (for sums).
     """
+    from reportgen.collection.rules import judge_batch
+
     tasks = [(path, previous, keep_values) for path in found.workbooks]
     statuses = run_parallel(check_one, tasks, jobs, on_error=internal_error, progress=progress,
                             task_seconds=CHECK_SECONDS)
-    for finding_status, finding in collection_findings(statuses, year):
-        finding_status.findings.append(finding)
-        refresh_status(finding_status)
-    return statuses + rejected_statuses(found)
-
-
-# --------------------------------------------------------------------------- across the collection
-def collection_year(statuses: Sequence[FileStatus], year: int | None = None) -> int | None:
-    """The collection's year: ``year`` if given, else the most common (the latest on a tie)."""
-    if year is not None:
-        return year
-    years = Counter(s.year for s in statuses if s.year is not None)
-    if not years:
-        return None
-    top = max(years.values())
-    return max(y for y, n in years.items() if n == top)
-
-
-def collection_findings(statuses: Sequence[FileStatus], year: int | None = None
-                        ) -> list[tuple[FileStatus, Finding]]:
-    """Findings only the collection shows: the same agency in two files; a year other
-    than the collection's.  Each is attached to the file it is about, naming the others."""
-    from reportgen.formats import DEFAULT_FORMAT
-    from reportgen.data.workbook.layout import INFO_SHEET, info_cell
-
-    fmt = DEFAULT_FORMAT
-    out: list[tuple[FileStatus, Finding]] = []
-    readable = [s for s in statuses if s.agency or s.year is not None]
-    by_agency: dict[str, list[FileStatus]] = {}
-    for status in readable:
-        if status.agency:
-            by_agency.setdefault(normalise_agency(status.agency), []).append(status)
-    agency_at = Location(INFO_SHEET, info_cell(fmt, "agency"), _info_label(fmt, "agency"))
-    for same in by_agency.values():
-        if len(same) < 2:
-            continue
-        for status in same:
-            others = "、".join(str(o.path.name) for o in same if o is not status)
-            out.append((status, F.make("collection-duplicate-agency", agency_at, value=status.agency,
-                                       others=others, count=len(same))))
-    expected = collection_year(statuses, year)
-    year_at = Location(INFO_SHEET, info_cell(fmt, "year"), _info_label(fmt, "year"))
-    if expected is not None:
-        for status in readable:
-            if status.year is not None and status.year != expected:
-                out.append((status, F.make("collection-other-year", year_at, value=status.year,
-                                           expected=expected)))
-    return out
-
-
-def _info_label(fmt, key: str) -> str:
-    return next(i.label for i in fmt.info_fields if i.key == key)
+    return judge_batch(statuses + rejected_statuses(found), year, use, roster)
 
 
 def rejected_statuses(found: Collected) -> list[FileStatus]:

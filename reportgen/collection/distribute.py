@@ -1,7 +1,8 @@
 """Sending the standard workbook out: one per agency of a list, agency and year filled in.
 
-    from reportgen.collection.distribute import read_names, distribute
-    names = read_names("名单.xlsx")                       # .xlsx / .csv / .txt, one name a row
+    from reportgen.collection.distribute import distribute
+    from reportgen.collection.roster import read_roster
+    names = read_roster("名单.xlsx").names               # the name column found by its header
     result = distribute(names, Path("下发"), 2025, previous=index_by_agency(last_year_paths))
 
 With last year's collected workbooks (matched by agency name), 二、上年结转 is
@@ -17,12 +18,9 @@ from pathlib import Path
 from typing import Sequence
 
 from reportgen.collection import normalise_agency, run_parallel, unique_names
-from reportgen.core.errors import UnusableInput
 from reportgen.formats import DEFAULT_FORMAT
 
-NAME_SUFFIXES = (".xlsx", ".csv", ".txt")
 LAST_TEXT_SHEET = "上年文字（仅供参考）"
-MAX_NAME_CHARS = 100
 
 
 @dataclass
@@ -40,67 +38,6 @@ class DistributeResult:
     sent: list[Sent] = field(default_factory=list)
     without_previous: list[str] = field(default_factory=list)  # agencies with no workbook last year
     duplicates: list[str] = field(default_factory=list)  # names listed twice (sent once)
-
-
-def read_names(path: Path) -> list[str]:
-    """Agency names from a .txt (one a line), .csv or .xlsx (the first filled cell of
-    each row); a header cell equal to the format's 机关名称 label is skipped."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in NAME_SUFFIXES:
-        raise UnusableInput(f"名单应是 .xlsx、.csv 或 .txt 文件：{path.name}")
-    if not path.is_file():
-        raise UnusableInput(f"找不到名单文件：{path}")
-    if suffix == ".xlsx":
-        cells = _xlsx_first_cells(path)
-    else:
-        text = _read_text(path)
-        if suffix == ".csv":
-            import csv
-
-            cells = [next((c for c in row if c.strip()), "") for row in csv.reader(text.splitlines())]
-        else:
-            cells = text.splitlines()
-    header = next(i.label for i in DEFAULT_FORMAT.info_fields if i.key == "agency")
-    names = [" ".join(str(c).split()) for c in cells if c is not None and str(c).strip()]
-    if names and names[0] == header:
-        names = names[1:]
-    for name in names:
-        if len(name) > MAX_NAME_CHARS:
-            raise UnusableInput(f"名单 {path.name} 中有一个名称超过 {MAX_NAME_CHARS} 字：“{name[:30]}……”。请每行只写一个机关名称。")
-    if not names:
-        raise UnusableInput(f"名单 {path.name} 里没有机关名称（每行写一个）。")
-    return names
-
-
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Windows Notepad may save GBK
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnusableInput(f"无法读取名单 {path.name}：请另存为 UTF-8 编码的文本。")
-
-
-def _xlsx_first_cells(path: Path) -> list:
-    import warnings
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise UnusableInput(f"无法读取名单 {path.name}：它不是 Excel 工作簿。") from None
-    try:
-        ws = wb.worksheets[0]
-        return [next((c for c in row if c is not None and str(c).strip()), None)
-                for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
 
 
 def plan(names: Sequence[str], out_dir: Path) -> tuple[list[tuple[str, Path]], list[str]]:

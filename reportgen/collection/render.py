@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
-from reportgen.collection.batch import (CHECK_SECONDS, RENDER_SECONDS, _checked, collection_findings,
-                                        internal_error, rejected_statuses)
+from reportgen.collection.batch import CHECK_SECONDS, RENDER_SECONDS, _checked, internal_error, rejected_statuses
 from reportgen.collection.files import Collected
 from reportgen.collection.pool import describe_failure, run_parallel
-from reportgen.collection.status import RENDER_FAILED, FileStatus, refresh_status
+from reportgen.collection.status import OK, RENDER_FAILED, WARNINGS, FileStatus
 
 # --------------------------------------------------------------------------- rendering
 def check_and_render_one(path: Path, previous: "Path | dict[str, Path] | None", out_dir: Path,
@@ -79,13 +78,17 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
                                 previous: dict[str, Path] | Path | None = None,
                                 progress: Callable[[int, Any], None] | None = None, *,
                                 font_dirs: Sequence[Path] = (), notes: list[str] | None = None,
-                                allow_incomplete_template: bool = False) -> list[FileStatus]:
+                                allow_incomplete_template: bool = False, use: Iterable[Path] = (),
+                                roster=None) -> list[FileStatus]:
     """:func:`check_collection`, and the reports of every workbook without 错误, in one
     pass: each worker reads a workbook once, checks it and renders it.
 
     Returns every file's status (as :func:`check_collection`); the rendered ones carry
     their ``outputs``, named after their titles in collection order (（2）… for a
-    repeated title, said in ``note``)."""
+    repeated title, said in ``note``).  A workbook the batch does not use (a duplicate,
+    another year: :func:`~reportgen.collection.rules.judge_batch`) keeps no report, even
+    if its worker wrote one before the whole batch was known."""
+    from reportgen.collection.rules import judge_batch
     from reportgen.core.fileio import clean_scratch
     from reportgen.authoring.vet import vet_templates
 
@@ -99,19 +102,21 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
     try:
         statuses = run_parallel(check_and_render_one, tasks, jobs, on_error=internal_error, progress=progress,
                                 task_seconds=CHECK_SECONDS + RENDER_SECONDS)
+        statuses = judge_batch(statuses + rejected_statuses(found), year, use, roster)
+        for status in statuses:
+            if status.outputs and status.status not in (OK, WARNINGS):  # held back: its scratch files go
+                _remove_provisional(status.outputs)
+                status.outputs = []
         rendered = [s for s in statuses if s.outputs]
         for status, stem in zip(rendered, _name_outputs(rendered)):
             _move_outputs(status, out_dir, stem)
     finally:  # interrupted half-way: no provisionally named file stays behind
         for status in statuses:
             _remove_provisional(status.outputs)
-    for finding_status, finding in collection_findings(statuses, year):
-        finding_status.findings.append(finding)
-        refresh_status(finding_status)
     if "pdf" in formats:
         done = [s for s in statuses if s.outputs]
         _convert_pdfs(done, "docx" in formats, font_dirs, notes)
-    return statuses + rejected_statuses(found)
+    return statuses
 
 
 def _move_outputs(status: FileStatus, out_dir: Path, stem: str) -> None:

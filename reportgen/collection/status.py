@@ -21,12 +21,19 @@ RENDER_FAILED = "render-failed"  # checked fine, rendering failed
 WARNINGS = "warnings"  # 可以生成, with 提醒
 OK = "ok"  # 可以生成
 NOT_WORKBOOK = "not-workbook"  # a stray file in the folder: listed, changes nothing
-STATUS_ORDER = (UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED, WARNINGS, OK, NOT_WORKBOOK)
+# The batch's own rules (collection/rules.py): a file not used until the office decides.
+DUPLICATE = "duplicate"  # the same agency in two workbooks: neither used
+OTHER_YEAR = "other-year"  # a year other than the batch's: not used
+NOT_RETURNED = "not-returned"  # on the roster, no workbook (a status without a file)
+SET_ASIDE = "set-aside"  # --use chose another workbook of its agency
+STATUS_ORDER = (DUPLICATE, OTHER_YEAR, UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED, NOT_RETURNED, WARNINGS,
+                OK, SET_ASIDE, NOT_WORKBOOK)
 STATUS_LABELS = {
+    DUPLICATE: "重复，未用", OTHER_YEAR: "年度不符，未用", NOT_RETURNED: "未交",
     UNUSABLE: "无法读取", NOT_XLSX: "需另存为 .xlsx", INTERNAL: "内部错误", ERRORS: "有错误",
-    RENDER_FAILED: "生成失败", WARNINGS: "可以生成", OK: "可以生成", NOT_WORKBOOK: "不是工作簿",
+    RENDER_FAILED: "生成失败", WARNINGS: "可以生成", OK: "可以生成", SET_ASIDE: "未采用", NOT_WORKBOOK: "不是工作簿",
 }
-NEEDS_ACTION = (UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED)
+NEEDS_ACTION = (DUPLICATE, OTHER_YEAR, UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED, NOT_RETURNED)
 
 
 # --------------------------------------------------------------------------- one file's outcome
@@ -34,7 +41,7 @@ NEEDS_ACTION = (UNUSABLE, NOT_XLSX, INTERNAL, ERRORS, RENDER_FAILED)
 class FileStatus(F.FindingCounts):
     """What happened to one file: small and picklable (it crosses process boundaries)."""
 
-    path: Path
+    path: Path | None  # None for an agency of the roster that sent nothing (NOT_RETURNED)
     status: str
     reason: str = ""  # why it could not be used
     agency: str = ""
@@ -63,14 +70,15 @@ class FileStatus(F.FindingCounts):
         """The first findings (errors first) in words, for the status sheet and lists."""
         if self.reason:
             return self.reason
-        ordered = sorted(self.findings, key=lambda f: not f.is_error)[:n]
+        # The batch's remarks (a duplicate, another year) first: they decide what happens to the file.
+        ordered = sorted(self.findings, key=lambda f: (not f.code.startswith("collection-"), not f.is_error))[:n]
         text = "；".join(str(f) for f in ordered)
         more = len(self.findings) - len(ordered)
         return text + (f"；……共 {len(self.findings)} 处" if more > 0 else "")
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": str(self.path), "status": self.status, "status_label": self.label,
+            "path": str(self.path) if self.path is not None else None, "status": self.status, "status_label": self.label,
             "usable": self.status in (ERRORS, WARNINGS, OK, RENDER_FAILED),
             "reason": self.reason or None, "agency": self.agency or None, "year": self.year,
             "title": self.title or None, "can_render": self.can_render,
@@ -85,7 +93,7 @@ class FileStatus(F.FindingCounts):
             return 2
         if self.status == INTERNAL:
             return 3
-        if self.status in (ERRORS, RENDER_FAILED):
+        if self.status in (ERRORS, RENDER_FAILED, DUPLICATE, OTHER_YEAR, NOT_RETURNED):
             return 1
         return 0
 

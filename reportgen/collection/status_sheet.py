@@ -12,7 +12,8 @@ import csv
 from pathlib import Path
 from typing import Sequence
 
-from reportgen.collection import FileStatus
+from reportgen.collection import (DUPLICATE, NEEDS_ACTION, NOT_RETURNED, NOT_WORKBOOK, OK, OTHER_YEAR, SET_ASIDE,
+                                  WARNINGS, FileStatus)
 from reportgen.core.fileio import atomic_path
 from reportgen.core.safety import csv_safe, write_cell
 
@@ -22,6 +23,11 @@ SHEET = "状态表"
 COLUMNS = (("文件", 36), ("机关名称", 30), ("年度", 8), ("状态", 14), ("错误", 7), ("提醒", 7),
            ("主要问题", 90))
 OUTPUT_COLUMN = ("生成的报告", 60)
+# The 状态 cell's fill: the batch's own remarks (a duplicate, another year, 未交) stand out
+# from faults in a file, and both from the files that are fine.
+STATUS_FILLS = {DUPLICATE: "F4B183", OTHER_YEAR: "F4B183", NOT_RETURNED: "F4B183", OK: "C6EFCE",
+                WARNINGS: "C6EFCE", SET_ASIDE: "D9D9D9", NOT_WORKBOOK: "D9D9D9"}
+ACTION_FILL = "FFC7CE"
 # ``audit --summary``: a second sheet with every finding of every file.
 FINDINGS_SHEET = "全部问题"
 FINDING_COLUMNS = (("文件", 36), ("机关名称", 24), ("年度", 8), ("部分/表格", 12), ("格子", 10),
@@ -56,10 +62,9 @@ def _findings_sheet(ws, statuses: Sequence[FileStatus], base: Path | None) -> No
         head.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"  # printed for a meeting: every column on the page width
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    from reportgen.data.workbook.writer import print_setup
+
+    print_setup(ws, "landscape", title_rows="1:1")  # printed for a meeting: A4, every column on the page width
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{len(table)}"
 
 
@@ -68,7 +73,9 @@ def rows(statuses: Sequence[FileStatus], with_outputs: bool = False, base: Path 
     header = [name for name, _ in COLUMNS] + ([OUTPUT_COLUMN[0]] if with_outputs else [])
     out: list[list] = [header]
     for s in statuses:
-        row = [_shown(s.path, base), s.agency, s.year, s.label, s.errors, s.warnings, s.first_findings()]
+        counted = s.path is not None  # a 未交 agency has no file to count in
+        row = [_shown(s.path, base), s.agency, s.year, s.label, s.errors if counted else None,
+               s.warnings if counted else None, s.first_findings()]
         if with_outputs:
             row.append("\n".join(_shown(p, None) for p in s.outputs))
         out.append(row)
@@ -109,6 +116,11 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
                 lines = max(lines, sum(-(-len(part) * 2 // int(width)) or 1 for part in str(value).split("\n")))
         if lines > 1:
             ws.row_dimensions[r].height = 15 * min(lines, 8)
+    state = [name for name, _ in COLUMNS].index("状态") + 1
+    for r, s in enumerate(statuses, start=2):
+        colour = STATUS_FILLS.get(s.status, ACTION_FILL if s.status in NEEDS_ACTION else None)
+        if colour:
+            ws.cell(row=r, column=state).fill = PatternFill("solid", fgColor=colour)
     for c in range(1, len(table[0]) + 1):
         head = ws.cell(row=1, column=c)
         head.font = Font(bold=True)
@@ -116,10 +128,9 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"  # printed for a meeting: every column on the page width
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    from reportgen.data.workbook.writer import print_setup
+
+    print_setup(ws, "landscape", title_rows="1:1")  # printed for a meeting: A4, every column on the page width
     ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table)}"
     if with_findings:
         _findings_sheet(wb.create_sheet(FINDINGS_SHEET), statuses, base)
@@ -128,7 +139,9 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
     return target
 
 
-def _shown(path: Path, base: Path | None) -> str:
+def _shown(path: Path | None, base: Path | None) -> str:
+    if path is None:  # an agency of the roster that sent nothing
+        return ""
     if base is not None:
         try:
             return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()

@@ -169,13 +169,25 @@ _TYPES = (
                 "报告年度是 {value}，用来比较的上年报告是 {last} 年的，应是 {expected} 年。请确认比较的是上一年的报告。",
                 "The report compared against is not the year before."),
     # ---- a collection of workbooks (collection.py)
-    FindingType("collection-duplicate-agency", W, "同一机关交了不止一份工作簿",
-                "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。请确认哪一份是最终版本，"
-                "其余的移出文件夹。",
-                "Two or more workbooks of a collection name the same agency (with the other files' names)."),
-    FindingType("collection-other-year", W, "报告年度与本批其他工作簿不同",
-                "报告年度是 {value}，本批工作簿的年度是 {expected}。请确认交的是 {expected} 年的工作簿。",
-                "A workbook's year differs from the collection's (``--year``, or the most common year)."),
+    FindingType("collection-duplicate-agency", E, "同一机关交了不止一份工作簿",
+                "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。这几份都不生成报告、不计入汇总，"
+                "直到确定用哪一份：请把不用的移出文件夹，或加 --use {file} 指定用这一份。",
+                "Two or more workbooks of a batch name the same agency (with the other files' names): none is "
+                "rendered or summed until the office takes the others out or names the one to use (``--use``)."),
+    FindingType("collection-other-year", E, "报告年度与本批其他工作簿不同",
+                "报告年度是 {value}，本批是 {expected} 年的工作簿。这一份不生成报告、不计入汇总：请换交 {expected} 年的"
+                "工作簿；确实要用这一份的，加 --use {file}。",
+                "A workbook's year differs from the batch's (``--year``, or the most common year): not rendered or "
+                "summed unless the office names it (``--use``)."),
+    FindingType("collection-mixed-years", W, "本批工作簿的年度不一致",
+                "本批工作簿的年度不一致（{years}），没有哪一年占多数，所以都照常处理。如果它们是同一批收回的，"
+                "请用 --year 指定本批的年度：其他年度的就不生成报告、不计入汇总。",
+                "A batch whose years tie (no year is the most common): every file is used, each is told to give "
+                "``--year``."),
+    FindingType("collection-not-on-roster", W, "机关不在名单上",
+                "机关名称“{value}”不在名单 {roster} 上。{hint}请核对机关名称是否写错，或名单是否漏了这个机关。",
+                "With ``--roster``: a workbook's agency is not on the office's list (the closest agency of the list "
+                "that sent nothing is suggested)."),
     # ---- importing a published report (importers/)
     FindingType("import-missing-part", E, "报告缺少一个部分",
                 "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",

@@ -103,7 +103,7 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
         ws.row_dimensions[row].height = round(size * 1.5) * max(1, -(-len(text) // per_line))
     # As wide as A4 portrait prints at 100 %: LibreOffice does not scale this sheet to the page.
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
-    _print_setup(ws, "portrait")
+    print_setup(ws, "portrait")
     ws.protection.sheet = True
 
 
@@ -159,7 +159,7 @@ def _info_sheet(ws: Worksheet, fmt: ReportFormat, info: dict) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 46
     ws.column_dimensions["C"].width = 60
-    _print_setup(ws, "landscape", title_rows=f"{L.INFO_FIRST_ROW - 1}:{L.INFO_FIRST_ROW - 1}")
+    print_setup(ws, "landscape", title_rows=f"{L.INFO_FIRST_ROW - 1}:{L.INFO_FIRST_ROW - 1}")
     _protect(ws)
 
 
@@ -205,7 +205,7 @@ def _text_sheet(ws: Worksheet, fmt: ReportFormat, data: ReportData | None, info:
     for col, width in zip(L.TEXT_COLUMNS, TEXT_WIDTHS):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{L.TEXT_FIRST_ROW}"
-    _print_setup(ws, "landscape", title_rows=f"{L.TEXT_HEADER_ROW}:{L.TEXT_HEADER_ROW}")
+    print_setup(ws, "landscape", title_rows=f"{L.TEXT_HEADER_ROW}:{L.TEXT_HEADER_ROW}")
     _protect(ws)
 
 
@@ -237,12 +237,12 @@ def _table_sheet(ws: Worksheet, fmt: ReportFormat, table: Table, data: ReportDat
         ws.column_dimensions[get_column_letter(left + i)].width = width
     _fit_rows(ws, table, widths)
     ws.freeze_panes = table.address(table.header_rows, next(c.col for c in table.cells if c.kind == "value"))
-    _print_setup(ws, "landscape" if table.ncols > 4 else "portrait",
+    print_setup(ws, "landscape" if table.ncols > 4 else "portrait",
                  title_rows=f"{top}:{top + table.header_rows - 1}")
     _protect(ws)
 
 
-def _print_setup(ws: Worksheet, orientation: str, title_rows: str | None = None) -> None:
+def print_setup(ws: Worksheet, orientation: str, title_rows: str | None = None) -> None:
     """Every sheet prints on A4, as wide as the page and as many pages tall as it needs
     (nothing cut at the right edge), repeating its header rows on each page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
