@@ -184,13 +184,15 @@ def _named_column(path: Path, table: list[list[str]], column: str) -> tuple[int,
 
 
 def _first_filled_row(table: list[list[str]]) -> list[str]:
-    return next((row for row in table[:HEADER_ROWS] if any(row)), [])
+    """The likely header: the first row with several filled cells (a title may stand above it)."""
+    rows = [row for row in table[:HEADER_ROWS] if any(row)]
+    return next((row for row in rows if sum(1 for c in row if c) > 1), rows[0] if rows else [])
 
 
 def _no_name_column(path: Path, table: list[list[str]]) -> str:
     heads = [c for c in _first_filled_row(table) if c]
     return (f"名单 {path.name} 有好几列，但没有“机关名称”“单位名称”或“名称”这样的表头"
-            + (f"（第一行是：{'、'.join(heads[:8])}）" if heads else "")
+            + (f"（表头是：{'、'.join(heads[:8])}）" if heads else "")
             + "，不知道哪一列是机关名称。请加表头，或用 --column 指定机关名称所在的列（如 --column B，"
               "或 --column 表头文字）。")
 
@@ -201,7 +203,8 @@ def _refuse_non_names(roster: Roster) -> None:
     where = roster.where
     fix = "请用 --column 指定机关名称所在的列（列字母如 B，或表头文字）。"
     if roster.header and _is_other_header(roster.header):
-        raise UnusableInput(f"名单 {where} 不是机关名称（“{roster.header}”列）。{fix}")
+        place = _column_name(roster.path, roster.column)
+        raise UnusableInput(f"名单 {roster.path.name} 的{place}是“{roster.header}”，不是机关名称。{fix}")
     for name, row in zip(roster.names, roster.rows):
         if not _LETTERS.search(name):
             raise UnusableInput(f"名单 {where}第 {row} 行是“{name}”，是数字，不是机关名称。{fix}")
