@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from collection_tree import base_workbook, clone
 from conftest import edit, libreoffice_convert, needs_libreoffice, run_reportgen
-from reportgen.errors import UnusableInput
-from reportgen.roster import read_roster
+from reportgen.core.errors import UnusableInput
+from reportgen.collection.roster import read_roster
 
 AGENCIES = ["示范市教育局", "示范市财政局", "示范市水利局", "示范市交通局", "示范市民政局", "示范市商务局"]
 FIX = "请用 --column 指定机关名称所在的列（列字母如 B，或表头文字）。"
