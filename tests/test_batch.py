@@ -102,7 +102,9 @@ def walk(tmp_path_factory):
     roster = roster_xlsx(root / "名单.xlsx")
     base = base_workbook(root / "_base", year=2025)
     back = root / "收回"
-    clone(base, back / "示范市教育局.xlsx", "示范市教育局")
+    # The first version has faults; the corrected one came later.
+    edit(clone(base, back / "示范市教育局.xlsx", "示范市教育局"),
+         {("表三", f"{col}11"): "12件" for col in "DEFG"})
     clone(base, back / "补交" / "示范市教育局（改）.xlsx", "示范市教育局")
     clone(base, back / "示范市财政局.xlsx", "示范市财政局")
     clone(base, back / "示范市水利局.xlsx", "示范市水利局")
@@ -152,7 +154,10 @@ def test_check_names_the_missing_agencies_and_holds_the_duplicate_and_the_other_
     assert [(r[1], r[3]) for r in rows[1:7]] == [
         ("示范市教育局", "重复，未用"), ("示范市教育局", "重复，未用"), ("示范市交通局", "年度不符，未用"),
         (None, "需另存为 .xlsx"), ("示范市民政局", "未交"), ("示范市商务局", "未交")]
+    # The remark that decides the file comes first, before its own faults (never cut off behind them).
+    assert Path(rows[1][0]).name == "示范市教育局.xlsx" and rows[1][4] == 5
     assert rows[1][6].startswith("基本信息 B4（机关名称）：机关名称“示范市教育局”在本批 2 个工作簿中都出现")
+    assert rows[1][6].endswith("；……共 6 处") and rows[1][6].count("格内是“12件”，不是数字") == 2
     assert rows[5][0] is None and rows[5][6] == "名单上有这个机关，但本批没有它的工作簿"
     fills = [ws.cell(row=r, column=4).fill.fgColor.rgb for r in range(2, len(rows) + 1)]
     assert fills[:3] == ["00F4B183"] * 3 and fills[3] == "00FFC7CE" and fills[-1] == "00C6EFCE"
@@ -191,6 +196,7 @@ def test_render_publishes_neither_duplicate_nor_the_other_year_until_the_office_
         f"1 个未采用（已用 --use 指定同一机关的另一份）。报告在：{chosen}")
     assert title.format("示范市教育局", "docx") in _names(chosen)
     assert "示范市交通局2024年政府信息公开工作年度报告.docx" in _names(chosen)
+    assert "      按 --use 选用：这一份是 2024 年的，本批是 2025 年" in proc.stdout.splitlines()
 
     proc = run_reportgen("render", walk["back"], "-o", tmp_path / "x", "--use", "没有这个.xlsx")
     assert proc.returncode == 2 and proc.stderr == (

@@ -70,11 +70,13 @@ def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: It
         _mixed_years(readable)
     in_year = []
     for s in readable:
-        if expected is not None and s.year is not None and s.year != expected and not is_used[id(s)]:
-            _hold(s, OTHER_YEAR, F.make("collection-other-year", _at("year"), value=s.year, expected=expected,
-                                        file=s.path.name))
-        else:
-            in_year.append(s)
+        if expected is not None and s.year is not None and s.year != expected:
+            if not is_used[id(s)]:
+                _hold(s, OTHER_YEAR, F.make("collection-other-year", _at("year"), value=s.year, expected=expected,
+                                            file=s.path.name))
+                continue
+            s.note = "；".join(filter(None, [s.note, f"按 --use 选用：这一份是 {s.year} 年的，本批是 {expected} 年"]))
+        in_year.append(s)
     by_agency: dict[str, list[FileStatus]] = {}
     for s in in_year:
         if s.agency:
