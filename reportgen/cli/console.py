@@ -93,12 +93,7 @@ def print_collection(statuses, found, limit: int | None, noun: str = "检查") -
                 click.secho(f"== {s.path}", bold=True)
                 click.secho(f"{s.label}：{s.reason}", fg="red")
                 click.echo("")
-    missing = [s for s in ordered if s.status == NOT_RETURNED]
-    if missing:
-        click.secho(f"######## 名单上未交的机关（{len(missing)} 个）", fg="red", bold=True)
-        for s in missing:
-            click.echo(f"  · {s.agency}")
-        click.echo("")
+    _list_section("名单上未交的机关", [s.agency for s in ordered if s.status == NOT_RETURNED], "red")
     warned = [s for s in ordered if s.status == WARNINGS]
     if warned:
         click.secho(f"######## 可以生成报告，但请看一下提醒（{len(warned)} 个）", fg="yellow", bold=True)
@@ -116,22 +111,23 @@ def print_collection(statuses, found, limit: int | None, noun: str = "检查") -
             click.echo(f"  · {s.path}：{s.title}")
             _print_outputs(s)
         click.echo("")
-    aside = [s for s in ordered if s.status == SET_ASIDE]
-    if aside:
-        click.secho(f"######## 未采用（已用 --use 指定同一机关的另一份）（{len(aside)} 个）", bold=True)
-        for s in aside:
-            click.echo(f"  · {s.path}：{s.reason}")
-        click.echo("")
-    stray = [s for s in ordered if s.status == NOT_WORKBOOK]
-    if stray:
-        click.secho(f"######## 不是工作簿，未{noun}（{len(stray)} 个）", bold=True)
-        for s in stray:
-            click.echo(f"  · {s.path}")
-        click.echo("")
+    _list_section("未采用（已用 --use 指定同一机关的另一份）",
+                  [f"{s.path}：{s.reason}" for s in ordered if s.status == SET_ASIDE])
+    _list_section(f"不是工作簿，未{noun}", [str(s.path) for s in ordered if s.status == NOT_WORKBOOK])
     if found.ignored:
         click.echo(f"已忽略 {found.ignored} 个 Excel 临时文件（~$ 开头）和隐藏文件。")
     for missing in found.missing:
         click.secho(f"没有找到：{missing}", fg="red")
+
+
+def _list_section(heading: str, lines: list[str], colour: str | None = None) -> None:
+    """“######## heading（n 个）” and one line per item; nothing when there are none."""
+    if not lines:
+        return
+    click.secho(f"######## {heading}（{len(lines)} 个）", fg=colour, bold=True)
+    for line in lines:
+        click.echo(f"  · {line}")
+    click.echo("")
 
 
 def print_status(status: "FileStatus", limit: int | None) -> None:
