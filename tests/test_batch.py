@@ -245,6 +245,7 @@ def test_the_summary_workbook_prints_on_a4_and_its_detail_sheet_in_whole_blocks(
     ws = wb["明细"]
     assert ws.page_setup.orientation == "landscape" and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_cols == "$B:$B" and ws.print_title_rows == "$3:$5"
+    assert ws.print_area == f"'明细'!$A$3:$GT${ws.max_row}" and ws.oddHeader.center.text == "示范市人民政府办公室2025年汇总明细"
     # Every page starts at the first column of a table row (a block): never a row cut in two.
     starts = [b.id + 1 for b in ws.col_breaks.brk]
     assert starts
@@ -272,3 +273,4 @@ def test_the_detail_sheet_prints_as_15_readable_pages_each_with_the_agencies(sum
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
                               capture_output=True, text=True).stdout
         assert "机关名称" in text and "示范市财政局" in text and "合计" in text, page
+        assert "示范市人民政府办公室2025年汇总明细" in text and f"第 {page} 页，共 15 页" in text, page

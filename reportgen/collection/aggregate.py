@@ -230,3 +230,8 @@ def _detail_sheet(ws, result: AggregateResult, fmt: ReportFormat) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.print_title_rows = "3:5"
     ws.print_title_cols = "B:B"
+    # In print the title is the page header (rows 1–2, whose text would spill into the
+    # repeated 机关名称 column, are left out), and every page says which of how many it is.
+    ws.print_area = f"A3:{get_column_letter(max(column - 1, 3))}{row}"
+    ws.oddHeader.center.text = f"{result.agency}{result.year}年汇总明细"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
