@@ -93,6 +93,26 @@ def test_a_header_word_among_the_names_is_refused(tmp_path):
         "--column 可以写表头文字、列字母（如 B）或第几列（如 2）。")
 
 
+# --------------------------------------------------------------------------- the batch's rules, as a library
+def test_returns_are_matched_by_agency_or_by_the_file_name_distribute_gave(tmp_path):
+    from reportgen.collection import NOT_RETURNED, NOT_XLSX, OK, WARNINGS, FileStatus, judge_batch
+
+    names = tmp_path / "名单.txt"
+    names.write_text("\n".join(AGENCIES), encoding="utf-8")
+    statuses = [
+        FileStatus(Path("收回/示范市商务局.xls"), NOT_XLSX, reason="是 .xls 文件"),  # unreadable, but it came back
+        FileStatus(Path("收回/甲.xlsx"), OK, agency="示范市 财政局", year=2025),  # spaces do not matter
+        FileStatus(Path("收回/乙.xlsx"), OK, agency="示范市教育厅", year=2025),  # a slip in the name
+    ]
+    judged = judge_batch(statuses, roster=read_roster(names))
+    assert [s.agency for s in judged if s.status == NOT_RETURNED] == [
+        "示范市教育局", "示范市水利局", "示范市交通局", "示范市民政局"]
+    assert judged[2].status == WARNINGS and judged[2].findings[0].message == (
+        "机关名称“示范市教育厅”不在名单 名单.txt 上。名单上相近的“示范市教育局”没有交工作簿，是否就是它？"
+        "请核对机关名称是否写错，或名单是否漏了这个机关。")
+    assert judged[1].findings == [] and judged[1].status == OK
+
+
 # --------------------------------------------------------------------------- the walk
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):

@@ -21,7 +21,7 @@ def jobs_option(f):
 
 def year_option(f):
     return click.option("--year", type=int,
-                        help="本批工作簿的报告年度（默认：多数工作簿的年度）；年度不同的会提醒。")(f)
+                        help="本批工作簿的报告年度（默认：多数工作簿的年度）；年度不同的不生成报告、不计入汇总（除非用 --use 指定）。")(f)
 
 
 def summary_option(f):
@@ -142,7 +142,7 @@ def check(inputs: tuple[str, ...], as_json: bool, annotate: Path | None, show_al
     """检查填好的工作簿：可以是文件、文件夹（包括其中的子文件夹）或通配符（如 收回的工作簿/*.xlsx），可混用。
 
     检查多个工作簿时，先列出需要处理的，再列出可以生成的，最后是统计。
-    退出码：0 没有错误；1 有错误；2 有文件无法使用。
+    退出码：0 没有错误；1 有错误（或有重复、年度不符的工作簿，或名单上有机关未交）；2 有文件无法使用。
     """
     check_summary_target(summary)
     names = roster_for(roster, roster_column)
