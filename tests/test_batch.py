@@ -59,6 +59,8 @@ def test_a_plain_list_needs_no_header_and_skips_a_name_header(tmp_path):
     path.write_text("机关名称\n示范市教育局\n\n示范市财政局\n", encoding="utf-8")
     roster = read_roster(path)
     assert roster.names == ["示范市教育局", "示范市财政局"] and roster.where == "名单.txt（每行一个名称）"
+    path.write_text("2025年度报送名单\n单位名称\n示范市教育局\n", encoding="utf-8")  # a title above the header
+    assert read_roster(path).names == ["示范市教育局"]
 
 
 def _refusal(path: Path, column: str | None = None) -> str:

@@ -102,6 +102,9 @@ def read_roster(path: Path, column: str | None = None) -> Roster:
             roster.header, start = table[header_row][roster.column - 1], header_row + 1
         elif any(sum(1 for c in row if c) > 1 for row in table):
             raise UnusableInput(_no_name_column(path, table))
+        else:  # a plain list, one entry a row: below its 机关名称 line if it has one (a title may stand above)
+            start = next((i + 1 for i, row in enumerate(table[:HEADER_ROWS])
+                          if any(_is_name_header(c) for c in row if c)), 0)
     for i in range(start, len(table)):
         row = table[i]
         if roster.column is None:
@@ -111,8 +114,6 @@ def read_roster(path: Path, column: str | None = None) -> Roster:
         if cell:
             roster.names.append(cell)
             roster.rows.append(i + 1)
-    if roster.column is None and roster.names and _is_name_header(roster.names[0]):
-        del roster.names[0], roster.rows[0]  # a plain list under a 机关名称 line
     _refuse_non_names(roster)
     return roster
 
