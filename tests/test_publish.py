@@ -453,15 +453,15 @@ def test_a_logo_beside_report_html_is_embedded(tmp_path):
     assert 'src="logo.png"' not in page
 
 
-@pytest.mark.parametrize("src, words", [("logo.png", "模板文件夹中没有图片“logo.png”"),
-                                        ("../secret.png", "不能用绝对路径或“..”"),
-                                        ("/etc/passwd.png", "不能用绝对路径")])
-def test_a_missing_or_outside_picture_is_a_check_error_and_stops_render(tmp_path, src, words):
+@pytest.mark.parametrize("src, words, code", [("logo.png", "模板文件夹中没有图片“logo.png”", "missing-asset"),
+                                              ("../secret.png", "不能用绝对路径或“..”", "asset-outside-folder"),
+                                              ("/etc/passwd.png", "不能用绝对路径", "asset-outside-folder")])
+def test_a_missing_or_outside_picture_is_a_check_error_and_stops_render(tmp_path, src, words, code):
     folder = tmp_path / "tpl"
     _template_with_logo(folder, src)
     (tmp_path / "secret.png").write_bytes(PNG)
     proc = run_reportgen("templates", "check", folder)
-    assert proc.returncode == 1 and words in proc.stdout and "[missing-asset]" in proc.stdout
+    assert proc.returncode == 1 and words in proc.stdout and f"[{code}]" in proc.stdout
     assert "report.html 第" in proc.stdout
     assert proc.stdout.count("[") == 1  # and nothing else: the content check still ran and passed
     assert run_reportgen("render", sample(SEED), "-o", tmp_path / "out", "--templates", folder,

@@ -26,7 +26,7 @@ from reportgen.formats.spec import ReportFormat
 from reportgen.render.context import variable_reference
 from reportgen.render.docx import W, paragraph_text
 from reportgen.render.environment import (ReportEnvironment, builtin_templates_dir, check_docx_package, confined_file,
-                          read_template_text)
+                                          jinja_message, read_template_text, template_dirs)
 from reportgen.render.html import IMG_SRC, find_asset, is_local_reference
 from reportgen.authoring.content import check_docx_content, check_html_content
 
@@ -53,7 +53,13 @@ TEMPLATE_CATALOGUE = {t.code: t for t in (
     IssueType("missing-text", "缺少文字部分", "A text part (text.overview …) would not be printed."),
     IssueType("duplicate-content", "内容重复", "A heading, text part or value would be printed more than once."),
     IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
-              "template folder, is outside it, or is not an image."),
+              "template folder, is too large, or is not an image."),
+    IssueType("asset-outside-folder", "图片在模板文件夹之外", "An <img src> names a file by an absolute path or "
+              "with “..”: only pictures inside the template folder are embedded."),
+    IssueType("include-outside-folder", "引用了模板文件夹之外的文件", "An {% include %} / {% import %} names a "
+              "file by an absolute path or with “..”: templates may only use files inside the template folder."),
+    IssueType("missing-include", "引用的模板文件不存在", "An {% include %} / {% import %} names a file that is in "
+              "neither the template folder nor the built-in templates."),
     IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
     IssueType("render-refused", "用样例数据渲染时被拒绝",
               "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
@@ -136,8 +142,9 @@ def _bound(ast: nodes.Node) -> set[str]:
 
 
 class _Checker:
-    def __init__(self, fmt: ReportFormat) -> None:
+    def __init__(self, fmt: ReportFormat, folder: Path | None = None) -> None:
         self.fmt = fmt
+        self.folder = folder  # the template folder checked (its includes are looked up there)
         self.env = ReportEnvironment()
         self.names = _Names(fmt, self.env)
         self.issues: list[TemplateIssue] = []
@@ -150,13 +157,27 @@ class _Checker:
         for path, line in _paths(ast):
             if not self.names.valid(path, bound):
                 self.add("unknown-variable", file, where(line),
-                         f"“{path}”不是模板变量（变量表见 docs/templates.md）{self.names.suggest(path)}")
+                         f"“{path}”不是模板变量（变量表：运行 reportgen templates docs 生成的 templates.md）"
+                         f"{self.names.suggest(path)}")
         for f in ast.find_all(nodes.Filter):
             if f.name not in self.names.filters:
                 self.add("unknown-filter", file, where(f.lineno), f"没有名为“{f.name}”的过滤器。")
         for t in ast.find_all(nodes.Test):
             if t.name not in self.names.tests:
                 self.add("unknown-filter", file, where(t.lineno), f"没有名为“{t.name}”的测试。")
+        for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+            if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                self._included(node.template.value, file, where(node.lineno))
+
+    def _included(self, name: str, file: str, where: str) -> None:
+        """A file an {% include %} or {% import %} names: inside the template folder, and there."""
+        if re.match(r"^([a-zA-Z]:|[\\/])", name) or ".." in re.split(r"[\\/]", name):
+            self.add("include-outside-folder", file, where,
+                     f"引用了模板文件夹之外的文件“{name}”（绝对路径或带“..”）。模板只能引用模板文件夹里的文件："
+                     f"请把它复制到模板文件夹，写成“{name.replace(chr(92), '/').split('/')[-1]}”。")
+        elif self.folder is not None and not any((d / name).is_file() for d in template_dirs(self.folder)):
+            self.add("missing-include", file, where,
+                     f"引用的文件“{name}”不在模板文件夹中，自带模板中也没有。请把它放进模板文件夹，或改正文件名。")
 
     # ------------------------------------------------------------------ HTML
     def check_text_template(self, path: Path) -> None:
@@ -168,12 +189,16 @@ class _Checker:
         try:
             ast = self.env.parse(source)
         except TemplateSyntaxError as exc:
-            self.add("syntax-error", path.name, f"第 {exc.lineno} 行", f"{_jinja_message(exc)}")
-            # Still read the other tags one by one, so one run reports every problem.
+            # Read the tags one by one, so one run reports every problem at its own tag,
+            # and pair the blocks: Jinja reports an unclosed {% if %} at the end of the
+            # file, where nothing can be fixed; the pairing names the line that opens it.
             # Comments may span lines: blank them out, keeping the line numbers.
+            before = len(self.issues)
             source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
-            self._check_tags(path.name, [(f"第 {n} 行", line) for n, line in enumerate(source.splitlines(), 1)],
-                             pair_blocks=False)
+            self._check_tags(path.name, [(f"第 {n} 行", line) for n, line in enumerate(source.splitlines(), 1)])
+            if len(self.issues) == before:  # the tags one by one are fine: Jinja's place is the best there is
+                self.issues.insert(before, TemplateIssue("syntax-error", path.name, f"第 {exc.lineno} 行",
+                                                         jinja_message(exc)))
             return
         self.analyse(ast, _bound(ast), path.name, lambda line: f"第 {line} 行")
 
@@ -214,8 +239,8 @@ class _Checker:
         """Render the template with probe data: does every part of the report come out once?"""
         try:
             found = run()
-        except TemplateProblem as exc:
-            self.add("syntax-error", file, "整个文档", str(exc))
+        except TemplateProblem as exc:  # render itself refuses it: say so, in render's words
+            self.add("render-refused", file, "用样例数据渲染时", str(exc))
             return
         for issue in found:
             self.add(issue.code, file, issue.where, issue.message)
@@ -237,8 +262,11 @@ class _Checker:
                         continue
                     found = find_asset(src, folder)
                     if isinstance(found, str):
-                        self.add("missing-asset", name, f"第 {number} 行", found + "。")
-        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code != "missing-asset"]
+                        outside = re.match(r"^([a-zA-Z]:|[\\/])", src.strip()) or ".." in re.split(r"[\\/]", src)
+                        self.add("asset-outside-folder" if outside else "missing-asset", name, f"第 {number} 行",
+                                 found + "。")
+        pictures = ("missing-asset", "asset-outside-folder")
+        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code not in pictures]
         if names and not blocking:  # a template that does not parse cannot be rendered with probe data
             self._content(names[0], lambda: check_html_content(folder, self.fmt))
 
@@ -257,7 +285,7 @@ class _Checker:
             try:
                 ast = self.env.parse(source)
             except TemplateSyntaxError as exc:
-                self.add("syntax-error", file, where, f"{_jinja_message(exc)}（{snippet}）")
+                self.add("syntax-error", file, where, f"{jinja_message(exc)}（{snippet}）")
                 continue
             bound |= _bound(ast)
             parsed.append((kind, body, where, snippet, ast))
@@ -320,7 +348,7 @@ class _Checker:
             xml = doc.patch_xml(doc.get_xml())
             self.env.parse(xml)
         except TemplateSyntaxError as exc:
-            self.add("syntax-error", path.name, "整个文档", _jinja_message(exc))
+            self.add("syntax-error", path.name, "整个文档", jinja_message(exc))
         except Exception:  # docxtpl on a damaged file
             self.add("unreadable-template", path.name, "", "无法读取，文件可能已损坏。请用 Word 或 WPS 打开后重新保存。")
 
@@ -371,31 +399,12 @@ def _paragraphs(tree, prefix: str) -> Iterator[tuple[str, str]]:
         yield (f"{prefix}{where}" if prefix else where), text
 
 
-JINJA_MESSAGES = (
-    (r"Unexpected end of template", "模板结束前缺少结束标签（如 {% endfor %}、{% endif %}）"),
-    (r"Encountered unknown tag '([^']+)'", "不认识的标签“\\1”（可能缺少开始标签，或拼错了）"),
-    (r"expected token 'end of print statement', got '([^']+)'", "{{ }} 里有多余的内容“\\1”"),
-    (r"unexpected '([^']+)'", "多余的符号“\\1”"),
-    (r"unexpected end of template", "标签没有结束"),
-)
-
-
-def _jinja_message(exc: TemplateSyntaxError) -> str:
-    """Jinja's message with a plain-Chinese explanation in front of it."""
-    original = exc.message or str(exc)
-    for pattern, chinese in JINJA_MESSAGES:
-        match = re.search(pattern, original)
-        if match:
-            return f"模板语法错误：{match.expand(chinese)}（{original}）"
-    return f"模板语法错误（{original}）"
-
-
 def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> list[TemplateIssue]:
     """Check every template in ``folder`` (the built-in ones when None)."""
     folder = Path(folder) if folder else builtin_templates_dir()
     if not folder.is_dir():
         raise TemplateProblem(f"模板文件夹不存在：{folder}")
-    checker = _Checker(fmt)
+    checker = _Checker(fmt, folder)
     for path in sorted(folder.iterdir()):
         kind = path.suffix.lower()
         if kind not in (".docx", ".html", ".css") or path.name.startswith("~$"):

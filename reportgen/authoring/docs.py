@@ -61,17 +61,19 @@ def checks_markdown() -> str:
 
 
 def _fee_rule() -> list[str]:
-    from reportgen.checks.report import FEE_EXAMPLES
+    from reportgen.data.sentences import FEE_EXAMPLES
 
     lines = [
         "## The 信息处理费 rule (`fee-not-reported`)",
         "",
-        "Part 六 passes when one sentence states whether 信息处理费 was charged for 依申请公开 — not charged,",
-        "none, or an amount — in any wording: either it names the fee (信息处理费, 信息公开处理费, 处理费) with",
-        "any statement about it (未/没有/无/不/免/收取/an amount), or it speaks of 依申请公开 or the applications",
-        "together with charging or not charging (不收费, 未收取任何费用, 免费). Table 2's 行政事业性收费 is another",
-        "fee and does not count; titles and document numbers cited (《…办法》（…〔2020〕109号）) are not a",
-        "statement. Each example below is a test (`tests/test_clerk_text.py`).",
+        "Part 六 passes when a clause states whether 信息处理费 was charged for 依申请公开 — not charged, none",
+        "occurred, or how much — in any wording. The rule reads the clause's parts, not whole sentences: a word",
+        "for the fee or for charging (信息处理费, 处理费, 费用, 收费, 免费, 免收…) together with a negation or zero",
+        "(未, 没有, 无, 不收, 零, 0元, 为0…) or an amount charged (收取…300元); the statement may follow in the next",
+        "clause (在信息处理费方面，本年度未收取). Table 2's 行政事业性收费 is another fee and does not count; titles",
+        "and document numbers cited (《…办法》（…〔2020〕109号）) and years are not a statement. Part 六 saying",
+        "only 无 or other matters is an 错误 whose message proposes the sentence `draft` writes. Each example",
+        "below is a test (`tests/test_clerk_text.py`; 40 more wordings in `tests/test_clerk_messages.py`).",
         "",
         "| part 六 says | verdict |",
         "|---|---|",

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from reportgen.core.errors import TemplateProblem
-from reportgen.render.environment import html_environment, template_dirs
+from reportgen.render.environment import html_environment, template_dirs, template_error
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".gif": "image/gif", ".webp": "image/webp"}
@@ -30,8 +30,7 @@ def render_html(context: dict[str, Any], user_dir: Path | None = None, embed_ass
     try:
         html = env.get_template("report.html").render(context)
     except TemplateError as exc:
-        where = f"（第 {exc.lineno} 行）" if getattr(exc, "lineno", None) else ""
-        raise TemplateProblem(f"网页模板有错误{where}：{exc}。请运行 reportgen templates check 查看位置。") from None
+        raise template_error(getattr(exc, "name", None) or "report.html", exc) from None
     if embed_assets:
         html = IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + data_uri(m.group(3), user_dir) + m.group(2), html)
     return html
