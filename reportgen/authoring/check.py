@@ -38,32 +38,30 @@ class IssueType:
     description: str
 
 
+# The description is the docs' “什么时候报告” column (templates.md, in Chinese: IT staff read it).
 TEMPLATE_CATALOGUE = {t.code: t for t in (
-    IssueType("broken-tag", "标签不完整或被拆开", "A {{ }} or {% %} tag is incomplete, split, or typed with full-width braces."),
-    IssueType("syntax-error", "模板语法错误", "Jinja cannot parse a tag."),
-    IssueType("unknown-variable", "不存在的变量", "A tag uses a name that is not in the published list of template variables."),
-    IssueType("unknown-filter", "不存在的过滤器", "A tag uses a filter Jinja does not have."),
-    IssueType("unclosed-block", "块标签不配对", "A {% for %} / {% if %} has no end tag, or an end tag has no start."),
-    IssueType("missing-heading", "缺少报告的某一部分", "A template lacks one of the six part headings."),
-    IssueType("missing-table", "缺少表格", "A rendered report would lack one of the official tables."),
-    IssueType("changed-label", "表格标签被改动", "A row or column label differs from the national format "
-              "(the message names the expected text)."),
-    IssueType("missing-value", "缺少数字", "A value variable (e.g. {{ t3.granted.natural_person }}) is missing "
-              "from its table, so that number would not be printed."),
-    IssueType("missing-text", "缺少文字部分", "A text part (text.overview …) would not be printed."),
-    IssueType("duplicate-content", "内容重复", "A heading, text part or value would be printed more than once."),
-    IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
-              "template folder, is too large, or is not an image."),
-    IssueType("asset-outside-folder", "图片在模板文件夹之外", "An <img src> names a file by an absolute path or "
-              "with “..”: only pictures inside the template folder are embedded."),
-    IssueType("include-outside-folder", "引用了模板文件夹之外的文件", "An {% include %} / {% import %} names a "
-              "file by an absolute path or with “..”: templates may only use files inside the template folder."),
-    IssueType("missing-include", "引用的模板文件不存在", "An {% include %} / {% import %} names a file that is in "
-              "neither the template folder nor the built-in templates."),
-    IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
+    IssueType("broken-tag", "标签不完整或被拆开", "{{ }} 或 {% %} 标签不完整、被拆开，或用了全角括号。"),
+    IssueType("syntax-error", "模板语法错误", "Jinja 读不懂一个标签（说明为中文，指明所在的行或段）。"),
+    IssueType("unknown-variable", "不存在的变量", "标签用到的名称不在模板变量表中（见上面的“变量”）。"),
+    IssueType("unknown-filter", "不存在的过滤器", "标签用到的过滤器或测试 Jinja 没有。"),
+    IssueType("unclosed-block", "块标签不配对", "{% for %} / {% if %} 没有结束标签（在开始标签所在的行报告），"
+              "或结束标签前面没有开始标签。"),
+    IssueType("missing-heading", "缺少报告的某一部分", "模板缺少六个部分标题中的一个。"),
+    IssueType("missing-table", "缺少表格", "生成的报告会缺少一张法定表格。"),
+    IssueType("changed-label", "表格标签被改动", "行或列标签与国家格式不同（说明中给出应有的文字）。"),
+    IssueType("missing-value", "缺少数字", "表格中少了一个数字变量（如 {{ t3.granted.natural_person }}），这个数字不会印出。"),
+    IssueType("missing-text", "缺少文字部分", "一个文字部分（text.overview 等）不会印出。"),
+    IssueType("duplicate-content", "内容重复", "一个标题、文字部分或数字会印出不止一次。"),
+    IssueType("missing-asset", "图片无法使用", "网页模板的 <img src> 指向的图片不在模板文件夹中、太大，或不是图片。"),
+    IssueType("asset-outside-folder", "图片在模板文件夹之外", "<img src> 用了绝对路径或“..”：只有模板文件夹中的图片能嵌入。"),
+    IssueType("include-outside-folder", "引用了模板文件夹之外的文件", "{% include %} / {% import %} 用了绝对路径或“..”："
+              "模板只能引用模板文件夹中的文件。"),
+    IssueType("missing-include", "引用的模板文件不存在", "{% include %} / {% import %} 引用的文件既不在模板文件夹中，"
+              "也不是自带模板。"),
+    IssueType("unreadable-template", "模板文件无法读取", "文件不是 Word 文档，或不是 UTF-8 文本。"),
     IssueType("render-refused", "用样例数据渲染时被拒绝",
-              "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
-              "files outside the folder, not UTF-8, not a sound .docx)."),
+              "用样例数据渲染模板时超过了 render 的上限（循环次数、输出大小、嵌套深度、文件夹外的文件、"
+              "不是 UTF-8、.docx 不完好）。"),
 )}
 
 
@@ -247,7 +245,7 @@ class _Checker:
 
     def check_html_folder(self, folder: Path) -> None:
         """The HTML report as a whole (report.html with its includes) and its pictures."""
-        names = [n for n in ("report.html", "tables.html") if (folder / n).is_file()]
+        names = [n for n in HTML_TEMPLATES if (folder / n).is_file()]
         for name in names:
             try:
                 source = (folder / name).read_text(encoding="utf-8")
@@ -266,7 +264,7 @@ class _Checker:
                         self.add("asset-outside-folder" if outside else "missing-asset", name, f"第 {number} 行",
                                  found + "。")
         pictures = ("missing-asset", "asset-outside-folder")
-        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code not in pictures]
+        blocking = [i for n in HTML_TEMPLATES for i in self.issues_for(n) if i.code not in pictures]
         if names and not blocking:  # a template that does not parse cannot be rendered with probe data
             self._content(names[0], lambda: check_html_content(folder, self.fmt))
 
@@ -353,6 +351,7 @@ class _Checker:
             self.add("unreadable-template", path.name, "", "无法读取，文件可能已损坏。请用 Word 或 WPS 打开后重新保存。")
 
 
+HTML_TEMPLATES = ("report.html", "body.html", "tables.html")  # the page, its body, the tables' macro
 BLOCK_OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "set"}
 
 

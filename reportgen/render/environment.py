@@ -45,7 +45,7 @@ from reportgen.core.errors import TemplateProblem
 from reportgen.core.limits import LIMITS, MB
 from reportgen.render.context import TEMPLATE_VIEWS
 
-TEMPLATE_FILES = ("report.docx", "report.html", "tables.html", "style.css")
+TEMPLATE_FILES = ("report.docx", "report.html", "body.html", "tables.html", "style.css")
 
 
 # Jinja's English messages, each said in Chinese.  Token names as a template writer types them.
@@ -86,7 +86,7 @@ def jinja_message(exc: TemplateSyntaxError) -> str:
 
 def template_error(template: str, exc: TemplateError) -> TemplateProblem:
     """What render says when a template fails while rendering: in Chinese, with the
-    line where Jinja knows it, and the command that shows every problem."""
+    line where Jinja knows it, and where the variables are documented."""
     where = f"第 {exc.lineno} 行" if getattr(exc, "lineno", None) else ""
     if isinstance(exc, TemplateSyntaxError):
         what = jinja_message(exc)
@@ -97,8 +97,7 @@ def template_error(template: str, exc: TemplateError) -> TemplateProblem:
     else:
         what = "模板渲染出错。"
     place = f"模板 {template} {where}".strip()
-    return TemplateProblem(f"{place}：{what}请运行 reportgen templates check 模板文件夹 查看每一处问题；"
-                           f"模板变量见 reportgen templates docs 生成的说明。")
+    return TemplateProblem(f"{place}：{what}模板变量和写法见 reportgen templates docs 生成的说明。")
 
 
 def builtin_templates_dir() -> Path:

@@ -25,12 +25,14 @@ MAX_ASSET_BYTES = 2 * 1024 * 1024
 IMG_SRC = re.compile(r'(<img\b[^>]*?\ssrc\s*=\s*)(["\'])([^"\']*)\2', re.I)
 
 
-def render_html(context: dict[str, Any], user_dir: Path | None = None, embed_assets: bool = True) -> str:
+def render_html(context: dict[str, Any], user_dir: Path | None = None, embed_assets: bool = True,
+                template: str = "report.html") -> str:
+    """The HTML report: the whole page (report.html), or its body alone (body.html, ``--format html-fragment``)."""
     env = html_environment(str(user_dir) if user_dir else None)
     try:
-        html = env.get_template("report.html").render(context)
+        html = env.get_template(template).render(context)
     except TemplateError as exc:
-        raise template_error(getattr(exc, "name", None) or "report.html", exc) from None
+        raise template_error(getattr(exc, "name", None) or template, exc) from None
     if embed_assets:
         html = IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + data_uri(m.group(3), user_dir) + m.group(2), html)
     return html
