@@ -169,7 +169,7 @@ def templates_markdown() -> str:
         "",
         "## 图片（徽标）",
         "",
-        "把图片放在模板文件夹中，在 `report.html` 中按文件名引用，如",
+        "把图片放在模板文件夹中，在 `body.html`（报告正文；`report.html` 是包住它的完整网页）中按文件名引用，如",
         "`<img src=\"logo.png\" alt=\"某某县人民政府\" class=\"logo\">`。生成时图片以 `data:` URI 嵌入，",
         "网页版报告仍是一个文件。支持 PNG、JPEG、SVG、GIF、WebP，每张不超过 2 MB；只读取模板文件夹中的文件",
         "（不能用绝对路径、`..`，也不能是指向文件夹外的链接）。图片不存在是 `missing-asset` 错误，",
