@@ -69,7 +69,7 @@ JINJA_MESSAGES = (
     (r"unexpected end of template", lambda m: "标签没有结束"),
     (r"expected token '([^']+)', got '([^']+)'", lambda m: f"这里应是{_token(m[1])}，却是{_token(m[2])}"),
     (r"Expected an expression, got '([^']+)'", lambda m: f"这里缺少变量或表达式（却是{_token(m[1])}）"),
-    (r"unexpected char (.) at \d+", lambda m: f"多余的字符“{m[1]}”（引号是否成对？）"),
+    (r"unexpected char [\"']?(.)[\"']? at \d+", lambda m: f"多余的字符“{m[1]}”（引号是否成对？）"),
     (r"unexpected '([^']+)'", lambda m: f"多余的符号“{m[1]}”"),
 )
 
