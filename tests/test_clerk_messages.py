@@ -184,16 +184,29 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024  # the first bytes of a
     ("报表.et", lambda p: p.write_bytes(OLE), "金山 WPS 表格的 .et 格式"),
     ("报表.ods", _ods, "开放文档（OpenDocument）表格的 .ods 格式"),
     ("改了名的.xlsx", _ods, "开放文档（OpenDocument）表格的 .ods 格式"),
-], ids=["xls", "et", "ods", "ods-named-xlsx"])
+    ("坏了的.ods", lambda p: p.write_bytes(b"PK ods"), "开放文档（OpenDocument）表格的 .ods 格式"),
+    ("导出的.csv", lambda p: p.write_text("机关名称,2023", encoding="utf-8"), "逗号分隔的 .csv 文本格式"),
+], ids=["xls", "et", "ods", "ods-named-xlsx", "ods-by-name", "csv"])
 def test_one_workbook_of_another_format_gets_the_save_as_advice(tmp_path, cli, name, make, kind):
     path = tmp_path / name
     make(path)
     for command in (("check", path), ("fix", path, "-o", tmp_path / "修正.xlsx")):
         result = cli(*command)
         assert result.exit_code == 2
-        said = f"{name} 是{kind}，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，“另存为” .xlsx（Excel 工作簿）格式后再试。"
+        said = f"{name} 是{kind}，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）格式后再试。"
         assert said in result.output
     assert not (tmp_path / "修正.xlsx").exists()
+
+
+def test_a_collection_gives_the_same_advice(tmp_path, cli):
+    folder = tmp_path / "收回的"
+    folder.mkdir()
+    (folder / "报表.et").write_bytes(OLE)
+    _ods(folder / "报表.ods")
+    output = cli("check", folder).output
+    for name, kind in (("报表.et", "金山 WPS 表格的 .et 格式"), ("报表.ods", "开放文档（OpenDocument）表格的 .ods 格式")):
+        assert (f"需另存为 .xlsx：{name} 是{kind}，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，"
+                "另存为 .xlsx（Excel 工作簿）格式后再试。\n") in output
 
 
 def test_a_truncated_workbook_is_called_damaged(tmp_path, cli):

@@ -163,7 +163,7 @@ def _zip_of_junk(tmp_path):
         (_not_ours, "不是 reportgen 的标准工作簿"),
         (_truncated, "坏了.xlsx 已损坏：文件不完整（可能没有下载完或没有复制完），无法读取。"),
         (_text_file, "不是 Excel 工作簿"),
-        (_old_xls, "旧表.xls 是旧版的 .xls 格式，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，“另存为” .xlsx（Excel 工作簿）格式后再试。"),
+        (_old_xls, "旧表.xls 是旧版的 .xls 格式，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）格式后再试。"),
         (_encrypted, "打开密码"),
         (_sheet_removed, "缺少工作表“表四”"),
         (_zip_of_junk, "工作簿"),
