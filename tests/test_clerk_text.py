@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED, edit, sample, sample_json  # noqa: F401
 from reportgen import check_workbook
 from reportgen.checks import check_report
-from reportgen.checks.report import FEE_EXAMPLES, states_fee
+from reportgen.data.sentences import FEE_EXAMPLES, states_fee
 from reportgen.checks.text_vs_table import chinese_number
 from reportgen.data.model import ReportData
 
@@ -61,7 +61,7 @@ def test_seed_with_five_new_applications_gets_one_reminder_naming_sentence_and_c
     assert not finding.is_error
     assert finding.location.sheet == "文字部分" and finding.location.cell == "C7"
     assert "我局未接收到政府信息公开申请" in finding.message
-    assert "表三 J7（一、本年新收政府信息公开申请数量 / 总计） 是 5" in finding.message
+    assert "但表格中表三 J7（一、本年新收政府信息公开申请数量，总计）是 5。" in finding.message
     assert finding.value == "0" and finding.expected == "5"
 
 

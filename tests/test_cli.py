@@ -59,15 +59,16 @@ def test_annotate_refuses_to_overwrite_the_input(copy_sample):
     assert digest(path) == before
 
 
-@pytest.mark.parametrize("content", [b"", b"not a workbook", b"PK\x03\x04broken"])
-def test_unusable_files_exit_2_with_one_line_and_no_traceback(tmp_path, content):
+@pytest.mark.parametrize("content, words", [(b"", "不是 Excel 工作簿"), (b"not a workbook", "不是 Excel 工作簿"),
+                                            (b"PK\x03\x04broken", "已损坏：文件不完整")])
+def test_unusable_files_exit_2_with_one_line_and_no_traceback(tmp_path, content, words):
     path = tmp_path / "坏文件.xlsx"
     path.write_bytes(content)
     for args in (("check", path), ("check", path, "--json"), ("dump", path)):
         proc = run_reportgen(*args)
         assert proc.returncode == 2
         assert "Traceback" not in proc.stdout + proc.stderr
-        assert "不是 Excel 工作簿" in proc.stdout + proc.stderr
+        assert words in proc.stdout + proc.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):

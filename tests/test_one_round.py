@@ -58,9 +58,9 @@ def test_fix_then_correcting_only_what_was_reported_is_clean(tmp_path):
     fixed = tmp_path / "fixed.xlsx"
     proc = run_reportgen("fix", path, "-o", fixed)
     assert proc.returncode == 0, proc.stderr
-    assert "表三 J9（（一）予以公开 / 总计）：“31” → =SUM(D9:I9)（手填的总计改回自动合计公式）" in proc.stdout
-    assert "表四 B7（行政复议 / 结果纠正）：“/” → 0（空格填 0）" in proc.stdout
-    assert "共修改 10 个格子" in proc.stdout
+    assert "  【手填的总计改回自动合计公式】2 处\n    · 表三 J9（（一）予以公开 / 总计）：“31” → =SUM(D9:I9)\n" in proc.stdout
+    assert "\n    · 表四 B7（行政复议 / 结果纠正）：“/” → 0\n" in proc.stdout
+    assert proc.stdout.startswith("修改了 10 个格子：\n")
     # What is left is the one fault fix cannot know the answer to.
     assert set(_errors(fixed)) == {("t3-balance", "G7")}
     edit(fixed, {(T3, "G7"): 2})  # the clerk corrects the reported column
@@ -90,8 +90,8 @@ def test_fix_leaves_a_table_with_an_inserted_row_alone(tmp_path):
     wb[T3].insert_rows(10)
     wb.save(path)
     fixed = tmp_path / "fixed.xlsx"
-    changes = fix_workbook(path, fixed)
-    assert {c.location.sheet for c in changes} == {T4}  # 表四's blank and typed total only
+    result = fix_workbook(path, fixed)
+    assert {c.location.sheet for c in result.changes} == {T4}  # 表四's blank and typed total only
     assert load_workbook(fixed)[T3]["J10"].value is None  # nothing written into the shifted table
 
 
@@ -99,8 +99,7 @@ def test_fix_changes_nothing_else(tmp_path):
     path = _as_a_clerk_fills_it(tmp_path)
     edit(path, {(T3, "D13"): "１２", ("表二", "B17"): " 9116.36 "})
     fixed = tmp_path / "fixed.xlsx"
-    changes = fix_workbook(path, fixed)
-    changed = {(c.location.sheet, c.location.cell) for c in changes}
+    changed = {(c.location.sheet, c.location.cell) for c in fix_workbook(path, fixed).changes}
     assert {(T3, "D13"), ("表二", "B17"), (T3, "J9"), (T4, "E7")} <= changed
     before, after = load_workbook(path), load_workbook(fixed)
     assert before.sheetnames == after.sheetnames

@@ -407,12 +407,12 @@ def test_an_html_template_without_the_table_call_is_caught(tmp_path):
     folder = tmp_path / "tpl"
     run_reportgen("templates", "export", folder)
     (folder / "report.docx").unlink()
-    page = (folder / "report.html").read_text(encoding="utf-8")
-    (folder / "report.html").write_text(page.replace('{{ official_table(part.table, "h-" ~ part.key) }}', ""),
-                                        encoding="utf-8")
-    page = (folder / "report.html").read_text(encoding="utf-8")  # and a missing picture: both reported at once
-    (folder / "report.html").write_text(page.replace("<main class=\"report\">", '<main class="report"><img src="logo.png" alt="">'),
-                                        encoding="utf-8")
+    page = (folder / "body.html").read_text(encoding="utf-8")  # the report's body, which report.html wraps
+    (folder / "body.html").write_text(page.replace('{{ official_table(part.table, "h-" ~ part.key) }}', ""),
+                                      encoding="utf-8")
+    page = (folder / "body.html").read_text(encoding="utf-8")  # and a missing picture: both reported at once
+    (folder / "body.html").write_text(page.replace("<main class=\"report\">", '<main class="report"><img src="logo.png" alt="">'),
+                                      encoding="utf-8")
     proc = run_reportgen("templates", "check", folder)
     assert proc.returncode == 1
     for number in ("表二", "表三", "表四"):
@@ -434,10 +434,10 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 def _template_with_logo(folder: Path, src: str) -> None:
     run_reportgen("templates", "export", folder)
-    page = (folder / "report.html").read_text(encoding="utf-8")
-    (folder / "report.html").write_text(page.replace("<main class=\"report\">",
-                                                     f'<main class="report">\n<img src="{src}" alt="徽标">'),
-                                        encoding="utf-8")
+    page = (folder / "body.html").read_text(encoding="utf-8")
+    (folder / "body.html").write_text(page.replace("<main class=\"report\">",
+                                                   f'<main class="report">\n<img src="{src}" alt="徽标">'),
+                                      encoding="utf-8")
 
 
 def test_a_logo_beside_report_html_is_embedded(tmp_path):
@@ -453,16 +453,16 @@ def test_a_logo_beside_report_html_is_embedded(tmp_path):
     assert 'src="logo.png"' not in page
 
 
-@pytest.mark.parametrize("src, words", [("logo.png", "模板文件夹中没有图片“logo.png”"),
-                                        ("../secret.png", "不能用绝对路径或“..”"),
-                                        ("/etc/passwd.png", "不能用绝对路径")])
-def test_a_missing_or_outside_picture_is_a_check_error_and_stops_render(tmp_path, src, words):
+@pytest.mark.parametrize("src, words, code", [("logo.png", "模板文件夹中没有图片“logo.png”", "missing-asset"),
+                                              ("../secret.png", "不能用绝对路径或“..”", "asset-outside-folder"),
+                                              ("/etc/passwd.png", "不能用绝对路径", "asset-outside-folder")])
+def test_a_missing_or_outside_picture_is_a_check_error_and_stops_render(tmp_path, src, words, code):
     folder = tmp_path / "tpl"
     _template_with_logo(folder, src)
     (tmp_path / "secret.png").write_bytes(PNG)
     proc = run_reportgen("templates", "check", folder)
-    assert proc.returncode == 1 and words in proc.stdout and "[missing-asset]" in proc.stdout
-    assert "report.html 第" in proc.stdout
+    assert proc.returncode == 1 and words in proc.stdout and f"[{code}]" in proc.stdout
+    assert "body.html 第" in proc.stdout
     assert proc.stdout.count("[") == 1  # and nothing else: the content check still ran and passed
     assert run_reportgen("render", sample(SEED), "-o", tmp_path / "out", "--templates", folder,
                          "--format", "html").returncode == 2

@@ -98,7 +98,7 @@ def test_pdf_through_libreoffice_a4_pages_numbered_text_intact(tmp_path):
 def test_export_then_check_passes_and_override_is_file_by_file(tmp_path):
     folder = tmp_path / "省里的模板"
     assert run_reportgen("templates", "export", folder).returncode == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["report.docx", "report.html", "style.css", "tables.html"]
+    assert sorted(p.name for p in folder.iterdir()) == ["body.html", "report.docx", "report.html", "style.css", "tables.html"]
     assert run_reportgen("templates", "check", folder).returncode == 0
     # A province changes only the style sheet: the rest falls back to the built-in templates.
     only_css = tmp_path / "css-only"
@@ -138,7 +138,7 @@ def test_check_finds_a_broken_tag_and_an_unknown_variable_with_locations(tmp_pat
     assert "report.docx 表格 3 第 4 行第 5 格：标签不完整或被拆开" in out and "[broken-tag]" in out
     assert "report.docx 表格 2 第 6 行第 3 格：“t3.granted.natural_persn”不是模板变量" in out
     assert "是否应为“t3.granted.natural_person”" in out
-    assert "report.html 第 11 行：“agency_name”不是模板变量" in out
+    assert "report.html 第 12 行：“agency_name”不是模板变量" in out
     assert out.count("[") == 3  # exactly these three problems
 
 
@@ -167,7 +167,7 @@ def test_templates_run_in_the_sandbox(tmp_path):
     from reportgen.render.context import build_context
     from reportgen.render.html import render_html
     from reportgen.core.errors import TemplateProblem
-    with pytest.raises(TemplateProblem, match="网页模板有错误"):
+    with pytest.raises(TemplateProblem, match="^模板 report.html：模板做了不允许的操作（模板只能读取报告数据）。模板变量和写法见 reportgen templates docs 生成的说明。$"):
         render_html(build_context(read_workbook(sample(SEED)).data), folder)
 
 

@@ -26,7 +26,7 @@ from reportgen.formats.spec import ReportFormat
 from reportgen.render.context import variable_reference
 from reportgen.render.docx import W, paragraph_text
 from reportgen.render.environment import (ReportEnvironment, builtin_templates_dir, check_docx_package, confined_file,
-                          read_template_text)
+                                          jinja_message, read_template_text, template_dirs)
 from reportgen.render.html import IMG_SRC, find_asset, is_local_reference
 from reportgen.authoring.content import check_docx_content, check_html_content
 
@@ -38,26 +38,30 @@ class IssueType:
     description: str
 
 
+# The description is the docs' “什么时候报告” column (templates.md, in Chinese: IT staff read it).
 TEMPLATE_CATALOGUE = {t.code: t for t in (
-    IssueType("broken-tag", "标签不完整或被拆开", "A {{ }} or {% %} tag is incomplete, split, or typed with full-width braces."),
-    IssueType("syntax-error", "模板语法错误", "Jinja cannot parse a tag."),
-    IssueType("unknown-variable", "不存在的变量", "A tag uses a name that is not in the published list of template variables."),
-    IssueType("unknown-filter", "不存在的过滤器", "A tag uses a filter Jinja does not have."),
-    IssueType("unclosed-block", "块标签不配对", "A {% for %} / {% if %} has no end tag, or an end tag has no start."),
-    IssueType("missing-heading", "缺少报告的某一部分", "A template lacks one of the six part headings."),
-    IssueType("missing-table", "缺少表格", "A rendered report would lack one of the official tables."),
-    IssueType("changed-label", "表格标签被改动", "A row or column label differs from the national format "
-              "(the message names the expected text)."),
-    IssueType("missing-value", "缺少数字", "A value variable (e.g. {{ t3.granted.natural_person }}) is missing "
-              "from its table, so that number would not be printed."),
-    IssueType("missing-text", "缺少文字部分", "A text part (text.overview …) would not be printed."),
-    IssueType("duplicate-content", "内容重复", "A heading, text part or value would be printed more than once."),
-    IssueType("missing-asset", "图片无法使用", "An <img src> in an HTML template names a file that is not in the "
-              "template folder, is outside it, or is not an image."),
-    IssueType("unreadable-template", "模板文件无法读取", "The file is not a Word document or not UTF-8 text."),
+    IssueType("broken-tag", "标签不完整或被拆开", "{{ }} 或 {% %} 标签不完整、被拆开，或用了全角括号。"),
+    IssueType("syntax-error", "模板语法错误", "Jinja 读不懂一个标签（说明为中文，指明所在的行或段）。"),
+    IssueType("unknown-variable", "不存在的变量", "标签用到的名称不在模板变量表中（见上面的“变量”）。"),
+    IssueType("unknown-filter", "不存在的过滤器", "标签用到的过滤器或测试 Jinja 没有。"),
+    IssueType("unclosed-block", "块标签不配对", "{% for %} / {% if %} 没有结束标签（在开始标签所在的行报告），"
+              "或结束标签前面没有开始标签。"),
+    IssueType("missing-heading", "缺少报告的某一部分", "模板缺少六个部分标题中的一个。"),
+    IssueType("missing-table", "缺少表格", "生成的报告会缺少一张法定表格。"),
+    IssueType("changed-label", "表格标签被改动", "行或列标签与国家格式不同（说明中给出应有的文字）。"),
+    IssueType("missing-value", "缺少数字", "表格中少了一个数字变量（如 {{ t3.granted.natural_person }}），这个数字不会印出。"),
+    IssueType("missing-text", "缺少文字部分", "一个文字部分（text.overview 等）不会印出。"),
+    IssueType("duplicate-content", "内容重复", "一个标题、文字部分或数字会印出不止一次。"),
+    IssueType("missing-asset", "图片无法使用", "网页模板的 <img src> 指向的图片不在模板文件夹中、太大，或不是图片。"),
+    IssueType("asset-outside-folder", "图片在模板文件夹之外", "<img src> 用了绝对路径或“..”：只有模板文件夹中的图片能嵌入。"),
+    IssueType("include-outside-folder", "引用了模板文件夹之外的文件", "{% include %} / {% import %} 用了绝对路径或“..”："
+              "模板只能引用模板文件夹中的文件。"),
+    IssueType("missing-include", "引用的模板文件不存在", "{% include %} / {% import %} 引用的文件既不在模板文件夹中，"
+              "也不是自带模板。"),
+    IssueType("unreadable-template", "模板文件无法读取", "文件不是 Word 文档，或不是 UTF-8 文本。"),
     IssueType("render-refused", "用样例数据渲染时被拒绝",
-              "Rendering the template on sample data hits a limit render enforces (loops, output size, recursion, "
-              "files outside the folder, not UTF-8, not a sound .docx)."),
+              "用样例数据渲染模板时超过了 render 的上限（循环次数、输出大小、嵌套深度、文件夹外的文件、"
+              "不是 UTF-8、.docx 不完好）。"),
 )}
 
 
@@ -136,8 +140,9 @@ def _bound(ast: nodes.Node) -> set[str]:
 
 
 class _Checker:
-    def __init__(self, fmt: ReportFormat) -> None:
+    def __init__(self, fmt: ReportFormat, folder: Path | None = None) -> None:
         self.fmt = fmt
+        self.folder = folder  # the template folder checked (its includes are looked up there)
         self.env = ReportEnvironment()
         self.names = _Names(fmt, self.env)
         self.issues: list[TemplateIssue] = []
@@ -150,13 +155,27 @@ class _Checker:
         for path, line in _paths(ast):
             if not self.names.valid(path, bound):
                 self.add("unknown-variable", file, where(line),
-                         f"“{path}”不是模板变量（变量表见 docs/templates.md）{self.names.suggest(path)}")
+                         f"“{path}”不是模板变量（变量表：运行 reportgen templates docs 生成的 templates.md）"
+                         f"{self.names.suggest(path)}")
         for f in ast.find_all(nodes.Filter):
             if f.name not in self.names.filters:
                 self.add("unknown-filter", file, where(f.lineno), f"没有名为“{f.name}”的过滤器。")
         for t in ast.find_all(nodes.Test):
             if t.name not in self.names.tests:
                 self.add("unknown-filter", file, where(t.lineno), f"没有名为“{t.name}”的测试。")
+        for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+            if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                self._included(node.template.value, file, where(node.lineno))
+
+    def _included(self, name: str, file: str, where: str) -> None:
+        """A file an {% include %} or {% import %} names: inside the template folder, and there."""
+        if re.match(r"^([a-zA-Z]:|[\\/])", name) or ".." in re.split(r"[\\/]", name):
+            self.add("include-outside-folder", file, where,
+                     f"引用了模板文件夹之外的文件“{name}”（绝对路径或带“..”）。模板只能引用模板文件夹里的文件："
+                     f"请把它复制到模板文件夹，写成“{name.replace(chr(92), '/').split('/')[-1]}”。")
+        elif self.folder is not None and not any((d / name).is_file() for d in template_dirs(self.folder)):
+            self.add("missing-include", file, where,
+                     f"引用的文件“{name}”不在模板文件夹中，自带模板中也没有。请把它放进模板文件夹，或改正文件名。")
 
     # ------------------------------------------------------------------ HTML
     def check_text_template(self, path: Path) -> None:
@@ -168,12 +187,16 @@ class _Checker:
         try:
             ast = self.env.parse(source)
         except TemplateSyntaxError as exc:
-            self.add("syntax-error", path.name, f"第 {exc.lineno} 行", f"{_jinja_message(exc)}")
-            # Still read the other tags one by one, so one run reports every problem.
+            # Read the tags one by one, so one run reports every problem at its own tag,
+            # and pair the blocks: Jinja reports an unclosed {% if %} at the end of the
+            # file, where nothing can be fixed; the pairing names the line that opens it.
             # Comments may span lines: blank them out, keeping the line numbers.
+            before = len(self.issues)
             source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
-            self._check_tags(path.name, [(f"第 {n} 行", line) for n, line in enumerate(source.splitlines(), 1)],
-                             pair_blocks=False)
+            self._check_tags(path.name, [(f"第 {n} 行", line) for n, line in enumerate(source.splitlines(), 1)])
+            if len(self.issues) == before:  # the tags one by one are fine: Jinja's place is the best there is
+                self.issues.insert(before, TemplateIssue("syntax-error", path.name, f"第 {exc.lineno} 行",
+                                                         jinja_message(exc)))
             return
         self.analyse(ast, _bound(ast), path.name, lambda line: f"第 {line} 行")
 
@@ -214,15 +237,15 @@ class _Checker:
         """Render the template with probe data: does every part of the report come out once?"""
         try:
             found = run()
-        except TemplateProblem as exc:
-            self.add("syntax-error", file, "整个文档", str(exc))
+        except TemplateProblem as exc:  # render itself refuses it: say so, in render's words
+            self.add("render-refused", file, "用样例数据渲染时", str(exc))
             return
         for issue in found:
             self.add(issue.code, file, issue.where, issue.message)
 
     def check_html_folder(self, folder: Path) -> None:
         """The HTML report as a whole (report.html with its includes) and its pictures."""
-        names = [n for n in ("report.html", "tables.html") if (folder / n).is_file()]
+        names = [n for n in HTML_TEMPLATES if (folder / n).is_file()]
         for name in names:
             try:
                 source = (folder / name).read_text(encoding="utf-8")
@@ -237,8 +260,11 @@ class _Checker:
                         continue
                     found = find_asset(src, folder)
                     if isinstance(found, str):
-                        self.add("missing-asset", name, f"第 {number} 行", found + "。")
-        blocking = [i for n in ("report.html", "tables.html") for i in self.issues_for(n) if i.code != "missing-asset"]
+                        outside = re.match(r"^([a-zA-Z]:|[\\/])", src.strip()) or ".." in re.split(r"[\\/]", src)
+                        self.add("asset-outside-folder" if outside else "missing-asset", name, f"第 {number} 行",
+                                 found + "。")
+        pictures = ("missing-asset", "asset-outside-folder")
+        blocking = [i for n in HTML_TEMPLATES for i in self.issues_for(n) if i.code not in pictures]
         if names and not blocking:  # a template that does not parse cannot be rendered with probe data
             self._content(names[0], lambda: check_html_content(folder, self.fmt))
 
@@ -257,7 +283,7 @@ class _Checker:
             try:
                 ast = self.env.parse(source)
             except TemplateSyntaxError as exc:
-                self.add("syntax-error", file, where, f"{_jinja_message(exc)}（{snippet}）")
+                self.add("syntax-error", file, where, f"{jinja_message(exc)}（{snippet}）")
                 continue
             bound |= _bound(ast)
             parsed.append((kind, body, where, snippet, ast))
@@ -320,11 +346,12 @@ class _Checker:
             xml = doc.patch_xml(doc.get_xml())
             self.env.parse(xml)
         except TemplateSyntaxError as exc:
-            self.add("syntax-error", path.name, "整个文档", _jinja_message(exc))
+            self.add("syntax-error", path.name, "整个文档", jinja_message(exc))
         except Exception:  # docxtpl on a damaged file
             self.add("unreadable-template", path.name, "", "无法读取，文件可能已损坏。请用 Word 或 WPS 打开后重新保存。")
 
 
+HTML_TEMPLATES = ("report.html", "body.html", "tables.html")  # the page, its body, the tables' macro
 BLOCK_OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "set"}
 
 
@@ -371,31 +398,12 @@ def _paragraphs(tree, prefix: str) -> Iterator[tuple[str, str]]:
         yield (f"{prefix}{where}" if prefix else where), text
 
 
-JINJA_MESSAGES = (
-    (r"Unexpected end of template", "模板结束前缺少结束标签（如 {% endfor %}、{% endif %}）"),
-    (r"Encountered unknown tag '([^']+)'", "不认识的标签“\\1”（可能缺少开始标签，或拼错了）"),
-    (r"expected token 'end of print statement', got '([^']+)'", "{{ }} 里有多余的内容“\\1”"),
-    (r"unexpected '([^']+)'", "多余的符号“\\1”"),
-    (r"unexpected end of template", "标签没有结束"),
-)
-
-
-def _jinja_message(exc: TemplateSyntaxError) -> str:
-    """Jinja's message with a plain-Chinese explanation in front of it."""
-    original = exc.message or str(exc)
-    for pattern, chinese in JINJA_MESSAGES:
-        match = re.search(pattern, original)
-        if match:
-            return f"模板语法错误：{match.expand(chinese)}（{original}）"
-    return f"模板语法错误（{original}）"
-
-
 def check_templates(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMAT) -> list[TemplateIssue]:
     """Check every template in ``folder`` (the built-in ones when None)."""
     folder = Path(folder) if folder else builtin_templates_dir()
     if not folder.is_dir():
         raise TemplateProblem(f"模板文件夹不存在：{folder}")
-    checker = _Checker(fmt)
+    checker = _Checker(fmt, folder)
     for path in sorted(folder.iterdir()):
         kind = path.suffix.lower()
         if kind not in (".docx", ".html", ".css") or path.name.startswith("~$"):

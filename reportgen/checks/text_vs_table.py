@@ -137,23 +137,44 @@ def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
                     yield _mismatch(data, section.label, paragraph.cell, clause, fact, stated, readings)
 
 
-def _place(data: ReportData, keys: tuple[str, ...]) -> str:
-    where = [field_location(data, k) for k in keys]
-    return " + ".join(f"{w.sheet} {w.cell}（{w.row_label} / {w.col_label}）" for w in where)
+def _table_place(data: ReportData, readings: tuple[tuple[str, ...], ...], values: list[int]) -> str:
+    """What the tables hold, each cell named once in plain words: “表三 J7（一、本年新收政府信息公开申请数量，
+    总计）是 70，加上 J8（二、上年结转政府信息公开申请数量，总计）的 2，共 72”."""
+    named: set[str] = set()
+    sheets: set[str] = set()
+
+    def cell(key: str) -> str:
+        where = field_location(data, key)
+        if key in named:
+            return where.cell
+        named.add(key)
+        sheet = "" if where.sheet in sheets else f"{where.sheet} "
+        sheets.add(where.sheet)
+        labels = "，".join(x for x in (where.row_label, where.col_label) if x)
+        return f"{sheet}{where.cell}（{labels}）"
+
+    def cells_with_values(keys) -> str:
+        return " 与 ".join(f"{cell(k)}的 {arith_value(data, k)}" for k in keys)
+
+    first = readings[0]
+    text = f"{cell(first[0])}是 {values[0]}" if len(first) == 1 else f"{cells_with_values(first)}，合计 {values[0]}"
+    for keys, value in zip(readings[1:], values[1:]):
+        if value == values[0]:
+            continue
+        if set(first) <= set(keys):  # a wider reading: the first one plus more cells
+            text += f"，加上 {cells_with_values([k for k in keys if k not in first])}，共 {value}"
+        else:
+            text += f"；{cells_with_values(keys)}，合计 {value}"
+    return text
 
 
 def _mismatch(data: ReportData, label: str, cell: str, clause: str, fact: TextFact, stated: int,
               readings: list[int]) -> Finding:
-    table_place = _place(data, fact.readings[0])
-    others = [f"{_place(data, keys)} 是 {value}" for keys, value in zip(fact.readings[1:], readings[1:])
-              if value != readings[0]]
-    if others:
-        table_place += f"（也可理解为 {'；'.join(others)}）"
     sentence = clause.strip()
     if len(sentence) > 40:
         sentence = sentence[:40] + "…"
     where = Location(L.TEXT_SHEET, cell, label)
     return F.make("text-table-mismatch", where, value=stated, expected=readings[0],
                   cells=(cell,) if cell else (), sentence=sentence, subject=fact.subject,
-                  table_place=table_place,
+                  table_place=_table_place(data, fact.readings, readings),
                   table_cells=[field_location(data, k).cell for k in fact.readings[0]])

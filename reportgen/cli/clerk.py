@@ -14,19 +14,49 @@ from reportgen.cli.base import fail, fail_os, main
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="修正后另存的工作簿（不能与原工作簿相同）。")
-def fix(workbook: Path, out: Path) -> None:
-    """另存一份修正了常见问题的工作簿：空的数字格填 0，文本或全角数字改为数字，
-    被改成手填数字的总计恢复自动合计公式。逐格列出改动；其他内容一概不动，原工作簿不被改动。"""
-    from reportgen.data.workbook import fix_workbook
+@click.option("--all", "show_all", is_flag=True, help="逐格列出每一处改动（默认同一张表里成片的改动合为一行）。")
+def fix(workbook: Path, out: Path, show_all: bool) -> None:
+    """另存一份修正了常见问题的工作簿：空的数字格填 0，文本、全角数字或带单位的件数（如“12件”）改为数字，
+    被改成手填数字的总计恢复自动合计公式。按类列出改动，并列出无法自动修正的格子和原因；
+    其他内容一概不动，原工作簿不被改动。"""
+    from reportgen.data.workbook.fix import fix_workbook
 
-    changes = _write_copy(fix_workbook, workbook, out)
-    for change in changes:
-        click.echo(f"  · {change}")
-    if changes:
-        click.echo(f"共修改 {len(changes)} 个格子，其他内容没有改动。")
+    fixed = _write_copy(fix_workbook, workbook, out)
+    if fixed.changes:
+        click.echo(f"修改了 {len(fixed.changes)} 个格子：")
+        _print_by_kind(fixed.changes, show_all)
     else:
         click.echo("没有需要自动修正的格子。")
-    click.echo(f"已另存：{out}（原工作簿 {workbook} 未改动）。请用 reportgen check {out} 再检查一次。")
+    if fixed.left:
+        click.echo(f"没有自动修正、需要您处理的（{len(fixed.left)} 处）：")
+        _print_by_kind(fixed.left, show_all)
+    click.echo(f"已另存：{out}（原工作簿 {workbook} 未改动，其他内容没有改动）。请用 reportgen check {out} 再检查一次。")
+
+
+def _print_by_kind(items: list, show_all: bool) -> None:
+    """Changes (or cells left) grouped by kind as ``check`` groups findings: a heading
+    with the count, then each cell, or, for many on one sheet, one line per block of rows."""
+    from reportgen.formats.findings import ADDRESS, GROUP_FROM, block_lines
+
+    kinds: dict[str, list] = {}
+    for item in items:
+        kinds.setdefault(item.reason, []).append(item)
+    for kind, members in kinds.items():
+        click.echo(f"  【{kind}】{len(members)} 处")
+        by_sheet: dict[str, list] = {}
+        for item in members:
+            if ADDRESS.fullmatch(item.location.cell or "") and not show_all:
+                by_sheet.setdefault(item.location.sheet, []).append(item)
+        in_blocks = [sheet_items for sheet_items in by_sheet.values() if len(sheet_items) >= GROUP_FROM]
+        blocked = {id(item) for sheet_items in in_blocks for item in sheet_items}
+        for sheet_items in in_blocks:
+            for line, block in block_lines(sheet_items, "格"):
+                click.echo(f"    · {line}" if len(block) > 1 else f"    · {block[0]}")
+        for item in members:
+            if id(item) not in blocked:
+                click.echo(f"    · {item}")
+        if in_blocks:
+            click.echo("    （加 --all 逐格列出）")
 
 
 @main.command()

@@ -22,7 +22,9 @@ from reportgen.cli.check import (batch_options, check_summary_target, collect_or
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出文件夹。")
 @click.option("--format", "formats", default="docx,html", show_default=True,
-              help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）。")
+              help="输出格式，逗号分隔：docx、html、html-fragment、pdf（pdf 需要 LibreOffice）。"
+                   "html-fragment 只输出报告正文（.fragment.html，不含 <html>、<head> 和样式），"
+                   "供自己套页面的网站内容管理系统使用。")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
               help="自定义模板文件夹（缺少的文件用自带模板）。")
 @click.option("--fonts", "font_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),

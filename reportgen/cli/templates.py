@@ -30,6 +30,8 @@ def templates_export(folder: Path, force: bool) -> None:
         fail(str(exc))
     for path in written:
         click.echo(f"已导出：{path}")
+    click.echo(f"模板说明（变量表、图片、检查规则）：运行 reportgen templates docs {folder} 生成 templates.md；"
+               f"改完后运行 reportgen templates check {folder} 检查。")
 
 
 @templates.command("check")
@@ -54,6 +56,7 @@ def templates_check(folder: Path | None, as_json: bool) -> None:
         click.secho(f"模板有 {len(problems)} 处问题：", fg="red", bold=True)
         for problem in problems:
             click.echo(f"  · {problem}")
+        click.echo(f"模板变量和各项检查的说明：运行 reportgen templates docs {folder or '文件夹'} 生成 templates.md。")
     sys.exit(EXIT_ERRORS if problems else EXIT_OK)
 
 

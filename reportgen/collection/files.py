@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from reportgen.collection.status import NOT_WORKBOOK, NOT_XLSX
+from reportgen.data.workbook.xlsx import OTHER_FORMATS, resave_message
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 # Spreadsheet files a clerk may send that reportgen cannot read: they must be re-saved.
-RESAVE_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".ett", ".csv")
+RESAVE_SUFFIXES = tuple(OTHER_FORMATS)  # .xls, .ods, .et …: to be saved as .xlsx
 GLOB_CHARS = ("*", "?", "[")
 
 
@@ -58,8 +59,7 @@ def collect(inputs: Iterable[str | Path], suffixes: Sequence[str] = WORKBOOK_SUF
         if suffix in suffixes:
             found.workbooks.append(path)
         elif suffix in RESAVE_SUFFIXES:
-            found.rejected.append((path, NOT_XLSX, f"是 {suffix} 文件，reportgen 只读 .xlsx：请用 Excel 或 WPS 打开，"
-                                                   f"另存为 .xlsx（Excel 工作簿）后再交"))
+            found.rejected.append((path, NOT_XLSX, resave_message(name, suffix)))
         else:
             found.rejected.append((path, NOT_WORKBOOK, "不是工作簿"))
 

@@ -122,11 +122,12 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
 def _move_outputs(status: FileStatus, out_dir: Path, stem: str) -> None:
     """Give a status's provisionally named reports their final names."""
     from reportgen.core.fileio import os_error_message
+    from reportgen.render import output_suffix
 
     final = []
     try:
         for produced in status.outputs:
-            target = out_dir / f"{stem}{produced.suffix}"
+            target = out_dir / f"{stem}{output_suffix(produced)}"
             os.replace(produced, target)
             final.append(target)
     except OSError as exc:  # e.g. a folder of that name is in the way: this report fails, whole

@@ -130,8 +130,10 @@ _TYPES = (
                 "“{label}”还没有填写内容（{hint}）。",
                 "A mandatory text part (一, 五 or 六) is empty."),
     FindingType("fee-not-reported", E, "未说明信息处理费收取情况",
-                "第六部分没有说明信息处理费的收取情况。即使没有收取，也要写明，如：“本年度未收取信息处理费。”",
-                "Part 六 does not say whether 信息处理费 was charged (the notice requires it)."),
+                "第六部分没有说明是否收取了信息处理费（只写“无”或只写其他事项都不算）。没有收取也要写明，"
+                "可以写：“{sentence}”；收取了的请写明金额。reportgen draft 可把这句话作为草拟文字写进工作簿。",
+                "Part 六 does not say whether 信息处理费 was charged (the notice requires it); the message proposes "
+                "the sentence ``draft`` writes."),
     FindingType("overview-too-long", W, "总体情况超过一千字",
                 "“一、总体情况”有 {value} 字，格式要求原则上不超过 {expected} 字。建议精简。",
                 "Part 一 is longer than the notice's 1000 characters."),
@@ -147,7 +149,7 @@ _TYPES = (
                 "published with its marker."),
     # ---- text against the tables (checks/text_vs_table.py)
     FindingType("text-table-mismatch", W, "文字与表格的数字不一致",
-                "文字写的是“{sentence}”（{subject} {value} 件），但 {table_place} 是 {expected}。"
+                "文字写的是“{sentence}”，即{subject} {value} 件，但表格中{table_place}。"
                 "请核对文字或表格，使两者一致。",
                 "A number the text states about the tables (applications received, 行政复议, 行政诉讼, "
                 "规范性文件 制发/现行有效, 行政处罚, 行政许可; Arabic or Chinese numerals, “未接收到…申请” = 0) "
@@ -325,33 +327,39 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def row_blocks(findings: list[Finding]) -> list[tuple[int, int, list[Finding]]]:
-    """Findings on one sheet, as blocks of adjacent rows: (first row, last row, findings)."""
-    by_row: dict[int, list[Finding]] = {}
-    for finding in findings:
-        match = ADDRESS.fullmatch(finding.location.cell)
-        by_row.setdefault(int(match.group(2)), []).append(finding)
-    blocks: list[tuple[int, int, list[Finding]]] = []
+def row_blocks(items: list) -> list[tuple[int, int, list]]:
+    """Findings (or anything else with a one-cell ``location``) on one sheet, as blocks
+    of adjacent rows: (first row, last row, items)."""
+    by_row: dict[int, list] = {}
+    for item in items:
+        match = ADDRESS.fullmatch(item.location.cell)
+        by_row.setdefault(int(match.group(2)), []).append(item)
+    blocks: list[tuple[int, int, list]] = []
     for row in sorted(by_row):
         if blocks and row - blocks[-1][1] <= BLOCK_GAP:
-            first, _, items = blocks[-1]
-            blocks[-1] = (first, row, items + by_row[row])
+            first, _, members = blocks[-1]
+            blocks[-1] = (first, row, members + by_row[row])
         else:
             blocks.append((row, row, list(by_row[row])))
     return blocks
 
 
+def block_lines(items: list, noun: str) -> list[tuple[str, list]]:
+    """One line per block of rows of one sheet's items (which rows, the range they lie
+    in, how many): “表三 第9–29行（D9～I29）共 126 {noun}”, with the block's items."""
+    lines = []
+    for first, last, members in row_blocks(items):
+        columns = sorted({ADDRESS.fullmatch(m.location.cell).group(1) for m in members}, key=_column_number)
+        rows = f"第{first}行" if first == last else f"第{first}–{last}行"
+        span = f"{columns[0]}{first}～{columns[-1]}{last}" if len(members) > 1 else members[0].location.cell
+        lines.append((f"{members[0].location.sheet} {rows}（{span}）共 {len(members)} {noun}", members))
+    return lines
+
+
 def grouped(code: str, findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     """One line per block of rows for a sheet with many faults of this kind (which rows,
     how many cells, the range they lie in), with the block's findings."""
-    kind = CATALOGUE[code]
-    lines = []
-    for first, last, items in row_blocks(findings):
-        columns = sorted({ADDRESS.fullmatch(f.location.cell).group(1) for f in items}, key=_column_number)
-        rows = f"第{first}行" if first == last else f"第{first}–{last}行"
-        span = f"{columns[0]}{first}～{columns[-1]}{last}" if len(items) > 1 else items[0].location.cell
-        lines.append((f"{items[0].location.sheet} {rows}（{span}）共 {len(items)} {kind.grouped}", items))
-    return lines
+    return block_lines(findings, CATALOGUE[code].grouped)
 
 
 def grouped_lines(code: str, findings: list[Finding]) -> list[str]:

@@ -25,8 +25,16 @@ from reportgen.render.html import render_html
 from reportgen.render.pdf import INSTALL_HINT, PdfConverter, find_soffice
 from reportgen.render.stamp import omitted_sentence, stamp_docx, stamp_html
 
-FORMATS = ("docx", "html", "pdf")
+FORMATS = ("docx", "html", "html-fragment", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
+# The ending of each format's file.  html-fragment is the report's <main> alone (body.html),
+# for a site whose content management system wraps every page in its own <html> and styles.
+SUFFIXES = {"docx": ".docx", "html": ".html", "html-fragment": ".fragment.html", "pdf": ".pdf"}
+
+
+def output_suffix(path: Path) -> str:
+    """The format ending of a report file's name (“.fragment.html”, not just “.html”)."""
+    return next((s for s in sorted(SUFFIXES.values(), key=len, reverse=True) if path.name.endswith(s)), path.suffix)
 
 
 def safe_filename(title: str) -> str:
@@ -86,7 +94,7 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     stem = stem or safe_filename(context["title"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    targets = [out_dir / f"{stem}.{fmt}" for fmt in formats]
+    targets = [out_dir / f"{stem}{SUFFIXES[fmt]}" for fmt in formats]
     # Every format is written to a scratch file beside its target, and the targets are
     # replaced only once all of them were written: a failure leaves out_dir as it was,
     # and a run killed half-way leaves scratch files the next run recognises and removes.
@@ -99,11 +107,12 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
             render_docx(find_template("report.docx", templates), context, rendered["docx"])
             if [i for i in omitted if i.file.endswith(".docx")]:
                 stamp_docx(rendered["docx"], omitted_sentence([i for i in omitted if i.file.endswith(".docx")]))
-        if "html" in formats:
-            page = render_html(context, templates)
-            if [i for i in omitted if i.file.endswith(".html")]:
-                page = stamp_html(page, omitted_sentence([i for i in omitted if i.file.endswith(".html")]))
-            rendered["html"].write_text(page, encoding="utf-8")
+        for fmt, template in (("html", "report.html"), ("html-fragment", "body.html")):
+            if fmt in formats:
+                page = render_html(context, templates, template=template)
+                if [i for i in omitted if i.file.endswith(".html")]:
+                    page = stamp_html(page, omitted_sentence([i for i in omitted if i.file.endswith(".html")]))
+                rendered[fmt].write_text(page, encoding="utf-8")
         if "pdf" in formats:
             if pdf_converter is not None:
                 pdf_converter.convert(rendered["docx"], rendered["pdf"])

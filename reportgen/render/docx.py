@@ -43,7 +43,7 @@ from lxml import etree
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.safety import document_property
 from reportgen.core.zipguard import open_package, read_member, read_regular_file
-from reportgen.render.environment import docx_environment
+from reportgen.render.environment import docx_environment, template_error
 from reportgen.render.wellformed import W_URI, BodyProof
 from reportgen.render.zippack import Member, stored_members, write_package
 
@@ -155,7 +155,7 @@ class CompiledDocx:
             self.properties = {p: env.from_string(source) if _has_tag(source) else source
                                for p, source in state["properties"].items()}
         except TemplateError as exc:
-            raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+            raise template_error(self.name, exc) from None
         # Parts without tags are the same in every report: compressed once.
         self.fixed = {name: Member.deflated(name, part, self.by_name[name])
                       for name, part in self.parts.items() if isinstance(part, bytes)}
@@ -193,7 +193,7 @@ class CompiledDocx:
                     xml = docx_environment().from_string(source).render({})
                     parts[name] = self._serialise_part(_finish(xml, template.resolve_listing))
         except TemplateError as exc:
-            raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+            raise template_error(self.name, exc) from None
         prefix, suffix, declared = self._document_shell(contents[DOCUMENT_PART])
         core = contents.get(CORE_PART)
         return {
@@ -288,7 +288,7 @@ class CompiledDocx:
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
             properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
         except TemplateError as exc:
-            raise TemplateProblem(f"Word 模板 {self.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+            raise template_error(self.name, exc) from None
         body_bytes = body_xml.encode("utf-8")
         # With the data's marks shielded and no line breaks or tabs for docxtpl to turn
         # into markup, the body's soundness may be known from its pieces (.wellformed);
@@ -474,7 +474,7 @@ def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: P
     try:
         doc.render(context, jinja_env=docx_environment(), autoescape=True)
     except TemplateError as exc:
-        raise TemplateProblem(f"Word 模板 {template_path.name} 有错误：{exc}。请运行 reportgen templates check 查看位置。") from None
+        raise template_error(template_path.name, exc) from None
     doc.save(str(target))
     validate_docx(target, expected_marks=count_marks(context))
 

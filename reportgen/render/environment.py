@@ -32,10 +32,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from jinja2 import BaseLoader, StrictUndefined, Template, TemplateNotFound, nodes, pass_eval_context
+from jinja2 import (BaseLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, TemplateSyntaxError,
+                    UndefinedError, nodes, pass_eval_context)
 from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
@@ -44,7 +45,59 @@ from reportgen.core.errors import TemplateProblem
 from reportgen.core.limits import LIMITS, MB
 from reportgen.render.context import TEMPLATE_VIEWS
 
-TEMPLATE_FILES = ("report.docx", "report.html", "tables.html", "style.css")
+TEMPLATE_FILES = ("report.docx", "report.html", "body.html", "tables.html", "style.css")
+
+
+# Jinja's English messages, each said in Chinese.  Token names as a template writer types them.
+TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "name": "名称", "string": "字符串",
+          "integer": "数字", "end of template": "模板末尾"}
+
+
+def _token(name: str) -> str:
+    return f"“{TOKENS.get(name, name)}”"
+
+
+JINJA_MESSAGES = (
+    (r"Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'",
+     lambda m: f"{{% {m[1]} %}} 没有对应的 {{% end{m[1]} %}} 结束标签"),
+    (r"Encountered unknown tag '(end\w+)'\..*innermost block that needs to be closed is '(\w+)'",
+     lambda m: f"{{% {m[1]} %}} 与前面的 {{% {m[2]} %}} 不配对，应先用 {{% end{m[2]} %}} 结束 {{% {m[2]} %}}"),
+    (r"Encountered unknown tag '(end\w+)'", lambda m: f"{{% {m[1]} %}} 前面没有对应的开始标签"),
+    (r"Encountered unknown tag '([^']+)'", lambda m: f"不认识的标签“{m[1]}”（可能拼错了）"),
+    (r"Unexpected end of template", lambda m: "模板结束前缺少结束标签（如 {% endfor %}、{% endif %}）"),
+    (r"unexpected end of template, expected '([^']+)'", lambda m: f"标签没有结束，缺少{_token(m[1])}"),
+    (r"unexpected end of template", lambda m: "标签没有结束"),
+    (r"expected token '([^']+)', got '([^']+)'", lambda m: f"这里应是{_token(m[1])}，却是{_token(m[2])}"),
+    (r"Expected an expression, got '([^']+)'", lambda m: f"这里缺少变量或表达式（却是{_token(m[1])}）"),
+    (r"unexpected char [\"']?(.)[\"']? at \d+", lambda m: f"多余的字符“{m[1]}”（引号是否成对？）"),
+    (r"unexpected '([^']+)'", lambda m: f"多余的符号“{m[1]}”"),
+)
+
+
+def jinja_message(exc: TemplateSyntaxError) -> str:
+    """Jinja's message said in plain Chinese (its English is for developers, not shown)."""
+    original = exc.message or str(exc)
+    for pattern, chinese in JINJA_MESSAGES:
+        match = re.search(pattern, original, flags=re.S)
+        if match:
+            return f"模板语法错误：{chinese(match)}。"
+    return "模板语法错误：无法读懂这个标签。请核对写法：括号、引号是否成对，标签名、变量名是否拼错。"
+
+
+def template_error(template: str, exc: TemplateError) -> TemplateProblem:
+    """What render says when a template fails while rendering: in Chinese, with the
+    line where Jinja knows it, and where the variables are documented."""
+    where = f"第 {exc.lineno} 行" if getattr(exc, "lineno", None) else ""
+    if isinstance(exc, TemplateSyntaxError):
+        what = jinja_message(exc)
+    elif isinstance(exc, UndefinedError):
+        what = "模板用到了不存在的变量或属性。"
+    elif isinstance(exc, SecurityError):
+        what = "模板做了不允许的操作（模板只能读取报告数据）。"
+    else:
+        what = "模板渲染出错。"
+    place = f"模板 {template} {where}".strip()
+    return TemplateProblem(f"{place}：{what}模板变量和写法见 reportgen templates docs 生成的说明。")
 
 
 def builtin_templates_dir() -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from reportgen.core.errors import TemplateProblem
-from reportgen.render.environment import html_environment, template_dirs
+from reportgen.render.environment import html_environment, template_dirs, template_error
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".gif": "image/gif", ".webp": "image/webp"}
@@ -25,13 +25,14 @@ MAX_ASSET_BYTES = 2 * 1024 * 1024
 IMG_SRC = re.compile(r'(<img\b[^>]*?\ssrc\s*=\s*)(["\'])([^"\']*)\2', re.I)
 
 
-def render_html(context: dict[str, Any], user_dir: Path | None = None, embed_assets: bool = True) -> str:
+def render_html(context: dict[str, Any], user_dir: Path | None = None, embed_assets: bool = True,
+                template: str = "report.html") -> str:
+    """The HTML report: the whole page (report.html), or its body alone (body.html, ``--format html-fragment``)."""
     env = html_environment(str(user_dir) if user_dir else None)
     try:
-        html = env.get_template("report.html").render(context)
+        html = env.get_template(template).render(context)
     except TemplateError as exc:
-        where = f"（第 {exc.lineno} 行）" if getattr(exc, "lineno", None) else ""
-        raise TemplateProblem(f"网页模板有错误{where}：{exc}。请运行 reportgen templates check 查看位置。") from None
+        raise template_error(getattr(exc, "name", None) or template, exc) from None
     if embed_assets:
         html = IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + data_uri(m.group(3), user_dir) + m.group(2), html)
     return html

@@ -575,7 +575,7 @@ def _cases() -> list[Case]:
         ("tpl-output-100mb", "输出 100 MB", "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", ("输出内容", "上限")),
         ("tpl-power", "10 ** 100000", "{{ 10 ** 100000 }}", ("乘方",)),
         ("tpl-lipsum", "lipsum(10**6)", "{{ lipsum(10**6) }}", ("lipsum",)),
-        ("tpl-dunder", "访问 __class__", "{{ ''.__class__.__mro__ }}", ("网页模板有错误",)),
+        ("tpl-dunder", "访问 __class__", "{{ ''.__class__.__mro__ }}", ("模板做了不允许的操作",)),
         ("tpl-include-dotdot", "include \"../x\"", '{% include "../数据.json" %}', ("..",)),
         ("tpl-include-absolute", "include \"/etc/passwd\"", '{% include "/etc/passwd" %}', ("/etc/passwd",)),
     ]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,11 @@ class Drafted:
     row: int
     section: str
     paragraph: Paragraph
+    why: str = ""  # said when the part already had text
 
     def __str__(self) -> str:
-        return f"文字部分 第{self.row}行（{self.section}）：{self.paragraph.plain()}"
+        why = f"（{self.why}）" if self.why else ""
+        return f"文字部分 第{self.row}行（{self.section}）：{self.paragraph.plain()}{why}"
 
 
 def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
@@ -41,7 +44,8 @@ def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
     drafted = draft_from_tables(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(source)
+        # from the bytes: openpyxl judges a file by its name, the reader above by its content
+        wb = load_workbook(io.BytesIO(source.read_bytes()))
     ws = wb[L.TEXT_SHEET]
     cols = (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL)
 
@@ -64,7 +68,8 @@ def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
             write_cell(ws.cell(row=row, column=L.TEXT_SECTION_COL), label)
             write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), paragraph.heading or None)
             write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), paragraph.text)
-            written.append(Drafted(row, label, paragraph))
+            why = "这一部分已有文字，但没有说明信息处理费" if data.section_text(section.key).strip() else ""
+            written.append(Drafted(row, label, paragraph, why))
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return written

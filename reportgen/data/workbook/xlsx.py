@@ -71,6 +71,20 @@ class _SheetView(Mapping):
         return len(self._book.sheet_paths)
 
 
+# Spreadsheet files reportgen does not read, by their ending: each gets the same advice.
+OTHER_FORMATS = {".xls": "旧版的 .xls 格式", ".xlsm": "带宏的 .xlsm 格式", ".xlsb": "Excel 二进制的 .xlsb 格式",
+                 ".ods": "开放文档（OpenDocument）表格的 .ods 格式", ".et": "金山 WPS 表格的 .et 格式",
+                 ".ett": "金山 WPS 表格模板的 .ett 格式", ".csv": "逗号分隔的 .csv 文本格式"}
+ODS = ".ods"
+
+
+def resave_message(name: str, suffix: str) -> str:
+    """What a clerk is told about a workbook in another spreadsheet format (.xls, .et, .ods …),
+    one file or one of a collection: the same advice for each."""
+    return (f"{name} 是{OTHER_FORMATS[suffix]}，reportgen 只读 .xlsx。请用 Excel 或 WPS 打开，"
+            f"另存为 .xlsx（Excel 工作簿）格式后再试。")
+
+
 class XlsxBook:
     """An .xlsx package opened for reading cells (the file's bytes are read once)."""
 
@@ -78,14 +92,22 @@ class XlsxBook:
         self.path = path
         self.name = path.name
         data = read_regular_file(path, "工作簿")
-        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx or an old .xls
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an encrypted .xlsx, an old .xls or a WPS .et
             if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:  # the OLE directory names it in UTF-16LE
                 raise UnusableInput(f"{self.name} 设置了打开密码。请在 Excel/WPS 中取消密码后另存为 .xlsx 再检查。")
-            raise UnusableInput(f"{self.name} 是旧版 .xls 格式。请用 Excel/WPS 打开后“另存为” .xlsx 格式。")
+            suffix = path.suffix.lower()
+            raise UnusableInput(resave_message(self.name, suffix if suffix in (".et", ".ett") else ".xls"))
         try:
             self.archive = open_package(data, self.name)
         except zipfile.BadZipFile:
+            if path.suffix.lower() in OTHER_FORMATS and path.suffix.lower() != ".xlsm":  # named as what it is
+                raise UnusableInput(resave_message(self.name, path.suffix.lower())) from None
+            if data.startswith(b"PK\x03\x04"):  # a zip's first bytes, but not the rest of it
+                raise UnusableInput(f"{self.name} 已损坏：文件不完整（可能没有下载完或没有复制完），无法读取。"
+                                    f"请重新下载或请填报单位重新发送；如能用 Excel/WPS 打开，请打开后重新保存再试。") from None
             raise UnusableInput(f"{self.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。") from None
+        if self._xml("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            raise UnusableInput(resave_message(self.name, ODS))
         self._sheets: dict[str, tuple[Cells, Cells]] = {}
         self._shared: list[str] | None = None
         self._styles: tuple[frozenset[int], frozenset[int]] | None = None
@@ -101,6 +123,8 @@ class XlsxBook:
         root_rels = _relationships(self._xml("_rels/.rels"), "")
         workbook = next((target for kind, target in root_rels.values() if kind.endswith(REL_OFFICE_DOCUMENT)), None)
         if workbook is None or workbook not in self.archive.NameToInfo:
+            if self.path.suffix.lower() in OTHER_FORMATS:  # an .xlsb (a zip too), or another named by its ending
+                raise UnusableInput(resave_message(self.name, self.path.suffix.lower()))
             raise UnusableInput(f"{self.name} 不是 Excel 工作簿（.xlsx）。请确认选对了文件。")
         folder = posixpath.dirname(workbook)
         rels = _relationships(self._xml(posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")),
