@@ -1,8 +1,8 @@
 """The fast sheet reader (issue 9) reads every sheet exactly as the expat reader does.
 
-``reportgen.data.workbook.xlsx`` reads a sheet part with compiled regular expressions
-after one handler-less expat parse, and falls back to the expat reader
-(``_SheetParser``) whenever it is not sure.  These tests hold it to the expat
+``reportgen.data.workbook.sheet_fast`` reads a sheet part with compiled regular
+expressions after one handler-less expat parse, and ``xlsx.read_sheet`` falls back to
+the expat reader (``sheet.SheetParser``) whenever it is not sure.  These tests hold it to the expat
 reader: the same (formulas, cached) dicts — same values, same Python types — or the
 same refusal, for generated sheet XML full of what spreadsheet programs write and
 what they do not; and they check that the fast reader really reads the usual parts
@@ -22,8 +22,11 @@ from hypothesis import strategies as st
 
 from conftest import CASES, ROOT, sample
 from reportgen import UnusableInput
-from reportgen.data.workbook import xlsx
-from reportgen.data.workbook.xlsx import XlsxBook, _Damaged, _FastSheet, _read_sheet, _sheet_data, _SheetParser
+from reportgen.data.workbook import package, sheet_fast
+from reportgen.data.workbook.package import Damaged, XlsxBook
+from reportgen.data.workbook.sheet import EMPTY_CELL, SheetParser
+from reportgen.data.workbook.sheet_fast import FastSheet, sheet_data
+from reportgen.data.workbook.xlsx import read_sheet
 
 # Cheap examples (two parses of a small string): 200 on CI (CI=true) and with
 # REPORTGEN_THOROUGH=1, as tests/hostile/test_properties.py does, 100 otherwise.
@@ -33,14 +36,14 @@ SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCh
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED = ["甲", "x005F_y", "", "a&b"]
-DROPPED = re.compile(b"<" + xlsx._DROPPED)
+DROPPED = re.compile(b"<" + sheet_fast._DROPPED)
 
 
 class Book:
     """What the sheet readers ask of a workbook: shared strings, date styles, the epoch."""
 
     name = "测试.xlsx"
-    epoch = xlsx.WINDOWS_EPOCH
+    epoch = package.WINDOWS_EPOCH
 
     def shared_strings(self) -> list[str]:
         return SHARED
@@ -52,7 +55,7 @@ class Book:
 def outcome(read, xml: bytes):
     """What a reader gives for ``xml``: its dicts with each value's type, or the clerk's sentence."""
     try:
-        with _Damaged(Book.name):
+        with Damaged(Book.name):
             formulas, cached = read(Book(), xml)
     except UnusableInput as error:
         return "refused", str(error)
@@ -60,16 +63,16 @@ def outcome(read, xml: bytes):
 
 
 def expat_reader(book, xml):
-    return _SheetParser(book).parse(xml)
+    return SheetParser(book).parse(xml)
 
 
 def read_fast_only(xml: bytes):
     """The fast reader alone; None when it is not sure (or the part is unusable)."""
-    bounds = _sheet_data(xml)
+    bounds = sheet_data(xml)
     if bounds is None:
         return None
     try:
-        return _FastSheet(Book()).read(xml, *bounds)
+        return FastSheet(Book()).read(xml, *bounds)
     except Exception:
         return None
 
@@ -239,9 +242,9 @@ def sheet_xml(draw) -> bytes:
 @settings(max_examples=EXAMPLES, **SETTINGS)
 @given(sheet_xml())
 def test_the_fast_reader_reads_any_sheet_as_the_expat_reader(xml):
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
     # the fast reader's (possessive, on Python 3.11+) pattern of a dropped cell is the pre-filter's
-    assert [m.span() for m in DROPPED.finditer(xml)] == [m.span() for m in xlsx._EMPTY_CELL.finditer(xml)]
+    assert [m.span() for m in DROPPED.finditer(xml)] == [m.span() for m in EMPTY_CELL.finditer(xml)]
     fast = read_fast_only(xml)  # when the fast reader is sure, it is right (not only after falling back)
     if fast is not None:
         assert outcome(lambda book, x: fast, xml) == outcome(expat_reader, xml)
@@ -282,7 +285,7 @@ def test_the_usual_cells_read_fast_with_the_expat_readers_values():
     assert cached == {(1, 1): "三&x", (1, 2): dt.datetime(2020, 6, 18, 12, 0), (1, 3): "x005F_y",
                       (2, 1): 3, (2, 2): True, (2, 3): "a", (2, 4): "#DIV/0!"}
     assert formulas[(2, 1)] == "=SUM(B1:C1)" and formulas[(2, 3)] == '="a"'
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
 
 
 @pytest.mark.parametrize("data", [
@@ -303,7 +306,7 @@ def test_the_usual_cells_read_fast_with_the_expat_readers_values():
 def test_tricky_but_usual_sheets_read_fast_and_the_same(data):
     for xml in (sheet(data), sheet(data.replace("<", "<x:").replace("<x:/", "</x:"), "x:")):
         assert read_fast_only(xml) is not None
-        assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+        assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
         assert outcome(lambda book, x: read_fast_only(x), xml) == outcome(expat_reader, xml)
 
 
@@ -323,8 +326,8 @@ def test_tricky_but_usual_sheets_read_fast_and_the_same(data):
 ])
 def test_what_the_fast_reader_is_not_sure_of_goes_to_the_expat_reader(xml):
     assert read_fast_only(xml) is None
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
-    assert outcome(_read_sheet, xml)[0] == "read"
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
+    assert outcome(read_sheet, xml)[0] == "read"
 
 
 @pytest.mark.parametrize("xml, message", [
@@ -341,7 +344,7 @@ def test_what_the_fast_reader_is_not_sure_of_goes_to_the_expat_reader(xml):
     (sheet(USUAL).replace(b"<v>1</v>", b"<v>9</v>"), "已损坏或不是有效的"),  # no such shared string
 ])
 def test_unusable_parts_are_refused_with_the_same_sentence(xml, message):
-    got = outcome(_read_sheet, xml)
+    got = outcome(read_sheet, xml)
     assert got == outcome(expat_reader, xml)
     assert got[0] == "refused" and message in got[1] and Book.name in got[1]
 
@@ -349,7 +352,7 @@ def test_unusable_parts_are_refused_with_the_same_sentence(xml, message):
 def test_an_empty_cell_the_pre_filter_would_fix_is_read_as_before():
     """A dropped empty cell with an attribute twice: the expat reader never sees it."""
     xml = sheet('<row r="1"><c r="A1" s="1" s="2"/><c r="B1"><v>1</v></c></row>')
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml) == ("read", [{(1, 2): (int, 1)}] * 2)
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml) == ("read", [{(1, 2): (int, 1)}] * 2)
 
 
 # Plain empty rows (a template's pre-formatted lines) are proven well-formed by a
@@ -359,11 +362,11 @@ PLAIN = '<row r="3"><c r="A3" s="11" t="n"></c><c r="B3" s="11"/></row>\n<row r=
 
 def test_plain_empty_rows_are_not_parsed_again(monkeypatch):
     seen = []
-    validate = xlsx._validate
-    monkeypatch.setattr(xlsx, "_validate", lambda xml, rows=(): seen.append(rows) or validate(xml, rows))
+    validate = sheet_fast._validate
+    monkeypatch.setattr(sheet_fast, "_validate", lambda xml, rows=(): seen.append(rows) or validate(xml, rows))
     xml = sheet(USUAL + PLAIN + '<row r="5"><c r="A5"><v>7</v></c></row>')
     assert read_fast_only(xml) is not None
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
     [(start, end)] = seen[-1]
     assert xml[start:end] == PLAIN.encode()
 
@@ -379,7 +382,7 @@ def test_plain_empty_rows_are_not_parsed_again(monkeypatch):
     sheet(USUAL).replace(b"<v>3</v>", b"<v>3" + PLAIN.encode() + b"</v>"),  # inside a value
 ])
 def test_plain_empty_rows_never_hide_a_fault(xml):
-    assert outcome(_read_sheet, xml) == outcome(expat_reader, xml)
+    assert outcome(read_sheet, xml) == outcome(expat_reader, xml)
     fast = read_fast_only(xml)
     if fast is not None:
         assert outcome(lambda book, x: fast, xml) == outcome(expat_reader, xml)
@@ -395,9 +398,9 @@ def test_every_sheet_of_the_samples_reads_fast_and_the_same():
     for name in CASES:
         book, parts = _sheet_parts(sample(name))
         for sheet_name, xml in parts.items():
-            bounds = _sheet_data(xml)
+            bounds = sheet_data(xml)
             assert bounds is not None, (name, sheet_name)
-            assert _FastSheet(book).read(xml, *bounds) == _SheetParser(book).parse(xml), (name, sheet_name)
+            assert FastSheet(book).read(xml, *bounds) == SheetParser(book).parse(xml), (name, sheet_name)
 
 
 def test_a_workbook_written_by_openpyxl_reads_fast_and_the_same(tmp_path):
@@ -412,8 +415,8 @@ def test_a_workbook_written_by_openpyxl_reads_fast_and_the_same(tmp_path):
     workbook.save(path)
     book, parts = _sheet_parts(path)
     xml = parts["表"]
-    assert _sheet_data(xml) is not None
-    assert _FastSheet(book).read(xml, *_sheet_data(xml)) == _SheetParser(book).parse(xml)
+    assert sheet_data(xml) is not None
+    assert FastSheet(book).read(xml, *sheet_data(xml)) == SheetParser(book).parse(xml)
 
 
 def test_a_libreoffice_copy_reads_fast_and_the_same(tmp_path):
@@ -426,9 +429,9 @@ def test_a_libreoffice_copy_reads_fast_and_the_same(tmp_path):
     with zipfile.ZipFile(resaved) as archive:  # LibreOffice writes shared strings, not inline ones
         assert any(name.endswith("sharedStrings.xml") for name in archive.namelist())
     for sheet_name, xml in parts.items():
-        bounds = _sheet_data(xml)
+        bounds = sheet_data(xml)
         assert bounds is not None, sheet_name
-        assert _FastSheet(book).read(xml, *bounds) == _SheetParser(book).parse(xml), sheet_name
+        assert FastSheet(book).read(xml, *bounds) == SheetParser(book).parse(xml), sheet_name
 
 
 def test_the_benchmark_workbooks_read_fast(tmp_path):
@@ -440,5 +443,5 @@ def test_the_benchmark_workbooks_read_fast(tmp_path):
     for path in generate(tmp_path / "in", 2):
         book, parts = _sheet_parts(path)
         for sheet_name, xml in parts.items():
-            assert _sheet_data(xml) is not None, sheet_name
-            assert _FastSheet(book).read(xml, *_sheet_data(xml)) == _SheetParser(book).parse(xml), sheet_name
+            assert sheet_data(xml) is not None, sheet_name
+            assert FastSheet(book).read(xml, *sheet_data(xml)) == SheetParser(book).parse(xml), sheet_name

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import html
+import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +22,9 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from lxml import etree
 
-from reportgen.core.errors import TemplateProblem
+from reportgen.core.errors import TemplateProblem, UnusableInput
+from reportgen.core.fileio import read_regular_file
+from reportgen.core.zipguard import open_package, read_members, verify_package
 from reportgen.formats import DEFAULT_FORMAT
 from reportgen.formats.spec import ReportFormat
 from reportgen.render.context import variable_reference
@@ -203,11 +207,15 @@ class _Checker:
     # ------------------------------------------------------------------ Word
     def check_docx(self, path: Path) -> None:
         try:
-            with zipfile.ZipFile(path) as archive:
-                parts = {n: archive.read(n) for n in archive.namelist()
-                         if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)}
+            package = read_regular_file(path, "Word 模板")
+            with open_package(package, path.name) as archive:
+                verify_package(archive, path.name)  # python-docx reads these very bytes below
+                parts = read_members(archive, path.name, lambda n: re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
             trees = {n: etree.fromstring(b) for n, b in parts.items()}
-        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+        except UnusableInput as exc:  # too large, a bomb
+            self.add("unreadable-template", path.name, "", str(exc))
+            return
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, RuntimeError, zlib.error, etree.XMLSyntaxError):
             self.add("unreadable-template", path.name, "", "不是有效的 Word 文件，无法读取。请用 Word 或 WPS 另存为 .docx。")
             return
         if "word/document.xml" not in trees:
@@ -229,7 +237,7 @@ class _Checker:
             else:
                 position = found
         if not self.issues_for(path.name):
-            self._whole_document(path)
+            self._whole_document(path, package)
         if not self.issues_for(path.name):
             self._content(path.name, lambda: check_docx_content(path, self.fmt))
 
@@ -338,10 +346,12 @@ class _Checker:
         for keyword, where, snippet in stack:
             self.add("unclosed-block", file, where, f"“{snippet}”没有对应的 {{% end{keyword} %}} 结束标签。")
 
-    def _whole_document(self, path: Path) -> None:
-        """Compile the document as docxtpl will; catches what the tag-by-tag pass cannot."""
+    def _whole_document(self, path: Path, package: bytes) -> None:
+        """Compile the document as docxtpl will; catches what the tag-by-tag pass cannot.
+        ``package``: the file's bytes, every member verified by the zip guard
+        (:func:`check_docx`) before python-docx inflates them."""
         try:
-            doc = DocxTemplate(str(path))
+            doc = DocxTemplate(io.BytesIO(package))
             doc.init_docx()
             xml = doc.patch_xml(doc.get_xml())
             self.env.parse(xml)

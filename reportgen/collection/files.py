@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from reportgen.collection.status import NOT_WORKBOOK, NOT_XLSX
-from reportgen.data.workbook.xlsx import OTHER_FORMATS, resave_message
+from reportgen.data.workbook.package import OTHER_FORMATS, resave_message
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 # Spreadsheet files a clerk may send that reportgen cannot read: they must be re-saved.

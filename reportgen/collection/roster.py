@@ -227,7 +227,7 @@ def _column_name(path: Path, column: int) -> str:
 
 
 def _read_text(path: Path) -> str:
-    from reportgen.core.zipguard import read_regular_file
+    from reportgen.core.fileio import read_regular_file
 
     raw = read_regular_file(path, "名单")
     for encoding in ("utf-8-sig", "gb18030"):  # Windows Notepad may save GBK
@@ -240,22 +240,10 @@ def _read_text(path: Path) -> str:
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
     """The first sheet's cell values, row by row (the file checked as any workbook is)."""
-    import io
-    import warnings
-    import zipfile
+    from reportgen.data.workbook.package import openpyxl_workbook
 
-    from openpyxl import load_workbook
-
-    from reportgen.core.zipguard import open_package, read_regular_file
-
-    data = read_regular_file(path, "名单")
-    try:
-        open_package(data, path.name).close()  # too many, too large or too compressed parts: refused
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise UnusableInput(f"无法读取名单 {path.name}：它不是 Excel 工作簿，或已损坏。") from None
+    wb = openpyxl_workbook(path, "名单", f"无法读取名单 {path.name}：它不是 Excel 工作簿，或已损坏。",
+                           read_only=True, data_only=True)
     try:
         return [list(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
     finally:

@@ -1,4 +1,5 @@
-"""Writing files whole or not at all, scratch files, and file-system errors in Chinese.
+"""Reading plain files within the limits, writing files whole or not at all, scratch
+files, and file-system errors in Chinese.
 
 Every temporary file or folder reportgen makes beside its output is named
 ``.~reportgen-<pid>-<random>`` (files keep the target's suffix), so a run that was
@@ -12,11 +13,15 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from reportgen.core.errors import UnusableInput
+from reportgen.core.limits import LIMITS, MB, Limits
 
 SCRATCH_PREFIX = ".~reportgen-"
 # A scratch name: the prefix, the writing process's id, tempfile's random part.
@@ -36,6 +41,44 @@ SCRATCH_RECHECK_SECONDS = 60.0
 _last_cleaned: dict[str, float] = {}
 
 
+# --------------------------------------------------------------------------- reading
+def size_text(size: int) -> str:
+    """A size as a clerk reads it: “60 MB”, “980 KB”."""
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
+
+
+def read_regular_file(path: Path, what: str = "文件", limits: Limits = LIMITS) -> bytes:
+    """The bytes of ``path``, refused unless it is a regular file within the size limit.
+
+    Every input file (a workbook, a Word template, a report to import, JSON data) is
+    read through here: a FIFO or a device would block or never end, and a file larger
+    than ``limits.max_file_bytes`` is refused before it is read.  ``what`` names the
+    kind of file in the message (“工作簿”, “Word 模板”, …)."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UnusableInput(f"找不到文件：{path}") from None
+    except OSError as exc:
+        raise UnusableInput(os_error_message(exc, path)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UnusableInput(f"{path} 是一个文件夹，不是{what}。")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO, socket or device: open() or read() could block for ever
+        raise UnusableInput(f"{path.name} 不是普通文件（可能是管道或设备），不能作为{what}读取。")
+    if info.st_size > limits.max_file_bytes:
+        raise UnusableInput(f"{path.name} 太大（{size_text(info.st_size)}），超过了{what}的上限 "
+                            f"{size_text(limits.max_file_bytes)}。")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise UnusableInput(os_error_message(exc, path)) from None
+    if len(data) > limits.max_file_bytes:  # grew since stat
+        raise UnusableInput(f"{path.name} 太大，超过了{what}的上限 {size_text(limits.max_file_bytes)}。")
+    return data
+
+
+# --------------------------------------------------------------------------- writing
 def _scratch_prefix() -> str:
     return f"{SCRATCH_PREFIX}{os.getpid()}-"
 

@@ -19,7 +19,7 @@ from typing import Any, Union
 
 from reportgen.core.errors import UnusableInput
 from reportgen.core.safety import CONTROL_CHARS
-from reportgen.core.zipguard import read_regular_file
+from reportgen.core.fileio import read_regular_file
 from reportgen.core.limits import LIMITS
 from reportgen.formats import get_format
 from reportgen.formats.spec import ReportFormat

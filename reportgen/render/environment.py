@@ -27,6 +27,7 @@ import shutil
 import stat
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,8 +42,10 @@ from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from reportgen.core.errors import TemplateProblem
+from reportgen.core.errors import TemplateProblem, UnusableInput
+from reportgen.core.fileio import read_regular_file
 from reportgen.core.limits import LIMITS, MB
+from reportgen.core.zipguard import open_package, read_member
 from reportgen.render.context import TEMPLATE_VIEWS
 
 TEMPLATE_FILES = ("report.docx", "report.html", "body.html", "tables.html", "style.css")
@@ -191,39 +194,29 @@ _SOUND_PACKAGES: set[tuple] = set()
 
 
 def _check_docx_package(path: Path) -> None:
+    """Every member inflated through the zip guard (so python-docx and docxtpl, which
+    read the file after this, inflate nothing beyond the limits) and every XML part
+    free of DTDs."""
     shown = f"Word 模板 {path.name}"
-    if not zipfile.is_zipfile(path):
-        raise TemplateProblem(f"{shown} 不是 Word 文档（.docx）。请用 Word 或 WPS 另存为 .docx 格式。")
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            _check_zip_sizes(shown, members)
-            names = {m.filename for m in members}
-            if "word/document.xml" not in names:
+        package = read_regular_file(path, "Word 模板")
+        with open_package(package, shown) as archive:
+            if "word/document.xml" not in archive.NameToInfo:
                 raise TemplateProblem(f"{shown} 不是 Word 文档（缺少 word/document.xml）。请用 Word 或 WPS 另存为 .docx 格式。")
-            for member in members:
-                if member.filename.endswith((".xml", ".rels")):
-                    head = archive.read(member)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise TemplateProblem(f"{shown} 的 {member.filename} 含有 DTD/实体声明，Word 文档不会有这种内容"
-                                              f"（可能是恶意构造的文件）。请用 Word 或 WPS 重新保存模板。")
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-        # damaged, encrypted, or a compression zipfile cannot read
+            for member in archive.infolist():
+                content = read_member(archive, member, shown)
+                if member.filename.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in content or b"<!ENTITY" in content):
+                    raise TemplateProblem(f"{shown} 的 {member.filename} 含有 DTD/实体声明，Word 文档不会有这种内容"
+                                          f"（可能是恶意构造的文件）。请用 Word 或 WPS 重新保存模板。")
+    except UnusableInput as exc:  # too large, a bomb, a pipe
+        raise TemplateProblem(str(exc)) from None
+    except zipfile.BadZipFile:
+        if not zipfile.is_zipfile(path):
+            raise TemplateProblem(f"{shown} 不是 Word 文档（.docx）。请用 Word 或 WPS 另存为 .docx 格式。") from None
         raise TemplateProblem(f"{shown} 已损坏，无法读取。请用 Word 或 WPS 打开后重新保存。") from None
-
-
-def _check_zip_sizes(shown: str, members: list[zipfile.ZipInfo]) -> None:
-    total = 0
-    for member in members:
-        total += member.file_size
-        too_big = member.file_size > LIMITS.max_member_bytes
-        ratio = member.file_size / max(member.compress_size, 1)
-        if too_big or (member.file_size > MB and ratio > LIMITS.max_ratio):
-            raise TemplateProblem(f"{shown} 中的 {member.filename} 解压后有 {member.file_size // MB} MB"
-                                  f"（压缩比 {ratio:.0f}:1），超过上限（{LIMITS.max_member_bytes // MB} MB，"
-                                  f"{LIMITS.max_ratio}:1），可能是恶意构造的文件。")
-    if total > LIMITS.max_total_bytes:
-        raise TemplateProblem(f"{shown} 解压后共有 {total // MB} MB，超过上限 {LIMITS.max_total_bytes // MB} MB。")
+    except (OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        # damaged or encrypted
+        raise TemplateProblem(f"{shown} 已损坏，无法读取。请用 Word 或 WPS 打开后重新保存。") from None
 
 
 class ConfinedLoader(BaseLoader):

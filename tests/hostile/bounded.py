@@ -6,6 +6,13 @@ shared CI machine).  The child limits its address space, sets up its console the
 way a fresh Python would from ``PYTHONIOENCODING``, and calls the console entry
 point ``reportgen.cli.run``; a hang is killed after the timeout.  POSIX only
 (``resource``); the product itself never forks.
+
+Memory: the child's peak resident size (``ru_maxrss``) is taken when it starts — the
+pages it shares with the test process — and when the command has ended; the
+difference is what the command itself took (:attr:`Outcome.grown_mb`), which a case
+may bound.  A forked child starts with the test process's size as its peak, so the
+peak alone says little.  Worker processes a command spawns are reported apart
+(:attr:`Outcome.workers_mb`).
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ class Outcome:
     stdout: str
     stderr: str
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the child's peak resident size, the test process's pages included
+    grown_mb: float = 0.0  # how much the command itself added to the peak
+    workers_mb: float = 0.0  # the largest peak of a worker process it spawned (0: none)
 
     @property
     def output(self) -> str:
@@ -55,6 +64,7 @@ def _child(args: list[str], cwd: str, env: dict[str, str], out: str, err: str, u
     sys.argv = ["reportgen", *args]
     from reportgen.cli import run
 
+    start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
         run()
     finally:
@@ -63,7 +73,9 @@ def _child(args: list[str], cwd: str, env: dict[str, str], out: str, err: str, u
                 stream.flush()
             except Exception:  # noqa: BLE001 - a console that failed must not hide the exit code
                 pass
-        Path(usage).write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        Path(usage).write_text(f"{peak} {start} {workers}")  # KB on Linux
 
 
 def run_bounded(args: list, cwd: Path, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> Outcome:
@@ -85,5 +97,6 @@ def run_bounded(args: list, cwd: Path, env: dict[str, str] | None = None, timeou
     seconds = time.monotonic() - started
     encoding = env["PYTHONIOENCODING"]
     read = lambda name: files[name].read_bytes().decode(encoding, "replace") if files[name].exists() else ""  # noqa: E731
-    usage = files["usage"].read_text() if files["usage"].exists() else "0"
-    return Outcome(child.exitcode, read("stdout"), read("stderr"), seconds, int(usage or 0) / 1024)
+    usage = (files["usage"].read_text() if files["usage"].exists() else "").split() or ["0", "0", "0"]
+    peak, start, workers = (int(n) / 1024 for n in usage)
+    return Outcome(child.exitcode, read("stdout"), read("stderr"), seconds, peak, peak - start, workers)

@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from conftest import SEED, digest, edit, run_reportgen, sample
+from reportgen.core.errors import UnusableInput
 from reportgen.core import fileio
 from reportgen.cli import base
 from reportgen.formats import DEFAULT_FORMAT as FMT
@@ -201,6 +202,35 @@ def test_a_gbk_console_shows_emoji_as_question_marks_instead_of_failing(copy_sam
                           timeout=300)
     assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
     assert "某局?2023".encode("gbk") in proc.stdout
+
+
+# ---- the zip guard
+def test_a_member_compressed_as_office_never_does_is_refused_before_it_is_inflated(tmp_path):
+    """bzip2 and LZMA inflate a whole block per read, beyond any cap: only stored and
+    deflated members (all Office writes) are read."""
+    path = tmp_path / "压缩.xlsx"
+    with zipfile.ZipFile(sample(SEED)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+    with pytest.raises(UnusableInput, match="压缩.xlsx 中的 .* 使用了 Office 软件不会使用的压缩方式"):
+        read_workbook(path)
+
+
+def test_a_lying_member_is_refused_one_byte_past_its_declared_size(tmp_path, monkeypatch):
+    """The directory says 1000 bytes; the guard inflates 1001 and stops, whatever the
+    member would grow to (the corpus bounds whole commands' memory)."""
+    import zips
+    from reportgen.core import zipguard
+
+    path = zips.lying(sample(SEED), tmp_path / "说谎.xlsx", "xl/theme/theme1.xml")
+    inflated = []
+    real_inflate = zipguard._inflate
+    monkeypatch.setattr(zipguard, "_inflate", lambda *args: inflated.append(real_inflate(*args)) or inflated[-1])
+    with zipguard.open_package(path.read_bytes(), path.name) as archive:
+        assert archive.getinfo("xl/theme/theme1.xml").file_size == zips.LIE_DECLARED
+        with pytest.raises(UnusableInput, match="说谎.xlsx 中的 xl/theme/theme1.xml 解压后超过了文件目录登记的大小"):
+            zipguard.verify_package(archive, path.name)
+    assert len(inflated[-1]) == zips.LIE_DECLARED + 1
 
 
 # ---- the Word report

@@ -1,15 +1,16 @@
 """A report as a Word .docx: paragraphs and Word tables (merged cells: gridSpan,
-vMerge) straight from word/document.xml, parsed by lxml with no entity expansion
-and no network, each part size-checked before it is inflated."""
+vMerge) straight from word/document.xml, inflated through the zip guard
+(:mod:`reportgen.core.zipguard`) and parsed by lxml with no entity expansion and no
+network."""
 
 from __future__ import annotations
 
-import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from reportgen.core.errors import UnusableInput
-from reportgen.core.limits import LIMITS
+from reportgen.core.zipguard import open_package, read_member
 from reportgen.data.importers.document import Document
 from reportgen.data.importers.source import read_bounded
 
@@ -23,13 +24,9 @@ def read_docx(path: Path) -> Document:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnusableInput(f"{path.name} 是旧版 .doc 格式或设置了密码。请用 Word/WPS 打开后另存为 .docx 再导入。")
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            info = zf.getinfo("word/document.xml")
-            if info.file_size > LIMITS.max_member_bytes or \
-                    info.file_size > LIMITS.max_ratio * max(info.compress_size, 1):
-                raise UnusableInput(f"{path.name} 的正文部分解压后过大（{info.file_size} 字节），拒绝读取。")
-            xml = zf.read(info)
-    except (zipfile.BadZipFile, KeyError, OSError):
+        with open_package(raw, path.name) as archive:
+            xml = read_member(archive, "word/document.xml", path.name)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, zlib.error):
         raise UnusableInput(f"{path.name} 不是有效的 Word 文件（.docx）。") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from reportgen.core.errors import UnusableInput
-from reportgen.core.zipguard import read_regular_file
+from reportgen.core.fileio import read_regular_file
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 

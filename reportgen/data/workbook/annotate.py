@@ -3,11 +3,9 @@ the cells involved filled, and a comment on the cell the finding is about."""
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
@@ -17,6 +15,7 @@ from reportgen.core.errors import UnusableInput
 from reportgen.core.fileio import atomic_path, same_file
 from reportgen.formats.findings import CATALOGUE, Finding, grouped, groupable
 from reportgen.data.workbook import layout as L
+from reportgen.data.workbook.package import openpyxl_workbook
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 WARNING_FILL = PatternFill("solid", fgColor="FFD966")
@@ -28,9 +27,7 @@ def annotate_workbook(source: Path, target: Path, findings: list[Finding]) -> in
     source, target = Path(source), Path(target)
     if same_file(source, target):
         raise UnusableInput(f"标注副本不能覆盖原工作簿 {source.name}，请换一个文件名。")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(source)
+    wb = openpyxl_workbook(source)
     notes: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     fills: dict[tuple[str, str], PatternFill] = {}
     # Many faults of one kind on a sheet: every cell coloured, one comment per block of rows.

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +29,8 @@ class Drafted:
 def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
     """Write ``target``: ``source`` with the drafted sentences in its empty text parts.
     Rows a fresh workbook pre-labelled for a part are used first, then empty rows below."""
-    from openpyxl import load_workbook
-
     from reportgen.core.safety import write_cell
+    from reportgen.data.workbook.package import openpyxl_workbook
     from reportgen.data.workbook import layout as L
     from reportgen.data.workbook.reader import read_workbook
 
@@ -42,10 +39,8 @@ def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
         raise UnusableInput(f"草拟后的副本不能覆盖原工作簿 {source.name}，请用 -o 指定另一个文件名。")
     data = read_workbook(source).data
     drafted = draft_from_tables(data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # from the bytes: openpyxl judges a file by its name, the reader above by its content
-        wb = load_workbook(io.BytesIO(source.read_bytes()))
+    # from the bytes (openpyxl_workbook): openpyxl judges a file by its name, the reader above by its content
+    wb = openpyxl_workbook(source)
     ws = wb[L.TEXT_SHEET]
     cols = (L.TEXT_SECTION_COL, L.TEXT_HEADING_COL, L.TEXT_BODY_COL)
 

@@ -16,9 +16,7 @@ never written.
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,18 +87,16 @@ def fix_workbook(source: Path | str, target: Path | str) -> Fixed:
     typed-over totals repaired.  Returns the changes and what was left, cell by cell.
     Raises :class:`UnusableInput` for a file that is not a readable standard workbook,
     or when ``target`` is ``source``."""
-    from openpyxl import load_workbook
+    from reportgen.data.workbook.package import openpyxl_workbook
 
     source, target = Path(source), Path(target)
     if same_file(source, target):
         raise UnusableInput(f"修正后的副本不能覆盖原工作簿 {source.name}，请用 -o 指定另一个文件名。")
     data = read_workbook(source).data  # refuses files that are not standard workbooks
     fmt = data.format
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # from the bytes: openpyxl judges a file by its name, and the reader above has
-        # already judged this one by its content (an .xlsx saved with another ending)
-        wb = load_workbook(io.BytesIO(source.read_bytes()))
+    # from the bytes (openpyxl_workbook): openpyxl judges a file by its name, and the reader
+    # above has already judged this one by its content (an .xlsx saved with another ending)
+    wb = openpyxl_workbook(source)
     fixed = Fixed()
     for table in sorted(data.shifted_tables):
         sheet = next(f.sheet for f in fmt.fields if f.table == table)
