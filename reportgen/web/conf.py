@@ -101,6 +101,9 @@ def logging_settings() -> dict:
             "filters": {"mask": {"()": "reportgen.web.middleware.MaskTokens"}},
             "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask"]}},
             "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+                        # logger filters run before any handler, a test's or an office's own
+                        "django.request": {"filters": ["mask"], "level": "WARNING"},
+                        "django.security": {"filters": ["mask"], "level": "WARNING"},
                         "waitress": {"handlers": ["console"], "level": "WARNING", "propagate": False}}}
 
 
