@@ -226,3 +226,88 @@ def database(request):
         drop()
 
 
+
+
+# --------------------------------------------------------------------------- talking to a real server
+class Visitor:
+    """A browser-less visitor of a running server: cookies, the CSRF token, forms, files."""
+
+    def __init__(self, base: str) -> None:
+        import http.cookiejar
+        import urllib.request
+
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self._open(self.base + path)
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def post(self, path: str, fields: dict, files: dict | None = None) -> tuple[int, bytes]:
+        import urllib.request
+        import uuid
+
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in dict(fields, csrfmiddlewaretoken=self.csrf()).items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, data) in (files or {}).items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         f'Content-Type: application/octet-stream\r\n\r\n'.encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.base + path, data=body, method="POST", headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base + path})
+        return self._open(request)
+
+    def _open(self, request) -> tuple[int, bytes]:
+        import urllib.error
+
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+
+import urllib.request as _request  # noqa: E402
+
+
+class _NoRedirect(_request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def office_on(server: Server, username: str = "管理员", password: str = "一个很长的测试密码-123") -> Visitor:
+    """The first administrator of a fresh server, made through its one-time link, logged in."""
+    office = Visitor(server.url)
+    link = server.admin_link.split(server.url, 1)[1]
+    assert office.get(link)[0] == 200
+    status, _ = office.post(link, {"username": username, "password": password, "password2": password})
+    assert status == 302
+    return office
+
+
+def round_on(office: Visitor, names: list[str], year: int = 2023) -> tuple[int, dict[str, str]]:
+    """A round made through the form; returns its id and {agency: link path}."""
+    import io
+
+    from openpyxl import load_workbook
+
+    office.get("/office/rounds/new")
+    status, _ = office.post("/office/rounds/new", {"name": "服务器测试", "office": "示范市人民政府办公室", "year": year,
+                                                   "deadline": "2099-01-31", "names": "\n".join(names), "column": ""})
+    assert status == 302
+    _, page = office.get("/office/")
+    rid = int(page.decode().split("/office/rounds/")[-1].split("/")[0])
+    _, sheet = office.get(f"/office/rounds/{rid}/links.xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet)).active.iter_rows(min_row=2, values_only=True))
+    return rid, {row[1]: row[2].split(office.base, 1)[1] for row in rows}
+
+
+def upload_to(link: str, base: str, path: Path) -> int:
+    visitor = Visitor(base)
+    visitor.get(link)
+    return visitor.post(link + "upload", {}, {"workbook": (path.name, path.read_bytes())})[0]
