@@ -208,24 +208,36 @@ def fresh_postgres_database(url: str) -> tuple[str, callable]:
 DATABASES = ["sqlite", "postgresql"]
 
 
+def _fresh_postgres_or_skip():
+    url = postgres_url()
+    if url is None:
+        if IN_CI:
+            pytest.fail("CI: REPORTGEN_TEST_POSTGRES is not set (see NOTES-web.md for the .ci/run lines)")
+        pytest.skip("没有 PostgreSQL：设置 REPORTGEN_TEST_POSTGRES=postgresql://用户:密码@主机/库（该用户可建库）后在 PostgreSQL 上也运行")
+    return fresh_postgres_database(url)
+
+
 @pytest.fixture(params=DATABASES)
 def database(request):
     """Each server test on SQLite, and on PostgreSQL when REPORTGEN_TEST_POSTGRES names one."""
     if request.param == "sqlite":
         yield None
         return
-    url = postgres_url()
-    if url is None:
-        if IN_CI:
-            pytest.fail("CI: REPORTGEN_TEST_POSTGRES is not set (see NOTES-web.md for the .ci/run lines)")
-        pytest.skip("没有 PostgreSQL：设置 REPORTGEN_TEST_POSTGRES=postgresql://用户@主机/库 后在 PostgreSQL 上也运行")
-    fresh, drop = fresh_postgres_database(url)
+    fresh, drop = _fresh_postgres_or_skip()
     try:
         yield fresh
     finally:
         drop()
 
 
+@pytest.fixture
+def postgres():
+    """A fresh PostgreSQL database (skips without one, fails in CI)."""
+    fresh, drop = _fresh_postgres_or_skip()
+    try:
+        yield fresh
+    finally:
+        drop()
 
 
 # --------------------------------------------------------------------------- talking to a real server
