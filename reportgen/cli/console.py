@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from reportgen.collection.status import verdict
 from reportgen.formats.findings import Finding, finding_groups
 
 if TYPE_CHECKING:
@@ -20,16 +21,6 @@ if TYPE_CHECKING:
     from reportgen.collection import FileStatus
 
 SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
-
-
-def verdict(result: "CheckResult | FileStatus") -> str:
-    counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
-    held = {"duplicate": "同一机关有不止一份工作簿", "other-year": "年度与本批不同"}.get(getattr(result, "status", ""))
-    if held:
-        return f"结论：本批不用这一份（{held}），不生成报告、不计入汇总（{counts}）。请按下面的说明处理。"
-    if result.can_render:
-        return f"结论：可以生成报告（{counts}）。"
-    return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"
 
 
 def print_findings(findings: list[Finding], limit: int | None = None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .base import fail, main
+from reportgen.cli.base import fail, main
 
 INSTALL_HINT = '网上报送需要另外安装：pip install "reportgen[web]"'
 
@@ -36,7 +36,7 @@ def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, e
         import waitress  # noqa: F401
     except ImportError:
         fail(INSTALL_HINT)
-    from ..web import server
+    from reportgen.web import server
 
     try:
         server.prepare(data, database, proxy=proxy)

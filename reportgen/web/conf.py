@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .library import UnusableInput
+from reportgen.web.library import UnusableInput
 
 MB = 1024 * 1024
 UPLOAD_LIMIT = 10 * MB  # an upload's body; refused before it is read (see middleware)

@@ -5,16 +5,17 @@ web face never reaches into a module's private parts and never restates a rule,
 label or message: checks, findings and their wording, annotation, rendering, the
 status sheet, 汇总, pre-filled workbooks and the roster all come from the library."""
 
-from reportgen import __version__  # noqa: F401
-from reportgen.aggregate import aggregate, write_aggregate  # noqa: F401
-from reportgen.collection import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, STATUS_LABELS, UNUSABLE,  # noqa: F401
-                                  WARNINGS, Collected, FileStatus, check_and_render_collection, check_one,
-                                  collect, normalise_agency, rejected_statuses, sort_for_action, unique_names)
-from reportgen.distribute import distribute_one, read_names  # noqa: F401
-from reportgen.errors import UnusableInput  # noqa: F401
-from reportgen.findings import CATALOGUE, Finding, Location, finding_groups  # noqa: F401
-from reportgen.console import verdict  # noqa: F401
-from reportgen.safety import safe_filename, write_cell  # noqa: F401
-from reportgen.status import write_status  # noqa: F401
-from reportgen.workbook import annotate_workbook, read_workbook  # noqa: F401
+from reportgen.collection.aggregate import aggregate, write_aggregate  # noqa: F401
+from reportgen.collection.batch import check_one, normalise_agency, rejected_statuses  # noqa: F401
+from reportgen.collection.distribute import distribute_one, read_names  # noqa: F401
+from reportgen.collection.files import Collected, collect  # noqa: F401
+from reportgen.collection.render import check_and_render_collection, unique_names  # noqa: F401
+from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, STATUS_LABELS,  # noqa: F401
+                                         UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)
+from reportgen.collection.status_sheet import write_status  # noqa: F401
+from reportgen.core.errors import UnusableInput  # noqa: F401
+from reportgen.core.safety import safe_filename, write_cell  # noqa: F401
+from reportgen.core.version import __version__  # noqa: F401
+from reportgen.data.workbook import annotate_workbook, read_workbook  # noqa: F401
+from reportgen.formats.findings import CATALOGUE, Finding, Location, finding_groups  # noqa: F401
 from reportgen.render import render_report  # noqa: F401

@@ -12,7 +12,7 @@ from collections import deque
 
 from django.http import HttpResponse
 
-from .conf import UPLOAD_LIMIT
+from reportgen.web.conf import UPLOAD_LIMIT
 
 AGENCY_PATH = re.compile(r"/a/[^/\s]+")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "

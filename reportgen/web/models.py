@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .library import ERRORS, OK, STATUS_LABELS, WARNINGS
+from reportgen.web.library import ERRORS, OK, STATUS_LABELS, WARNINGS
 
 # The dashboard's statuses, in the order an office works through them.
 NOT_OPENED, NOT_UPLOADED, WARNINGS_ONLY, TO_REVIEW, ACCEPTED, RETURNED = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conf import setup
-from .middleware import BODY_LIMIT
+from reportgen.web.conf import setup
+from reportgen.web.middleware import BODY_LIMIT
 
 THREADS = 8  # uploads wait on the disk and the database more than on the processor
 
@@ -23,8 +23,8 @@ def first_admin_link() -> str | None:
     each start; earlier unused ones stop working)."""
     from django.contrib.auth import get_user_model
 
-    from .models import Invite
-    from .services import new_invite
+    from reportgen.web.models import Invite
+    from reportgen.web.services import new_invite
 
     if get_user_model().objects.filter(is_staff=True).exists():
         return None
@@ -37,7 +37,7 @@ def export_data(target: Path) -> int:
     moving an instance to another database; the files stay in the data folder."""
     from django.core.management import call_command
 
-    from .models import Agency, Decision, Event, Invite, Round, Version
+    from reportgen.web.models import Agency, Decision, Event, Invite, Round, Version
 
     with open(target, "w", encoding="utf-8") as handle:
         call_command("dumpdata", "auth.user", "web", natural_foreign=True, indent=1, stdout=handle,
@@ -50,10 +50,10 @@ def import_data(source: Path) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from .models import Round
+    from reportgen.web.models import Round
 
     if Round.objects.exists():
-        from .library import UnusableInput
+        from reportgen.web.library import UnusableInput
 
         raise UnusableInput("目标数据库里已有报送数据；导入只能用于新的空数据库。")
     with transaction.atomic():

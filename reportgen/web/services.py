@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import library as lib
-from .models import ACCEPT, Agency, Decision, Event, Invite, Round, Version
-from .store import Store
+from reportgen.web import library as lib
+from reportgen.web.models import ACCEPT, Agency, Decision, Event, Invite, Round, Version
+from reportgen.web.store import Store
 
 UPLOAD_SUFFIX_CHARS = 8  # an uploaded name's suffix is kept (lower-cased) only this long
 

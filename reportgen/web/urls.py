@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic.base import RedirectView
 
-from . import views
+from reportgen.web import views
 
 handler404 = "reportgen.web.views.not_found"
 handler403 = "reportgen.web.views.forbidden"

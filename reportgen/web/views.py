@@ -17,12 +17,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import library as lib
-from . import services as svc
-from .forms import AccountForm, DecisionForm, RoundForm, UploadForm
-from .middleware import (LOGINS_PER_ADDRESS, TOO_MANY, UPLOADS_PER_ADDRESS, UPLOADS_PER_LINK, client_address,
+from reportgen.web import library as lib
+from reportgen.web import services as svc
+from reportgen.web.forms import AccountForm, DecisionForm, RoundForm, UploadForm
+from reportgen.web.middleware import (LOGINS_PER_ADDRESS, TOO_MANY, UPLOADS_PER_ADDRESS, UPLOADS_PER_LINK, client_address,
                          plain)
-from .models import (ACCEPT, RETURN, STATUSES, Agency, Event, Invite, Round, Version)
+from reportgen.web.models import (ACCEPT, RETURN, STATUSES, Agency, Event, Invite, Round, Version)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
