@@ -78,7 +78,7 @@ def settings(data: Path, database_url: str | None = None, *, proxy: bool = False
         SESSION_COOKIE_SECURE=proxy, CSRF_COOKIE_SECURE=proxy,
         SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https") if proxy else None,
         USE_X_FORWARDED_HOST=proxy,
-        X_FRAME_OPTIONS="DENY", SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="no-referrer",
+        X_FRAME_OPTIONS="DENY", SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="same-origin",
         # Uploads: Django keeps at most this in memory, the rest goes to a temporary file;
         # the body's size itself is refused earlier (middleware.UploadLimit, waitress).
         FILE_UPLOAD_MAX_MEMORY_SIZE=UPLOAD_LIMIT + MB, DATA_UPLOAD_MAX_MEMORY_SIZE=UPLOAD_LIMIT + MB,
