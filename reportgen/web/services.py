@@ -154,9 +154,10 @@ def previous_year_file(agency: Agency) -> Version | None:
     return None
 
 
-def check_stored(digest: str, filename: str, last: Version | None) -> "lib.FileStatus":
+def check_stored(digest: str, filename: str, last: Version | None, year: int | None = None) -> "lib.FileStatus":
     """Check a stored file as ``reportgen check`` does (with last year's accepted version
-    for the cross-year checks); its messages name the file as it was uploaded."""
+    for the cross-year checks, and the round's ``year`` as a collection's year); its
+    messages name the file as it was uploaded."""
     with scratch() as folder:
         path = working_copy(digest, folder, filename)
         found = lib.collect([path])
@@ -167,10 +168,14 @@ def check_stored(digest: str, filename: str, last: Version | None) -> "lib.FileS
             (folder / "last").mkdir()
             previous = working_copy(last.sha256, folder / "last", last.filename)
         try:
-            return lib.check_one(path, previous)
+            status = lib.check_one(path, previous)
         except Exception as exc:  # a bug of ours: the upload is kept and the agency told plainly
             return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
                                                              f"文件已保存，请联系汇总单位。")
+        for _, finding in lib.collection_findings([status], year):  # a workbook of another year
+            status.findings.append(finding)
+        lib.refresh_status(status)
+        return status
 
 
 def receive(agency: Agency, handle, filename: str, address: str) -> Version:
@@ -178,7 +183,7 @@ def receive(agency: Agency, handle, filename: str, address: str) -> Version:
     The file is in the store (flushed) before the version's transaction starts; the
     version, the agency's summary and the log entry commit together or not at all."""
     digest, size = store().put_file(handle)
-    status = check_stored(digest, filename, previous_year_file(agency))
+    status = check_stored(digest, filename, previous_year_file(agency), agency.round.year)
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         version = Version.objects.create(

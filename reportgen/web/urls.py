@@ -27,6 +27,9 @@ urlpatterns = [
     path("office/rounds/<int:pk>/annotated.zip", views.annotated_zip),
     path("office/rounds/<int:pk>/aggregate", views.aggregate_view),
     path("office/rounds/<int:pk>/render", views.render_all),
+    path("office/rounds/<int:pk>/render/<str:job_id>.json", views.render_state),  # before the page: <str> takes dots
+    path("office/rounds/<int:pk>/render/<str:job_id>.zip", views.render_zip),
+    path("office/rounds/<int:pk>/render/<str:job_id>", views.render_progress),
     path("office/rounds/<int:pk>/events", views.events),
     path("office/agencies/<int:pk>/", views.agency_detail),
     path("office/agencies/<int:pk>/<str:action>", views.link_action),

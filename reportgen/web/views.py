@@ -381,12 +381,47 @@ def aggregate_view(request, pk: int):
 @administrator
 @require_POST
 def render_all(request, pk: int):
+    """Start rendering every accepted report; the page that follows shows its progress."""
+    from reportgen.web import jobs
+
     rnd = get_object_or_404(Round, pk=pk)
-    with svc.scratch() as folder:
-        target, statuses = svc.render_all(rnd, folder)
-        svc.log("render-all", request.user.get_username(), client_address(request), rnd,
-                detail=f"{sum(1 for s in statuses if s.outputs)} 份报告")
-        return download(target, f"{lib.safe_filename(rnd.name)}-报告.zip", "application/zip")
+    job = jobs.start(rnd, request.user.get_username(), client_address(request))
+    return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/render/{job.id}")
+
+
+def _job(pk: int, job_id: str):
+    from reportgen.web import jobs
+
+    rnd = get_object_or_404(Round, pk=pk)
+    job = jobs.get(job_id, rnd.pk)
+    if job is None:
+        raise Http404("没有找到这次生成（服务重新启动过？请重新生成）。")
+    return rnd, job
+
+
+@login_required
+@require_GET
+def render_progress(request, pk: int, job_id: str):
+    rnd, job = _job(pk, job_id)
+    return render(request, "web/render.html", {"round": rnd, "job": job})
+
+
+@login_required
+@require_GET
+def render_state(request, pk: int, job_id: str):
+    from django.http import JsonResponse
+
+    return JsonResponse(_job(pk, job_id)[1].to_json())
+
+
+@login_required
+@require_GET
+def render_zip(request, pk: int, job_id: str):
+    rnd, job = _job(pk, job_id)
+    if job.path is None:
+        raise Http404("还没有生成完。")
+    return FileResponse(open(job.path, "rb"), as_attachment=True, filename=f"{lib.safe_filename(rnd.name)}-报告.zip",
+                        content_type="application/zip")
 
 
 @login_required

@@ -159,9 +159,14 @@ def _walk(browser, server, tmp_path, workbook):
     office.goto(dashboard)
     assert page.get_by_role("link", name="已接收 1").count() == 1
     office.shot("web-dashboard.png")
-    reports = zipfile.ZipFile(io.BytesIO(office.download(
-        lambda: page.get_by_role("button", name="生成全部已接收的报告（Word + 网页，.zip）").click())))
+    page.get_by_role("button", name="生成全部已接收的报告（Word + 网页，.zip）").click()
+    ready = page.get_by_role("link", name="下载全部报告（.zip）")
+    ready.wait_for(state="visible", timeout=60_000)  # the page follows the job (app.js)
+    assert page.get_by_text("已生成 1 份报告（Word + 网页）。").count() == 1
+    office.check()
+    reports = zipfile.ZipFile(io.BytesIO(office.download(ready.click)))
     assert sorted(Path(n).suffix for n in reports.namelist()) == [".docx", ".html"]
+    office.goto(dashboard)
     page.get_by_role("link", name="汇总（预览）").click()
     office.check()
     assert page.get_by_text("示范市乙局（未打开）").count() == 1  # who is left out, named
