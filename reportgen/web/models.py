@@ -17,6 +17,17 @@ ACCEPT, RETURN = "accept", "return"
 DECISION_LABELS = {ACCEPT: ACCEPTED, RETURN: RETURNED}
 
 
+def status_of(opened: bool, check_status: str | None, warnings: int | None, decision: str | None) -> str:
+    """An agency's dashboard status from its latest version (None: no upload yet)."""
+    if check_status is None:
+        return NOT_UPLOADED if opened else NOT_OPENED
+    if decision:
+        return DECISION_LABELS[decision]
+    if check_status not in (OK, WARNINGS):
+        return HAS_ERRORS
+    return WARNINGS_ONLY if warnings else TO_REVIEW
+
+
 class Round(models.Model):
     """One collection: a year's reports from the agencies of a roster."""
 
@@ -60,11 +71,8 @@ class Agency(models.Model):
     @property
     def status(self) -> str:
         v = self.latest
-        if v is None:
-            return NOT_UPLOADED if self.first_opened_at else NOT_OPENED
-        if v.decision:
-            return DECISION_LABELS[v.decision]
-        return v.check_label
+        return status_of(self.first_opened_at is not None, v.status if v else None, v.warnings if v else None,
+                         v.decision if v else None)
 
     @property
     def revoked(self) -> bool:
@@ -104,11 +112,6 @@ class Version(models.Model):
     def can_render(self) -> bool:
         return self.status in (OK, WARNINGS)
 
-    @property
-    def check_label(self) -> str:
-        if not self.can_render:
-            return HAS_ERRORS
-        return WARNINGS_ONLY if self.warnings else TO_REVIEW
 
 
 class Decision(models.Model):

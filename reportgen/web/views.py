@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,7 +23,7 @@ from reportgen.web import services as svc
 from reportgen.web.forms import AccountForm, DecisionForm, RoundForm, UploadForm
 from reportgen.web.middleware import (LOGINS_PER_ADDRESS, TOO_MANY, UPLOADS_PER_ADDRESS, UPLOADS_PER_LINK, client_address,
                          plain)
-from reportgen.web.models import (ACCEPT, RETURN, STATUSES, Agency, Event, Invite, Round, Version)
+from reportgen.web.models import ACCEPT, RETURN, STATUSES, Agency, Event, Invite, Round, Version, status_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,6 +53,13 @@ def _version(agency: Agency, number: int) -> Version:
     return get_object_or_404(Version, agency=agency, number=number)
 
 
+def _versions(agency: Agency):
+    """Every version for the list (without their findings), and the latest two in full."""
+    versions = list(agency.versions.order_by("-number").defer("findings"))
+    full = list(agency.versions.order_by("-number")[:2])
+    return versions, (full[0] if full else None), (full[1] if len(full) > 1 else None)
+
+
 @require_GET
 def agency_page(request, token: str):
     agency = _agency(token)
@@ -59,8 +67,7 @@ def agency_page(request, token: str):
         with transaction.atomic():
             Agency.objects.filter(pk=agency.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
             svc.log("link-opened", f"机关：{agency.name}", client_address(request), agency.round, agency)
-    versions = list(agency.versions.order_by("-number"))
-    latest = versions[0] if versions else None
+    versions, latest, previous = _versions(agency)
     context = {"agency": agency, "round": agency.round, "token": token, "form": UploadForm(),
                "versions": versions, "latest": latest, "past_deadline": dt.date.today() > agency.round.deadline,
                "has_last_year": svc.previous_year_file(agency) is not None}
@@ -68,8 +75,8 @@ def agency_page(request, token: str):
         findings = svc.findings_of(latest)
         context["groups"] = lib.finding_groups(findings, SHOWN_PER_GROUP)
         context["verdict"] = lib.verdict(latest) if latest.can_render or latest.status == lib.ERRORS else ""
-        if len(versions) > 1:
-            context["comparison"] = svc.compare(versions[1], latest)
+        if previous is not None:
+            context["comparison"] = svc.compare(previous, latest)
     return render(request, "web/agency.html", context)
 
 
@@ -219,33 +226,69 @@ def round_new(request):
     return render(request, "web/round_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-SORTS = {"position": lambda a: a.position, "name": lambda a: a.name,
-         "status": lambda a: STATUSES.index(a.status), "errors": lambda a: -(a.latest.errors if a.latest else -1),
-         "uploaded": lambda a: -(a.latest.uploaded_at.timestamp() if a.latest else 0)}
+PAGE_ROWS = 200  # rows of the dashboard a page shows (counts and filters cover them all)
+
+
+@dataclass
+class Row:
+    """One agency on the dashboard, from one query of plain values (thousands of rows)."""
+
+    pk: int
+    position: int
+    name: str
+    revoked: bool
+    status: str
+    errors: int | None
+    warnings: int | None
+    first_problem: str
+    uploaded_at: dt.datetime | None
+    versions: int
+
+
+SORTS = {"position": lambda r: r.position, "name": lambda r: r.name, "status": lambda r: STATUSES.index(r.status),
+         "errors": lambda r: -(r.errors if r.errors is not None else -1),
+         "uploaded": lambda r: -(r.uploaded_at.timestamp() if r.uploaded_at else 0)}
+
+
+def dashboard_rows(rnd: Round) -> list[Row]:
+    fields = ("pk", "position", "name", "revoked_at", "first_opened_at", "versions_count", "latest__status",
+              "latest__errors", "latest__warnings", "latest__first_problem", "latest__uploaded_at", "latest__decision")
+    rows = []
+    for (pk, position, name, revoked_at, opened, count, status, errors, warnings, first, uploaded,
+         decision) in rnd.agencies.order_by("position").values_list(*fields):
+        shown = status_of(opened is not None, status, warnings, decision)
+        rows.append(Row(pk, position, name, revoked_at is not None, shown, errors, warnings,
+                        (first[:117] + "……") if first and len(first) > 120 else (first or ""), uploaded, count))
+    return rows
 
 
 @login_required
 @require_GET
 def dashboard(request, pk: int):
     rnd = get_object_or_404(Round, pk=pk)
-    agencies = list(rnd.agencies.select_related("latest").only(
-        "name", "position", "first_opened_at", "revoked_at", "versions_count", "round_id",
-        "latest__status", "latest__errors", "latest__warnings", "latest__first_problem", "latest__uploaded_at",
-        "latest__decision", "latest__number"))
+    agencies = dashboard_rows(rnd)
     counts = {s: 0 for s in STATUSES}
     for a in agencies:
-        a.shown_status = a.status
-        counts[a.shown_status] += 1
+        counts[a.status] += 1
     wanted = request.GET.get("status", "")
     late = request.GET.get("late") == "1"
-    past_deadline = dt.date.today() > rnd.deadline
-    rows = [a for a in agencies if (not wanted or a.shown_status == wanted) and (not late or a.latest is None)]
+    rows = [a for a in agencies if (not wanted or a.status == wanted) and (not late or a.uploaded_at is None)]
     sort = request.GET.get("sort", "position")
     rows.sort(key=SORTS.get(sort, SORTS["position"]))
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    try:
+        page = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        page = 1
+    from django.utils.http import urlencode
+
+    query = urlencode({k: v for k, v in (("status", wanted), ("sort", sort), ("late", "1" if late else "")) if v})
     return render(request, "web/dashboard.html", {
-        "round": rnd, "rows": rows, "counts": counts, "total": len(agencies), "wanted": wanted, "sort": sort,
-        "late": late, "past_deadline": past_deadline, "statuses": STATUSES,
-        "not_uploaded": sum(1 for a in agencies if a.latest is None)})
+        "round": rnd, "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "shown": len(rows), "counts": counts,
+        "total": len(agencies), "wanted": wanted, "sort": sort, "late": late,
+        "past_deadline": dt.date.today() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
+        "page_numbers": range(1, pages + 1), "query": query,
+        "not_uploaded": sum(1 for a in agencies if a.uploaded_at is None)})
 
 
 @login_required
@@ -306,14 +349,13 @@ def annotated_zip(request, pk: int):
 @require_GET
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("round", "latest"), pk=pk)
-    versions = list(agency.versions.order_by("-number"))
-    latest = versions[0] if versions else None
+    versions, latest, previous = _versions(agency)
     context = {"agency": agency, "round": agency.round, "versions": versions, "latest": latest,
                "form": DecisionForm(), "new_link": request.session.pop(f"new-link-{agency.pk}", "")}
     if latest is not None:
         context["groups"] = lib.finding_groups(svc.findings_of(latest), SHOWN_PER_GROUP)
-        if len(versions) > 1:
-            context["comparison"] = svc.compare(versions[1], latest)
+        if previous is not None:
+            context["comparison"] = svc.compare(previous, latest)
     return render(request, "web/agency_office.html", context)
 
 

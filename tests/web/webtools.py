@@ -279,8 +279,10 @@ class Visitor:
 
         try:
             with self.opener.open(request, timeout=60) as response:
+                self.headers = response.headers
                 return response.status, response.read()
-        except urllib.error.HTTPError as exc:
+        except urllib.error.HTTPError as exc:  # a redirect too (they are not followed)
+            self.headers = exc.headers
             return exc.code, exc.read()
 
 
