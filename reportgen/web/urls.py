@@ -20,6 +20,7 @@ urlpatterns = [
     path("office/logout", views.office_logout),
     path("office/", views.office_home),
     path("office/accounts", views.accounts),
+    path("office/events", views.events),
     path("office/rounds/new", views.round_new),
     path("office/rounds/<int:pk>/", views.dashboard),
     path("office/rounds/<int:pk>/links.xlsx", views.links_sheet),

@@ -209,8 +209,9 @@ def round_new(request):
         names = [n for n in (data.get("names") or "").splitlines() if n.strip()]
         if data.get("roster"):
             with svc.scratch() as folder:
-                suffix = Path(data["roster"].name or "").suffix.lower()[:8]
-                path = folder / f"名单{suffix}"
+                suffix = Path(data["roster"].name or "").suffix.lower()
+                # our own name, with the sender's suffix only when it is one a roster may have
+                path = folder / f"名单{suffix if suffix in ('.xlsx', '.csv', '.txt') else '.bin'}"
                 with open(path, "wb") as handle:
                     for chunk in data["roster"].chunks():
                         handle.write(chunk)
@@ -468,9 +469,11 @@ def render_zip(request, pk: int, job_id: str):
 
 @login_required
 @require_GET
-def events(request, pk: int):
-    rnd = get_object_or_404(Round, pk=pk)
-    return render(request, "web/events.html", {"round": rnd, "events": Event.objects.filter(round=rnd)[:2000]})
+def events(request, pk: int | None = None):
+    """The log of a round, or (without one) of everything: logins, accounts, every round."""
+    rnd = get_object_or_404(Round, pk=pk) if pk is not None else None
+    found = Event.objects.select_related("agency")
+    return render(request, "web/events.html", {"round": rnd, "events": (found.filter(round=rnd) if rnd else found)[:2000]})
 
 
 @administrator

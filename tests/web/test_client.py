@@ -323,6 +323,7 @@ def test_dashboard_status_sheet_aggregate_and_render_all_agree_with_the_commands
     log = page_text(office.get(f"/office/rounds/{rnd.pk}/events"))
     for kind in ("upload", "decision", "link-opened", "aggregate", "render-all"):
         assert kind in log
+    assert "请补充第六部分" in log and "127.0.0.1" in log
 
 
 def _rendered(office, rnd) -> str:
