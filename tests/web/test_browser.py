@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from webtools import IN_CI, Server, base, database, workbook  # noqa: F401
+from webtools import IN_CI, Server, base, database, upload_to, workbook  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+        "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
 SHOTS = os.environ.get("REPORTGEN_SCREENSHOTS")  # a folder: the pictures for the README (tools/)
 
 
@@ -108,7 +108,7 @@ def _walk(browser, server, tmp_path, workbook):
 
     # A round from a roster whose names are in column B under a header.
     roster = Workbook()
-    for row in (["序号", "机关名称"], [1, "示范市甲局"], [2, "示范市乙局"]):
+    for row in (["序号", "机关名称"], [1, "示范市甲局"], [2, "示范市乙局"], [3, "示范市丙局"], [4, "示范市丁局"]):
         roster.active.append(row)
     roster.save(tmp_path / "名单.xlsx")
     page.get_by_role("link", name="新建报送").click()
@@ -127,7 +127,10 @@ def _walk(browser, server, tmp_path, workbook):
     # The links sheet.
     links = load_workbook(io.BytesIO(office.download(lambda: page.get_by_role("link", name="下载全部链接（.xlsx）").click())))
     link = {row[1]: row[2] for row in links.active.iter_rows(min_row=2, values_only=True)}
-    assert set(link) == {"示范市甲局", "示范市乙局"}
+    assert set(link) == {"示范市甲局", "示范市乙局", "示范市丙局", "示范市丁局"}
+    # Two other agencies upload (no browser needed for them): one faulty, one fine.
+    assert upload_to(link["示范市丙局"].split(server.url, 1)[1], server.url, workbook("示范市丙局", faulty=True)) == 302
+    assert upload_to(link["示范市丁局"].split(server.url, 1)[1], server.url, workbook("示范市丁局")) == 302
 
     # The agency: its pre-filled workbook, a faulty upload, the findings, the fixed one, Word.
     agency = Checked(browser)
@@ -141,11 +144,11 @@ def _walk(browser, server, tmp_path, workbook):
     assert apage.get_by_text("结论：不能生成报告（1 个错误，1 个提醒）").count() == 1
     assert apage.get_by_text("表三 D11（（三）不予公开 1.属于国家秘密 / 自然人）：格内是“12件”", exact=False).count() == 1
     assert apage.get_by_role("link", name="下载 Word 报告").count() == 0
+    agency.shot("web-agency.png")
     apage.get_by_label("填好的工作簿（.xlsx）").set_input_files(workbook("示范市甲局"))
     apage.get_by_role("button", name="上传并检查").click()
     agency.check()
     assert apage.get_by_text("已改正 2 处，仍未改正 0 处，新出现 0 处").count() == 1
-    agency.shot("web-agency.png")
     docx = agency.download(lambda: apage.get_by_role("link", name="下载 Word 报告").click())
     assert zipfile.ZipFile(io.BytesIO(docx)).testzip() is None
 
