@@ -15,6 +15,7 @@ class RoundForm(forms.Form):
     deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
     roster = forms.FileField(label="名单文件（.xlsx、.csv 或 .txt，与 reportgen distribute 读的相同）", required=False)
     column = forms.ChoiceField(label="名单中机关名称所在的列", choices=COLUMN_CHOICES, required=False)
+    header = forms.BooleanField(label="名单的第一行是标题（如“单位名称”），不是机关", required=False)
     names = forms.CharField(label="或直接输入机关名称（每行一个）", widget=forms.Textarea(attrs={"rows": 6}),
                             required=False)
 

@@ -217,7 +217,7 @@ def round_new(request):
                         handle.write(chunk)
                 try:
                     column = int(data["column"]) if data.get("column") else None
-                    names += lib.read_names(path, column)
+                    names += lib.read_names(path, column, True if data.get("header") else None)
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
         if not form.errors:

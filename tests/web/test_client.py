@@ -254,10 +254,11 @@ def test_a_round_from_a_roster_with_the_name_column_chosen(web, office, tmp_path
     with open(path, "rb") as handle:
         response = office.post("/office/rounds/new", {
             "name": "名单测试", "office": "示范市人民政府办公室", "year": 2023, "deadline": "2099-01-31",
-            "roster": handle, "column": "1", "names": "示范市巳局"})
+            "roster": handle, "column": "1", "header": "on", "names": "示范市巳局"})
     assert response.status_code == 302
     rnd = Round.objects.get(name="名单测试")
-    assert [a.name for a in rnd.agencies.order_by("position")] == ["示范市巳局", "单位名称", "示范市卯局", "示范市辰局"]
+    # typed names first, then the roster's column B without its header; a name listed twice once
+    assert [a.name for a in rnd.agencies.order_by("position")] == ["示范市巳局", "示范市卯局", "示范市辰局"]
 
 
 def test_dashboard_status_sheet_aggregate_and_render_all_agree_with_the_commands(

@@ -98,3 +98,23 @@ def test_a_server_killed_mid_upload_keeps_every_acknowledged_version(tmp_path, d
         assert upload_to(links[names[1]], restarted.url, files[names[1]][0]) == 302
     finally:
         restarted.stop()
+
+
+def test_the_server_refuses_a_body_over_the_limit_from_its_headers(tmp_path):
+    server = Server(tmp_path / "d").start()
+    try:
+        for headers in ("Content-Length: 20000000", "Transfer-Encoding: chunked"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+                conn.sendall(f"POST /a/x/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n"
+                             f"Content-Type: multipart/form-data; boundary=x\r\n\r\n".encode())
+                if "chunked" in headers:  # a body without a length: refused once it passes the limit
+                    chunk = b"y" * (1 << 20)
+                    try:
+                        for _ in range(12):
+                            conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    except OSError:
+                        pass  # the server stopped reading: refused
+                answer = conn.recv(200)
+            assert answer.startswith(b"HTTP/1.1 413"), answer
+    finally:
+        server.stop()
