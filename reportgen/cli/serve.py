@@ -17,9 +17,9 @@ INSTALL_HINT = '网上报送需要另外安装：pip install "reportgen[web]"'
 @main.command()
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=Path("reportgen-data"),
               show_default=True, help="数据文件夹：数据库（SQLite）、上传的全部文件、密钥。")
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（0.0.0.0 表示本机所有网卡）。")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口。")
-@click.option("--database", envvar="REPORTGEN_DATABASE_URL",
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址（0.0.0.0 表示本机所有网卡）。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, metavar="端口", help="端口。")
+@click.option("--database", envvar="REPORTGEN_DATABASE_URL", metavar="数据库地址",
               help="PostgreSQL 数据库地址，如 postgresql://用户:密码@主机/库名（也可用环境变量 REPORTGEN_DATABASE_URL；"
                    "不给则使用数据文件夹里的 SQLite）。")
 @click.option("--proxy", is_flag=True,
