@@ -4,18 +4,14 @@ import datetime as dt
 
 from django import forms
 
-COLUMN_CHOICES = [("", "每行第一个有内容的格子（与 reportgen distribute 相同）")] + [
-    (str(i), f"第 {chr(65 + i)} 列") for i in range(10)]
-
-
 class RoundForm(forms.Form):
     name = forms.CharField(label="本次报送的名称", max_length=200, initial="")
     office = forms.CharField(label="汇总机关名称（汇总报告署名）", max_length=200)
     year = forms.IntegerField(label="报告年度", min_value=2008, max_value=2100)
     deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
     roster = forms.FileField(label="名单文件（.xlsx、.csv 或 .txt，与 reportgen distribute 读的相同）", required=False)
-    column = forms.ChoiceField(label="名单中机关名称所在的列", choices=COLUMN_CHOICES, required=False)
-    header = forms.BooleanField(label="名单的第一行是标题（如“单位名称”），不是机关", required=False)
+    column = forms.CharField(label="名单中机关名称所在的列（字母如 B、序号如 2，或标题如 单位名称；不填则按标题自动找）",
+                             max_length=50, required=False)
     names = forms.CharField(label="或直接输入机关名称（每行一个）", widget=forms.Textarea(attrs={"rows": 6}),
                             required=False)
 

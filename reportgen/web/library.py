@@ -6,14 +6,14 @@ label or message: checks, findings and their wording, annotation, rendering, the
 status sheet, 汇总, pre-filled workbooks and the roster all come from the library."""
 
 from reportgen.collection.aggregate import aggregate, write_aggregate  # noqa: F401
-from reportgen.collection.batch import (check_one, collection_findings, normalise_agency,  # noqa: F401
-                                        rejected_statuses)
-from reportgen.collection.distribute import distribute_one, read_names  # noqa: F401
+from reportgen.collection.batch import check_one, normalise_agency, rejected_statuses  # noqa: F401
+from reportgen.collection.distribute import distribute_one  # noqa: F401
 from reportgen.collection.files import Collected, collect  # noqa: F401
 from reportgen.collection.render import check_and_render_collection, unique_names  # noqa: F401
+from reportgen.collection.roster import read_roster  # noqa: F401
+from reportgen.collection.rules import judge_batch  # noqa: F401
 from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, STATUS_LABELS,  # noqa: F401
-                                         UNUSABLE, WARNINGS, FileStatus, refresh_status,
-                                         sort_for_action, verdict)
+                                         UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)
 from reportgen.collection.status_sheet import write_status  # noqa: F401
 from reportgen.core.errors import UnusableInput  # noqa: F401
 from reportgen.core.safety import safe_filename, write_cell  # noqa: F401

@@ -172,9 +172,8 @@ def check_stored(digest: str, filename: str, last: Version | None, year: int | N
         except Exception as exc:  # a bug of ours: the upload is kept and the agency told plainly
             return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
                                                              f"文件已保存，请联系汇总单位。")
-        for _, finding in lib.collection_findings([status], year):  # a workbook of another year
-            status.findings.append(finding)
-        lib.refresh_status(status)
+        # The batch's rules, the round being the batch: a workbook of another year is held, as `check` holds it.
+        lib.judge_batch([status], year)
         return status
 
 

@@ -74,7 +74,7 @@ def agency_page(request, token: str):
     if latest is not None:
         findings = svc.findings_of(latest)
         context["groups"] = lib.finding_groups(findings, SHOWN_PER_GROUP)
-        context["verdict"] = lib.verdict(latest) if latest.can_render or latest.status == lib.ERRORS else ""
+        context["verdict"] = "" if latest.reason else lib.verdict(latest)  # a file that could not be read: its reason
         if previous is not None:
             context["comparison"] = svc.compare(previous, latest)
     return render(request, "web/agency.html", context)
@@ -216,8 +216,7 @@ def round_new(request):
                     for chunk in data["roster"].chunks():
                         handle.write(chunk)
                 try:
-                    column = int(data["column"]) if data.get("column") else None
-                    names += lib.read_names(path, column, True if data.get("header") else None)
+                    names += lib.read_roster(path, (data.get("column") or "").strip() or None).names
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
         if not form.errors:

@@ -241,6 +241,29 @@ def test_the_event_log_is_append_only(web, make_round):
 
 
 # --------------------------------------------------------------------------- the office
+def test_a_round_from_a_roster_read_as_distribute_reads_it(web, office, tmp_path):
+    from openpyxl import Workbook
+
+    from reportgen.web.models import Round
+
+    roster = Workbook()
+    for row in (["某某市2023年度报告报送名单"], ["序号", "单位名称", "联系人"], [1, "示范市申局", "张三"], [2, "示范市酉局", "李四"]):
+        roster.active.append(row)
+    path = tmp_path / "名单.xlsx"
+    roster.save(path)
+    with open(path, "rb") as handle:  # the name column found by its header, below a title
+        assert office.post("/office/rounds/new", {"name": "自动找列", "office": "示范市人民政府办公室", "year": 2023,
+                                                   "deadline": "2099-01-31", "roster": handle}).status_code == 302
+    assert [a.name for a in Round.objects.get(name="自动找列").agencies.order_by("position")] == ["示范市申局", "示范市酉局"]
+    roster.active["B4"] = 3  # a number among the names: refused with the reason, nothing created
+    roster.save(path)
+    with open(path, "rb") as handle:
+        refused = office.post("/office/rounds/new", {"name": "有数字", "office": "示范市人民政府办公室", "year": 2023,
+                                                      "deadline": "2099-01-31", "roster": handle})
+    assert refused.status_code == 400 and not Round.objects.filter(name="有数字").exists()
+    assert "名单.xlsx" in page_text(refused)
+
+
 def test_a_round_from_a_roster_with_the_name_column_chosen(web, office, tmp_path):
     from openpyxl import Workbook
 
@@ -254,7 +277,7 @@ def test_a_round_from_a_roster_with_the_name_column_chosen(web, office, tmp_path
     with open(path, "rb") as handle:
         response = office.post("/office/rounds/new", {
             "name": "名单测试", "office": "示范市人民政府办公室", "year": 2023, "deadline": "2099-01-31",
-            "roster": handle, "column": "1", "header": "on", "names": "示范市巳局"})
+            "roster": handle, "column": "B", "names": "示范市巳局"})
     assert response.status_code == 302
     rnd = Round.objects.get(name="名单测试")
     # typed names first, then the roster's column B without its header; a name listed twice once
@@ -360,6 +383,12 @@ def test_a_workbook_of_another_year_is_told_as_check_tells_a_batch(web, make_rou
     from django.test import Client
 
     _, tokens = make_round(["示范市未局"], year=2023)
-    upload(Client(), tokens["示范市未局"], workbook("示范市未局", year=2022))
+    old = workbook("示范市未局", year=2022)
+    upload(Client(), tokens["示范市未局"], old)
     shown = page_text(Client().get(f"/a/{tokens['示范市未局']}/"))
-    assert "报告年度是 2022，本批工作簿的年度是 2023。请确认交的是 2023 年的工作簿。" in shown
+    assert "结论：本批不用这一份（年度与本批不同）" in shown and "年度不符，未用" in shown
+    printed = subprocess.run([sys.executable, "-m", "reportgen", "check", old.name, "--year", "2023"], cwd=old.parent,
+                             capture_output=True, text=True, encoding="utf-8",
+                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"}).stdout
+    held = [line.strip().lstrip("·").strip() for line in printed.splitlines() if "2022" in line and "基本信息" in line]
+    assert held and all(line in shown for line in held)
