@@ -10,7 +10,7 @@ from reportgen.collection.batch import check_one, normalise_agency, rejected_sta
 from reportgen.collection.distribute import distribute_one  # noqa: F401
 from reportgen.collection.files import Collected, collect  # noqa: F401
 from reportgen.collection.render import check_and_render_collection, unique_names  # noqa: F401
-from reportgen.collection.roster import read_roster  # noqa: F401
+from reportgen.collection.roster import Roster, read_roster  # noqa: F401
 from reportgen.collection.rules import judge_batch  # noqa: F401
 from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, STATUS_LABELS,  # noqa: F401
                                          UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)

@@ -154,9 +154,10 @@ def previous_year_file(agency: Agency) -> Version | None:
     return None
 
 
-def check_stored(digest: str, filename: str, last: Version | None, year: int | None = None) -> "lib.FileStatus":
+def check_stored(digest: str, filename: str, last: Version | None, year: int | None = None,
+                 roster: "lib.Roster | None" = None) -> "lib.FileStatus":
     """Check a stored file as ``reportgen check`` does (with last year's accepted version
-    for the cross-year checks, and the round's ``year`` as a collection's year); its
+    for the cross-year checks, and the round's ``year`` and ``roster`` as a batch's); its
     messages name the file as it was uploaded."""
     with scratch() as folder:
         path = working_copy(digest, folder, filename)
@@ -173,8 +174,14 @@ def check_stored(digest: str, filename: str, last: Version | None, year: int | N
             return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
                                                              f"文件已保存，请联系汇总单位。")
         # The batch's rules, the round being the batch: a workbook of another year is held, as `check` holds it.
-        lib.judge_batch([status], year)
+        lib.judge_batch([status], year, roster=roster)
         return status
+
+
+def round_roster(rnd: Round) -> "lib.Roster":
+    """The round's agencies as the roster ``check --roster`` compares a batch with (named
+    after the round in its messages): an upload of an agency not on it is told so."""
+    return lib.Roster(Path(f"“{rnd.name}”"), names=list(rnd.agencies.order_by("position").values_list("name", flat=True)))
 
 
 def receive(agency: Agency, handle, filename: str, address: str) -> Version:
@@ -182,7 +189,7 @@ def receive(agency: Agency, handle, filename: str, address: str) -> Version:
     The file is in the store (flushed) before the version's transaction starts; the
     version, the agency's summary and the log entry commit together or not at all."""
     digest, size = store().put_file(handle)
-    status = check_stored(digest, filename, previous_year_file(agency), agency.round.year)
+    status = check_stored(digest, filename, previous_year_file(agency), agency.round.year, round_roster(agency.round))
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         version = Version.objects.create(

@@ -392,3 +392,12 @@ def test_a_workbook_of_another_year_is_told_as_check_tells_a_batch(web, make_rou
                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"}).stdout
     held = [line.strip().lstrip("·").strip() for line in printed.splitlines() if "2022" in line and "基本信息" in line]
     assert held and all(line in shown for line in held)
+
+
+def test_a_workbook_of_an_agency_not_in_the_round_is_told_as_check_roster_tells_it(web, make_round, workbook):
+    from django.test import Client
+
+    _, tokens = make_round(["示范市戌局", "示范市亥局"])
+    upload(Client(), tokens["示范市戌局"], workbook("示范市戍局"))  # one stroke off: 戍 for 戌
+    shown = page_text(Client().get(f"/a/{tokens['示范市戌局']}/"))
+    assert "机关名称“示范市戍局”不在名单" in shown and "名单上相近的“示范市戌局”没有交工作簿，是否就是它？" in shown
