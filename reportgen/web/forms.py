@@ -12,6 +12,8 @@ class RoundForm(forms.Form):
     roster = forms.FileField(label="名单文件（.xlsx、.csv 或 .txt，与 reportgen distribute 读的相同）", required=False)
     column = forms.CharField(label="名单中机关名称所在的列（字母如 B、序号如 2，或标题如 单位名称；不填则按标题自动找）",
                              max_length=50, required=False)
+    last_year = forms.FileField(label="上年已接收的工作簿（可选：一个 .zip，内含各机关上年的 .xlsx；用于预填“上年结转”和跨年度检查）",
+                                required=False)
     names = forms.CharField(label="或直接输入机关名称（每行一个）", widget=forms.Textarea(attrs={"rows": 6}),
                             required=False)
 

@@ -17,6 +17,7 @@ from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLS
 from reportgen.collection.status_sheet import write_status  # noqa: F401
 from reportgen.core.errors import UnusableInput  # noqa: F401
 from reportgen.core.safety import safe_filename, write_cell  # noqa: F401
+from reportgen.core.zipguard import open_package, read_member  # noqa: F401
 from reportgen.core.version import __version__  # noqa: F401
 from reportgen.data.workbook import annotate_workbook, read_workbook  # noqa: F401
 from reportgen.formats.findings import CATALOGUE, Finding, Location, finding_groups  # noqa: F401

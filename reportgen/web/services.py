@@ -141,6 +141,62 @@ def new_invite(administrator: bool) -> str:
     return token
 
 
+def import_last_year(rnd: Round, handle, filename: str, user, address: str) -> tuple[int, list[str]]:
+    """Last year's accepted workbooks (a .zip of .xlsx) for ``rnd``: kept as an accepted round
+    of the year before (its links revoked at once), so pre-fill and the cross-year checks
+    find them as they find a round run on this server.  Returns (how many imported, and
+    why the others were not), in plain Chinese."""
+    import zipfile as zf
+
+    data = handle.read()
+    try:
+        archive = lib.open_package(data, filename)
+    except zf.BadZipFile:
+        raise lib.UnusableInput(f"{filename} 不是 .zip 文件：请把上年的工作簿压缩成一个 .zip 再上传。") from None
+    kept: list[tuple[str, str, int, "lib.FileStatus"]] = []
+    skipped: list[str] = []
+    with archive:
+        for info in archive.infolist():
+            name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if info.is_dir() or not name.lower().endswith(".xlsx") or name.startswith(("~$", ".")) \
+                    or "__MACOSX" in info.filename:
+                continue
+            content = lib.read_member(archive, info, filename)
+            digest, size = store().put(iter([content]))
+            status = check_stored(digest, name, None, rnd.year - 1)
+            if status.can_render and status.agency:
+                kept.append((name, digest, size, status))
+            else:
+                skipped.append(f"{name}（{status.label}：{status.first_findings(1)}）")
+    if not kept:
+        return 0, skipped
+    with transaction.atomic():
+        past = Round.objects.create(name=f"{rnd.name}（上年导入）", office=rnd.office, year=rnd.year - 1,
+                                    deadline=rnd.deadline, created_by=user)
+        seen: dict[str, Agency] = {}
+        for name, digest, size, status in kept:
+            key = lib.normalise_agency(status.agency)
+            if key in seen:
+                skipped.append(f"{name}（同一机关“{status.agency}”已有一份）")
+                continue
+            agency = Agency(round=past, name=status.agency[:200], position=len(seen) + 1, revoked_at=timezone.now())
+            agency.token_hash = token_hash(link_token(agency))
+            agency.save()
+            version = Version.objects.create(
+                agency=agency, number=1, sha256=digest, size=size, filename=name[:255], address=address[:64],
+                status=status.status, status_label=status.label, agency_name=status.agency[:200], year=status.year,
+                title=status.title[:400], errors=status.errors, warnings=status.warnings,
+                first_problem=status.first_findings(1), findings=[f.to_json() for f in status.findings],
+                decision=ACCEPT, decision_note="上年已接收（导入）")
+            Decision.objects.create(version=version, kind=ACCEPT, note="上年已接收（导入）", by=user)
+            agency.latest, agency.versions_count = version, 1
+            agency.save(update_fields=["latest", "versions_count"])
+            seen[key] = agency
+        log("last-year-imported", user.get_username(), address, rnd,
+            detail=f"{len(seen)} 份上年工作簿（{past.year} 年）" + (f"；未导入 {len(skipped)} 份" if skipped else ""))
+    return len(seen), skipped
+
+
 # --------------------------------------------------------------------------- uploads
 def previous_year_file(agency: Agency) -> Version | None:
     """Last year's accepted version of the same agency on this server (for pre-fill and

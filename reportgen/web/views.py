@@ -220,9 +220,21 @@ def round_new(request):
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
         if not form.errors:
-            rnd = svc.create_round(data["name"], data["office"], data["year"], data["deadline"], names,
-                                   request.user, client_address(request))
-            return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
+            with transaction.atomic():  # a last-year zip that cannot be read leaves no round behind
+                rnd = svc.create_round(data["name"], data["office"], data["year"], data["deadline"], names,
+                                       request.user, client_address(request))
+                if data.get("last_year"):
+                    try:
+                        done, skipped = svc.import_last_year(rnd, data["last_year"], data["last_year"].name or "上年.zip",
+                                                             request.user, client_address(request))
+                    except lib.UnusableInput as exc:
+                        form.add_error("last_year", str(exc))
+                        transaction.set_rollback(True)
+                    else:
+                        request.session[f"round-note-{rnd.pk}"] = (
+                            f"已导入上年的工作簿 {done} 份。" + (f"未导入：{'；'.join(skipped)}。" if skipped else ""))
+            if not form.errors:
+                return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
     return render(request, "web/round_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -285,6 +297,7 @@ def dashboard(request, pk: int):
     query = urlencode({k: v for k, v in (("status", wanted), ("sort", sort), ("late", "1" if late else "")) if v})
     return render(request, "web/dashboard.html", {
         "round": rnd, "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "shown": len(rows), "counts": counts,
+        "note": request.session.pop(f"round-note-{rnd.pk}", ""),
         "total": len(agencies), "wanted": wanted, "sort": sort, "late": late,
         "past_deadline": dt.date.today() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
         "page_numbers": range(1, pages + 1), "query": query,

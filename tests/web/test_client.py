@@ -401,3 +401,44 @@ def test_a_workbook_of_an_agency_not_in_the_round_is_told_as_check_roster_tells_
     upload(Client(), tokens["示范市戌局"], workbook("示范市戍局"))  # one stroke off: 戍 for 戌
     shown = page_text(Client().get(f"/a/{tokens['示范市戌局']}/"))
     assert "机关名称“示范市戍局”不在名单" in shown and "名单上相近的“示范市戌局”没有交工作簿，是否就是它？" in shown
+
+
+def test_last_years_workbooks_imported_with_the_round_prefill_and_compare(web, office, workbook, tmp_path):
+    from django.test import Client
+
+    from reportgen.web import services as svc
+    from reportgen.web.models import Round
+
+    bundle = tmp_path / "上年.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(workbook("示范市乾局", year=2022, name="乾局2022.xlsx"), "上年/乾局2022.xlsx")
+        archive.write(workbook("示范市坤局", year=2022, faulty=True, name="坤局2022.xlsx"), "上年/坤局2022.xlsx")
+        archive.writestr("上年/说明.txt", "不是工作簿")
+    with open(bundle, "rb") as handle:
+        response = office.post("/office/rounds/new", {
+            "name": "带上年", "office": "示范市人民政府办公室", "year": 2023, "deadline": "2099-01-31",
+            "names": "示范市乾局\n示范市坤局", "last_year": handle})
+    assert response.status_code == 302
+    note = page_text(office.get(response["Location"]))
+    assert "已导入上年的工作簿 1 份。未导入：坤局2022.xlsx（有错误：" in note
+    rnd = Round.objects.get(name="带上年")
+    token = svc.link_token(rnd.agencies.get(name="示范市乾局"))
+    assert "已按上年已接收的报告预填" in page_text(Client().get(f"/a/{token}/"))
+    upload(Client(), token, workbook("示范市乾局"))
+    assert "与上年 乾局2022.xlsx 比较" in page_text(Client().get(f"/a/{token}/"))
+    past = Round.objects.get(name="带上年（上年导入）")
+    assert past.year == 2022 and all(a.revoked for a in past.agencies.all())  # no link into last year's
+
+
+def test_a_hostile_last_year_zip_leaves_no_round(web, office, tmp_path):
+    from reportgen.web.models import Round
+
+    bomb = tmp_path / "上年.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xlsx", b"\0" * (120 * 1024 * 1024))
+    with open(bomb, "rb") as handle:
+        response = office.post("/office/rounds/new", {
+            "name": "炸弹", "office": "示范市人民政府办公室", "year": 2023, "deadline": "2099-01-31",
+            "names": "示范市艮局", "last_year": handle})
+    assert response.status_code == 400 and "上年.zip" in page_text(response)
+    assert not Round.objects.filter(name__startswith="炸弹").exists()
