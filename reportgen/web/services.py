@@ -317,13 +317,13 @@ def rendered(version: Version, fmt: str) -> Path:
         source = working_copy(version.sha256, folder, version.filename)
         data = lib.read_workbook(source).data
         out = folder / "out"
-        paths = lib.render_report(data, out, ("docx", "html"))
+        lib.render_report(data, out, ("docx", "html"))
         cache.parent.mkdir(exist_ok=True)
         try:
-            os.replace(out, cache)  # whole or not at all; another request may have won: theirs is the same
+            os.replace(out, cache)  # the folder appears whole; if another request won the race, theirs is the same
         except OSError:
             pass
-    return next(p for p in sorted(cache.glob(f"*.{fmt}")) if p.suffix == f".{fmt}") if paths else None
+    return sorted(cache.glob(f"*.{fmt}"))[0]
 
 
 def prefilled(agency: Agency, target: Path) -> Path:
