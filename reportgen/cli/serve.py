@@ -61,4 +61,5 @@ def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, e
     if link:
         click.secho(f"请在浏览器中打开下面的一次性链接，创建第一个管理员账号：\n  {address}{link}", bold=True)
     click.echo("按 Ctrl-C 停止。")
-    server.serve(host, port, proxy=proxy)
+    server.serve(host, port, proxy=proxy)  # returns on Ctrl-C (waitress ends its loop)
+    click.echo("网上报送已停止。")
