@@ -8,13 +8,13 @@ lists every cell, and ``--json`` and ``--annotate`` always have every cell."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from reportgen.formats.findings import CATALOGUE, Finding, groupable, grouped_lines
+from reportgen.collection.status import verdict
+from reportgen.formats.findings import Finding, finding_groups
 
 if TYPE_CHECKING:
     from reportgen.checks import CheckResult
@@ -23,42 +23,22 @@ if TYPE_CHECKING:
 SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
 
 
-def verdict(result: "CheckResult | FileStatus") -> str:
-    counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
-    held = {"duplicate": "同一机关有不止一份工作簿", "other-year": "年度与本批不同"}.get(getattr(result, "status", ""))
-    if held:
-        return f"结论：本批不用这一份（{held}），不生成报告、不计入汇总（{counts}）。请按下面的说明处理。"
-    if result.can_render:
-        return f"结论：可以生成报告（{counts}）。"
-    return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"
-
-
 def print_findings(findings: list[Finding], limit: int | None = None) -> None:
     """Findings grouped by rule (errors first), each group with its count.  With a
     ``limit`` (the default; ``--all`` gives none), many one-cell faults of a kind on one
     sheet print as one line per block of rows, and other groups print at most ``limit`` lines."""
-    groups: "OrderedDict[str, list[Finding]]" = OrderedDict()
-    for finding in sorted(findings, key=lambda f: not f.is_error):
-        groups.setdefault(finding.code, []).append(finding)
-    for code, items in groups.items():
-        kind = CATALOGUE[code]
+    for group in finding_groups(findings, limit):
+        kind = group.kind
         click.echo("")
-        click.secho(f"【{kind.severity.label}】{kind.title}（{len(items)} 处）  [{code}]",
-                    fg="red" if items[0].is_error else "yellow", bold=True)
-        rest = items
-        if limit is not None and kind.grouped:
-            sheets = groupable(items)
-            for sheet_items in sheets.values():
-                for line in grouped_lines(code, sheet_items):
-                    click.echo(f"  · {line}")
-            in_blocks = {id(f) for fs in sheets.values() for f in fs}
-            rest = [f for f in items if id(f) not in in_blocks]
-            if sheets:
-                click.echo(f"    {kind.group_hint}（加 --all 逐格列出；--annotate 在工作簿副本中标出每一格）")
-        for finding in rest[:limit]:
+        click.secho(f"{group.heading}  [{group.code}]", fg="red" if group.is_error else "yellow", bold=True)
+        for line in group.blocks:
+            click.echo(f"  · {line}")
+        if group.blocks:
+            click.echo(f"    {kind.group_hint}（加 --all 逐格列出；--annotate 在工作簿副本中标出每一格）")
+        for finding in group.shown:
             click.echo(f"  · {finding}")
-        if limit is not None and len(rest) > limit:
-            click.echo(f"  ……另有 {len(rest) - limit} 处同类问题（加 --all 全部列出，或用 --annotate 在工作簿中标出）。")
+        if group.more:
+            click.echo(f"  ……另有 {group.more} 处同类问题（加 --all 全部列出，或用 --annotate 在工作簿中标出）。")
 
 
 def print_result(path: Path, result: "CheckResult | None", reason: str, limit: int | None) -> None:

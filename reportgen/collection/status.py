@@ -123,3 +123,15 @@ def counts(statuses: Sequence[FileStatus]) -> dict[str, int]:
     """How many files ended in each status, in :data:`STATUS_ORDER`."""
     found = Counter(s.status for s in statuses)
     return {status: found[status] for status in STATUS_ORDER}
+
+
+def verdict(result) -> str:
+    """The one-line conclusion on a checked workbook (a FileStatus or a CheckResult), as
+    ``check`` prints it and the web page shows it."""
+    counts = f"{result.errors} 个错误，{result.warnings} 个提醒"
+    held = {DUPLICATE: "同一机关有不止一份工作簿", OTHER_YEAR: "年度与本批不同"}.get(getattr(result, "status", ""))
+    if held:
+        return f"结论：本批不用这一份（{held}），不生成报告、不计入汇总（{counts}）。请按下面的说明处理。"
+    if result.can_render:
+        return f"结论：可以生成报告（{counts}）。"
+    return f"结论：不能生成报告（{counts}）。请改正下列“错误”后再检查。"

@@ -281,6 +281,14 @@ class Finding:
         where = f"{self.location}：" if self.location else ""
         return f"{where}{self.message}"
 
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "Finding":
+        """A finding kept as :meth:`to_json` gave it (its message as worded then)."""
+        where = obj.get("location")
+        location = Location(where["sheet"], where["cell"], where["row"], where["column"]) if where else None
+        return cls(obj["code"], obj["message"], location, obj.get("value"), obj.get("expected"),
+                   tuple(obj.get("cells") or ()), obj.get("key") or "")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -375,6 +383,50 @@ def groupable(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
         if CATALOGUE[finding.code].grouped and loc and ADDRESS.fullmatch(loc.cell or ""):
             found.setdefault((finding.code, loc.sheet), []).append(finding)
     return {k: v for k, v in found.items() if len(v) >= GROUP_FROM}
+
+
+@dataclass
+class FindingGroup:
+    """The findings of one rule as ``check`` shows them: the heading, then many one-cell
+    faults of a sheet as one line per block of rows, then the others (at most a limit)."""
+
+    code: str
+    items: list[Finding]
+    blocks: list[str]  # “表三 第9–29行（C9～I29）共 126 个数字格为空…”
+    shown: list[Finding]  # listed one by one
+    more: int  # listed neither way (beyond the limit)
+
+    @property
+    def kind(self) -> FindingType:
+        return CATALOGUE[self.code]
+
+    @property
+    def is_error(self) -> bool:
+        return self.items[0].is_error
+
+    @property
+    def heading(self) -> str:
+        return f"【{self.kind.severity.label}】{self.kind.title}（{len(self.items)} 处）"
+
+
+def finding_groups(findings: list[Finding], limit: int | None = None) -> list[FindingGroup]:
+    """Findings grouped by rule, errors first.  With a ``limit``, many one-cell faults of
+    a kind on one sheet become block lines and other groups list at most ``limit``."""
+    by_code: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: not f.is_error):
+        by_code.setdefault(finding.code, []).append(finding)
+    groups = []
+    for code, items in by_code.items():
+        blocks: list[str] = []
+        rest = items
+        if limit is not None and CATALOGUE[code].grouped:
+            sheets = groupable(items)
+            blocks = [line for sheet_items in sheets.values() for line in grouped_lines(code, sheet_items)]
+            in_blocks = {id(f) for fs in sheets.values() for f in fs}
+            rest = [f for f in items if id(f) not in in_blocks]
+        shown = rest if limit is None else rest[:limit]
+        groups.append(FindingGroup(code, items, blocks, shown, len(rest) - len(shown)))
+    return groups
 
 
 class FindingCounts:

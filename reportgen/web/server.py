@@ -1,0 +1,85 @@
+"""Starting the web face: migrate, the first administrator's one-time link, waitress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.web.conf import setup
+from reportgen.web.middleware import BODY_LIMIT
+
+THREADS = 8  # uploads wait on the disk and the database more than on the processor
+
+
+def prepare(data: Path, database_url: str | None = None, *, proxy: bool = False) -> None:
+    """Configure Django for ``data`` and bring the database to the current schema."""
+    setup(Path(data), database_url, proxy=proxy)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def first_admin_link() -> str | None:
+    """A one-time path to create the first administrator, while there is none (a new one
+    each start; earlier unused ones stop working)."""
+    from django.contrib.auth import get_user_model
+
+    from reportgen.web.models import Invite
+    from reportgen.web.services import new_invite
+
+    if get_user_model().objects.filter(is_staff=True).exists():
+        return None
+    Invite.objects.filter(administrator=True, used_at__isnull=True).delete()
+    return f"/setup/{new_invite(administrator=True)}/"
+
+
+def export_data(target: Path) -> int:
+    """Every row (accounts, rounds, agencies, versions, decisions, the log) as JSON, for
+    moving an instance to another database; the files stay in the data folder."""
+    from django.core.management import call_command
+
+    from reportgen.web.models import Agency, Decision, Event, Invite, Round, Version
+
+    with open(target, "w", encoding="utf-8") as handle:
+        call_command("dumpdata", "auth.user", "web", natural_foreign=True, indent=1, stdout=handle,
+                     verbosity=0)
+    return sum(m.objects.count() for m in (Round, Agency, Version, Decision, Event, Invite))
+
+
+def import_data(source: Path) -> None:
+    """Load what :func:`export_data` wrote into an empty database (one transaction)."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from reportgen.web.models import Round
+
+    if Round.objects.exists():
+        from reportgen.web.library import UnusableInput
+
+        raise UnusableInput("目标数据库里已有报送数据；导入只能用于新的空数据库。")
+    with transaction.atomic():
+        call_command("loaddata", str(source), verbosity=0)
+    if connection.vendor == "postgresql":  # ids were given: move every sequence past them
+        from django.core.management.color import no_style
+        from django.apps import apps
+
+        models = list(apps.get_app_config("web").get_models()) + [apps.get_model("auth", "User")]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
+def application():
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def serve(host: str, port: int, *, proxy: bool = False) -> None:
+    from waitress import serve as waitress_serve
+
+    options = dict(host=host, port=port, threads=THREADS, max_request_body_size=BODY_LIMIT,
+                   ident="reportgen", channel_timeout=120, connection_limit=200)
+    if proxy:
+        options.update(trusted_proxy="*", trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
+                       clear_untrusted_proxy_headers=True)
+    waitress_serve(application(), **options)

@@ -1,0 +1,120 @@
+"""``reportgen serve`` as an office runs it: a real server process on loopback, killed
+with SIGKILL in the middle of uploads and started again — nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from webtools import (ROOT, Server, base, database, office_on, round_on, upload_to, workbook)  # noqa: F401
+
+
+def export(data: Path, database_url: str | None, target: Path) -> list[dict]:
+    args = [sys.executable, "-m", "reportgen", "serve", "--data", str(data), "--export", str(target)]
+    if database_url:
+        args += ["--database", database_url]
+    subprocess.run(args, check=True, capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
+def test_serve_prints_the_address_and_a_one_time_administrator_link(tmp_path, database):
+    server = Server(tmp_path / "d", database).start()
+    try:
+        assert f"网上报送已启动：{server.url}/office/" in server.banner
+        office = office_on(server)
+        assert office.get("/office/")[0] == 200
+        link = server.admin_link.split(server.url, 1)[1]
+        assert office.get(link)[0] == 404  # used once
+    finally:
+        server.stop()
+    again = Server(tmp_path / "d", database).start()  # an administrator exists: no new link
+    try:
+        assert again.admin_link is None
+    finally:
+        again.stop()
+
+
+def test_a_server_killed_mid_upload_keeps_every_acknowledged_version(tmp_path, database, workbook):
+    data = tmp_path / "d"
+    server = Server(data, database).start()
+    names = [f"示范市第{i}局" for i in range(6)]
+    office = office_on(server)
+    _, links = round_on(office, names)
+    files = {n: [workbook(n, faulty=bool(k % 2), name=f"{n}-{k}.xlsx") for k in range(2)] for n in names}
+    acknowledged: list[tuple[str, str]] = []  # (agency, sha256) of uploads answered with the result page
+    stop = threading.Event()
+
+    def keep_uploading(name: str) -> None:
+        k = 0
+        while not stop.is_set():
+            path = files[name][k % 2]
+            try:
+                if upload_to(links[name], server.url, path) == 302:
+                    acknowledged.append((name, hashlib.sha256(path.read_bytes()).hexdigest()))
+            except (OSError, http.client.HTTPException):
+                return  # the server is gone
+            k += 1
+
+    threads = [threading.Thread(target=keep_uploading, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 12 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # One more upload stops half-way through its body when the server dies.
+    half = socket.create_connection(("127.0.0.1", server.port))
+    half.sendall(f"POST {links[names[0]]}upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500000\r\n"
+                 f"Content-Type: multipart/form-data; boundary=x\r\n\r\n--x\r\n".encode() + b"y" * 1000)
+    server.kill()
+    stop.set()
+    for t in threads:
+        t.join(60)
+    half.close()
+    assert len(acknowledged) >= 12
+
+    restarted = Server(data, database).start()  # starts cleanly on what the kill left
+    try:
+        rows = export(data, database, tmp_path / "after.json")
+        versions = [r["fields"] for r in rows if r["model"] == "web.version"]
+        agencies = {r["pk"]: r["fields"] for r in rows if r["model"] == "web.agency"}
+        uploads = [r for r in rows if r["model"] == "web.event" and r["fields"]["kind"] == "upload"]
+        kept = {(agencies[v["agency"]]["name"], v["sha256"]) for v in versions}
+        assert set(acknowledged) <= kept
+        assert len(uploads) == len(versions)  # each version with its log entry, none without
+        for pk, agency in agencies.items():  # numbered 1..n without gaps, the summary matching
+            numbers = sorted(v["number"] for v in versions if v["agency"] == pk)
+            assert numbers == list(range(1, len(numbers) + 1)) and agency["versions_count"] == len(numbers)
+        for v in versions:  # every version's file, as received
+            stored = data / "files" / v["sha256"][:2] / f"{v['sha256']}.bin"
+            assert hashlib.sha256(stored.read_bytes()).hexdigest() == v["sha256"]
+        # And the server goes on taking uploads after the restart.
+        assert upload_to(links[names[1]], restarted.url, files[names[1]][0]) == 302
+    finally:
+        restarted.stop()
+
+
+def test_the_server_refuses_a_body_over_the_limit_from_its_headers(tmp_path):
+    server = Server(tmp_path / "d").start()
+    try:
+        for headers in ("Content-Length: 20000000", "Transfer-Encoding: chunked"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+                conn.sendall(f"POST /a/x/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n"
+                             f"Content-Type: multipart/form-data; boundary=x\r\n\r\n".encode())
+                if "chunked" in headers:  # a body without a length: refused once it passes the limit
+                    chunk = b"y" * (1 << 20)
+                    try:
+                        for _ in range(12):
+                            conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    except OSError:
+                        pass  # the server stopped reading: refused
+                answer = conn.recv(200)
+            assert answer.startswith(b"HTTP/1.1 413"), answer
+    finally:
+        server.stop()
