@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from reportgen.collection import (
     ERRORS,
+    INTERNAL,
     NOT_WORKBOOK,
     OK,
     UNUSABLE,
@@ -31,11 +32,37 @@ from reportgen.data.importers import SUFFIXES
 # Published reports in any form, and standard workbooks (an agency's own, or one imported before).
 AUDIT_SUFFIXES = SUFFIXES + (".xlsx",)
 
+# The verdict on each published report, in the order they are printed and counted.  A doubt
+# about reading the report (digits that ran together) is not a fault of the report.
+FAULTS, DOUBTS, UNREADABLE, NO_FAULT = "有错误", "需对照原文核对", "无法读取", "未发现错误"
+NOT_A_REPORT = "不是报告"
+VERDICTS = (FAULTS, DOUBTS, UNREADABLE, NO_FAULT)
+
+
+def verdict_of(status: FileStatus) -> str:
+    if status.status == NOT_WORKBOOK:
+        return NOT_A_REPORT
+    if status.status in (UNUSABLE, INTERNAL):
+        return UNREADABLE
+    if status.faults:
+        return FAULTS
+    return DOUBTS if status.doubts else NO_FAULT
+
+
+def verdict_counts(statuses: list[FileStatus]) -> dict[str, int]:
+    """How many reports got each verdict (and how many files were not reports): the one
+    tally the console, ``--json`` and the summary all print."""
+    tally = {v: 0 for v in VERDICTS + (NOT_A_REPORT,)}
+    for s in statuses:
+        tally[s.verdict or verdict_of(s)] += 1
+    return tally
+
 
 def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
     """Worker: import (or read) one report and check it.  Returns its status and its
     data as JSON (for the cross-year checks), or None when it could not be read."""
     from reportgen.checks import check_report
+    from reportgen.checks.doubts import settle_doubts
     from reportgen.core.errors import UnusableInput
     from reportgen.data.model import ReportData
 
@@ -48,7 +75,8 @@ def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
         else:
             from reportgen.data.importers import import_report
             result = import_report(path)
-            data, findings, form = result.data, result.findings, result.form
+            data, form = result.data, result.form
+            findings = settle_doubts(data, result.findings)
     except UnusableInput as exc:
         return FileStatus(path, UNUSABLE, reason=str(exc)), None
     findings = findings + check_report(data)
@@ -59,9 +87,11 @@ def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
 
 
 def _status(findings) -> str:
+    """ERRORS only for a fault of the report; doubts about reading it are like 提醒 here
+    (the verdict 需对照原文核对 tells them apart)."""
     if not findings:
         return OK
-    return ERRORS if any(f.is_error for f in findings) else WARNINGS
+    return ERRORS if any(f.is_error and not f.is_doubt for f in findings) else WARNINGS
 
 
 def _internal(task: tuple, message: str) -> tuple[FileStatus, None]:
@@ -73,8 +103,10 @@ def audit_collection(found: Collected, jobs: int | None = None,
                      today: dt.date | None = None) -> list[FileStatus]:
     """Every report found, imported and checked in parallel; consecutive years of one
     agency checked against each other; rejected files listed with their reason."""
+    from reportgen.checks import check_report
     from reportgen.checks.base import CheckContext
     from reportgen.checks.crossyear import check_cross_year
+    from reportgen.checks.doubts import settle_doubts
     from reportgen.data.model import ReportData
 
     results = run_parallel(audit_one, [(p,) for p in found.workbooks], jobs, on_error=_internal,
@@ -92,6 +124,10 @@ def audit_collection(found: Collected, jobs: int | None = None,
             continue
         current = ReportData.from_json(data[id(status)], source=str(status.path))
         previous = ReportData.from_json(data[id(last)], source=str(last.path))
+        if current.doubts:  # last year's report may settle cells this one's own facts left open
+            imported = [f for f in status.findings if f.code.startswith("import-")]
+            status.findings = settle_doubts(current, imported, previous) + check_report(current)
+            data[id(status)] = current.to_json()  # (so that next year's report sees the cells settled)
         status.findings += list(check_cross_year(CheckContext(current, previous, today or dt.date.today())))
         status.status = _status(status.findings)
         status.note = f"{status.note}；与上年报告 {last.path.name} 比较" if status.note else f"与上年报告 {last.path.name} 比较"
@@ -101,4 +137,7 @@ def audit_collection(found: Collected, jobs: int | None = None,
             status.status = NOT_WORKBOOK
             status.reason = (f"不是可以审查的报告文件（{status.path.suffix or '无扩展名'}）：可以审查网页 .html/.htm、"
                              f"Word .docx、PDF、文本 .txt 和标准工作簿 .xlsx")
-    return statuses + rejected
+    everything = statuses + rejected
+    for status in everything:
+        status.verdict = verdict_of(status)
+    return everything

@@ -58,7 +58,7 @@ def coordinate_from_string(address: str) -> tuple[str, int]:
 
 
 CellKind = Literal["caption", "header", "label", "value"]
-ValueKind = Literal["count", "amount"]
+ValueKind = Literal["count", "amount", "change"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Field:
 
     key: str  # e.g. "t3.granted.natural_person"; stable, documented, a JSON key
     table: str  # "t2"
-    kind: ValueKind  # "count": whole number ≥ 0; "amount": decimal ≥ 0 (万元)
+    kind: ValueKind  # "count": whole number ≥ 0; "amount": decimal ≥ 0 (万元); "change": whole number (本年增/减)
     row_label: str  # the row's label path joined, as a clerk reads it
     col_label: str
     sheet: str
@@ -225,9 +225,12 @@ class ObsoleteLayout:
     table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
     # (table key, a row label of this layout, the key of the current row its numbers go to)
     rows: tuple[tuple[str, str, str], ...] = ()
-    # (table key, position in a row, cells in that row, the current column key it maps to):
-    # e.g. the 2019 table 2's 处理决定数量, third of three, is the current 本年处理决定数量.
-    columns: tuple[tuple[str, int, int, str], ...] = ()
+    # The format this layout is (its id in formats.FORMATS): a table printed in this layout is
+    # read by that format's table, and only the fields both formats have (same key) are kept.
+    format_id: str = ""
+    # (table key, row key, the label this layout printed) for a row that is still there under
+    # a new label (规范性文件 → 行政规范性文件): read, with a changed-label finding.
+    renamed: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

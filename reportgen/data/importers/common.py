@@ -9,6 +9,7 @@ be read is an import finding at its place, and the value stays blank.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -16,8 +17,9 @@ from reportgen.formats import findings as F
 from reportgen.formats.findings import Finding, Location
 from reportgen.data.model import Paragraph, ReportData, Value
 from reportgen.formats.spec import Field, ObsoleteLayout, ReportFormat, Table
+from reportgen.formats import get_format
 from reportgen.data.workbook.reader import parse_number
-from reportgen.data.importers.digits import RowReadings, resolve, row_options
+from reportgen.data.importers.digits import RowReadings, resolve, row_options, uncertain, unread_note
 from reportgen.data.importers.document import CELL, RUN, Document, Match, find_label, normalise
 
 # Chinese numerals of the part headings, and the other ways reports write them.
@@ -39,6 +41,7 @@ class TableRow:
     label: str  # the leaf label ("" for a row with no label of its own: table 4)
     fields: tuple[Field, ...]
     match: Match | None = None
+    old_label: str = ""  # the label found is an earlier format's name for this row
 
 
 @dataclass
@@ -205,16 +208,21 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
     norm = job.doc.norm
     lo, hi = region
     rows, groups = table_rows(job.fmt, table)
-    _locate_rows(norm, rows, lo, hi)
+    _locate_rows(norm, rows, lo, hi, _renamed(job.fmt, table))
     if _absent(norm, table, rows, lo, hi):
         job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
         return []
     layout, layout_label = _obsolete(job, table, lo, hi)
+    old_fmt = get_format(layout.format_id) if layout is not None else None
+    if layout is not None and old_fmt is not None:
+        _read_in_old_format(job, table, old_fmt, region)
+        _layout_finding(job, table, rows, layout, layout_label, [], True)
+        return []
     obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
     # Every label found ends the numbers of the row before it.
     stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
                    {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
-    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops, layout)
+    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops)
     for row in rows:
         if any(row is c for c in covered):
             continue
@@ -222,12 +230,14 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
             if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
                 job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
             continue
-        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+        if row.old_label:
+            job.add(F.make("import-label-old", _row_location(row), value=row.old_label,
+                           expected=normalise(row.label), layout=job.fmt.obsolete_layouts[0].name, cells=_cells(row)))
+        elif row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
             job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
                            expected=normalise(row.label), cells=_cells(row)))
-        start = row.match.end if row.match else lo
-        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label),
-                            layout)
+        start = row.match.end if row.match else _header_end(norm, table, lo, hi)
+        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label))
         if reading is not None:
             pending.append(reading)
     if layout is not None or obsolete_rows:
@@ -236,20 +246,80 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
     return pending
 
 
-def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int) -> None:
-    """Find each row's label: exactly and in order first, then the missing ones by
-    similarity between the neighbours found."""
+def _renamed(fmt: ReportFormat, table: Table) -> dict[str, str]:
+    """Row key → the name an earlier layout gave that row (规范性文件 for 行政规范性文件)."""
+    return {row_key: label for layout in fmt.obsolete_layouts
+            for key, row_key, label in layout.renamed if key == table.key}
+
+
+def _read_in_old_format(job: _Import, table: Table, old_fmt: ReportFormat, region: tuple[int, int]) -> None:
+    """A table printed in an earlier format's layout, read by that format's own table; only
+    the fields both formats have (the same key means the same number) are kept, with their
+    findings moved to the current cells.  Nothing is guessed for the others: they stay blank."""
+    sub = _Import(job.doc, old_fmt, ReportData(old_fmt))
+    sub.data.values = {f.key: None for f in old_fmt.fields}
+    runs = _table(sub, old_fmt.table(table.key), region)
+    if runs:
+        _settle_runs(sub, runs)
+    shared = {f.key for f in job.fmt.table_fields(table.key)} & {f.key for f in old_fmt.table_fields(table.key)}
+    for key in shared:
+        job.data.values[key] = sub.data.values[key]
+    by_cell = {f.cell: f.key for f in old_fmt.table_fields(table.key)}
+    for finding in sub.findings:
+        keys = [finding.key] if finding.key else [by_cell.get(c, "") for c in finding.cells]
+        keys = [k for k in keys if k in shared]
+        if keys:
+            fields = [job.fmt.field(k) for k in keys]
+            job.add(dataclasses.replace(finding, location=Location.of(fields[0]), cells=tuple(f.cell for f in fields)))
+
+
+def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int, renamed: dict[str, str]) -> None:
+    """Find each row's label: exactly and in order first, then the missing ones under the
+    name an earlier format gave them, then by similarity, between the neighbours found."""
     pos = lo
     for row in rows:
         if row.label:
             m = find_label(norm, row.label, pos, hi, min_ratio=2.0)  # exact only
             if m:
                 row.match, pos = m, m.end
-    for i, row in enumerate(rows):
-        if row.label and row.match is None:
-            before = [r.match.end for r in rows[:i] if r.match]
-            after = [r.match.start for r in rows[i + 1:] if r.match]
-            row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
+    for ratio in (2.0, 0.8):  # an earlier format's name exactly, then a typo
+        for i, row in enumerate(rows):
+            if row.label and row.match is None:
+                before = [r.match.end for r in rows[:i] if r.match]
+                after = [r.match.start for r in rows[i + 1:] if r.match]
+                a, b = before[-1] if before else lo, after[0] if after else hi
+                old = renamed.get(_row_key(row), "") if ratio > 1 else ""
+                if old:
+                    row.match = find_label(norm, old, a, b, ratio)
+                    row.old_label = old if row.match else ""
+                elif ratio < 1:
+                    row.match = find_label(norm, row.label, a, b, ratio)
+
+
+HEADER_GAP = 8  # characters (no digit among them) between two header labels of one header block
+
+
+def _header_end(norm: str, table: Table, lo: int, hi: int) -> int:
+    """Where the header of a table ends: the end of the longest chain of its header labels
+    standing close together (table 4's one data row has no label of its own, so it starts
+    there — never at the first digits after the heading, which may be a year in a sentence
+    such as “2023年，本机关…行政复议…”).  ``lo`` when no header label is found."""
+    labels = {normalise(c.text) for c in table.cells if c.kind == "header" and c.text}
+    hits = sorted((m.start(), m.end()) for label in labels
+                  for m in re.finditer(re.escape(label), norm[lo:hi]))
+    best_len, best_end = 0, lo
+    chain_len, chain_end = 0, -1
+    for a, b in hits:
+        gap = norm[lo + chain_end:lo + a] if chain_end >= 0 else ""
+        if chain_end >= 0 and a >= chain_end - 1 and a - chain_end <= HEADER_GAP and not re.search(r"\d", gap):
+            chain_len, chain_end = chain_len + 1, max(chain_end, b)
+        elif chain_end < 0 or a >= chain_end:
+            chain_len, chain_end = 1, b
+        else:
+            continue  # a label inside another (总计 in 总计…): part of the chain already
+        if chain_len >= best_len:
+            best_len, best_end = chain_len, lo + chain_end
+    return best_end
 
 
 def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> bool:
@@ -261,7 +331,7 @@ def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> 
 
 
 def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
-                        stops: list[int], layout: ObsoleteLayout | None):
+                        stops: list[int]):
     """Read an old layout's rows into the current rows they stand for; returns the rows
     to settle, the current rows covered, and sentences saying how they were read."""
     pending: list[RowReadings] = []
@@ -271,8 +341,7 @@ def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[
         target = next((r for r in rows if _row_key(r) == row_key), None)
         if target is None:
             continue
-        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False),
-                            layout or job.fmt.obsolete_layouts[0])
+        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False))
         if reading is not None:
             pending.append(reading)
         # The other rows of its group were not in the old layout: they held nothing then.
@@ -392,7 +461,7 @@ def _cells(row: TableRow) -> tuple[str, ...]:
     return tuple(f.cell for f in row.fields)
 
 
-def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None) -> RowReadings | None:
+def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
     """Values of one row from its pieces; rows of digit runs are returned to be settled together."""
     n = len(row.fields)
     if any(p.kind == RUN for p in pieces):
@@ -402,6 +471,10 @@ def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None
             job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
             return None
         options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
+        if options == []:  # e.g. “005” for two cells: no number but 0 starts with 0
+            job.add(F.make("import-unsplittable", _row_location(row), value=" ".join(runs), expected=n,
+                           cells=_cells(row)))
+            return None
         if options is None:
             job.add(F.make("import-uncertain", _row_location(row), value=" ".join(runs), expected="（读法太多）",
                            cells=_cells(row)))
@@ -414,12 +487,6 @@ def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None
         texts.pop(0)
     while len(texts) > n and normalise(texts[-1]) == "":
         texts.pop()
-    if layout is not None and layout.columns:
-        old = _old_columns(layout, row, texts)
-        if old is not None:
-            for f, text in old.items():
-                job.data.values[f.key] = _parse(job, f, text)
-            return None
     if len(texts) != n:
         job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
         return None
@@ -432,19 +499,6 @@ def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None
     return None
 
 
-def _old_columns(layout: ObsoleteLayout, row: TableRow, texts: list[str]) -> dict[Field, str] | None:
-    """A row of an obsolete table read by that layout's columns: only the cells whose
-    meaning did not change (the finding on the layout says the rest are blank).  None
-    when the row has as many cells as a current row and the old layout has no row that long."""
-    table = row.table.key
-    lengths = {cells for key, _, cells, _ in layout.columns if key == table}
-    if len(texts) == len(row.fields) and len(texts) not in lengths:
-        return None  # a row printed as the current layout prints it
-    by_col = {f.key.rsplit(".", 1)[1]: f for f in row.fields}
-    return {by_col[target]: texts[position] for key, position, cells, target in layout.columns
-            if key == table and cells == len(texts) and target in by_col}
-
-
 def _parse(job: _Import, f: Field, text: str) -> Value:
     """A published cell's text as the field's value; every number in a web page is
     text, so only real faults are findings (not "number typed as text")."""
@@ -455,17 +509,19 @@ def _parse(job: _Import, f: Field, text: str) -> Value:
 
 
 def _settle_runs(job: _Import, rows: list[RowReadings]) -> None:
-    """Choose among the readings of run-together rows with every rule; name what stays open."""
+    """Choose among the readings of run-together rows with every rule; name what stays open
+    (and remember it in the data, for facts found later to settle)."""
     known = {k: v for k, v in job.data.values.items() if v is not None}
-    possible = resolve(job.fmt, known, rows)
+    possible, row_options = resolve(job.fmt, known, rows)
     for row in rows:
+        open_keys = [key for key in row.keys if len(possible.get(key, [])) != 1]
         for key in row.keys:
-            f = job.fmt.field(key)
-            options = possible.get(key, [])
-            if len(options) == 1:
-                job.data.values[key] = _parse(job, f, options[0])
-            else:
-                shown = "、".join(options[:6]) + ("……" if len(options) > 6 else "")
-                job.add(F.make("import-uncertain", Location.of(f), value=row.joined, expected=shown, key=key,
-                               cells=(f.cell,)))
-
+            if key not in open_keys:
+                job.data.values[key] = _parse(job, job.fmt.field(key), possible[key][0])
+        if not open_keys:
+            continue
+        job.data.doubts.append({"keys": list(row.keys), "printed": row.joined,
+                                "options": [list(o) for o in row_options[row.keys]]})
+        for key in open_keys:
+            job.data.unread[key] = unread_note(row.joined, possible[key])
+            job.add(uncertain(job.fmt, key, row.joined, possible[key]))
