@@ -14,6 +14,7 @@ remains possible.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import product
 from typing import Callable
 
 from reportgen.checks.text_vs_table import statements
@@ -28,63 +29,113 @@ DOUBT_CODES = ("import-uncertain",)
 Test = Callable[[dict[str, object]], bool]
 
 
-def _facts(data: ReportData, previous: ReportData | None) -> list[tuple[str, Test]]:
+def _facts(data: ReportData, previous: ReportData | None, following: ReportData | None) -> list[tuple[str, Test]]:
     """(how a message names the fact, whether a reading of the cells agrees with it)."""
     facts: list[tuple[str, Test]] = []
     for st in statements(data):
         sentence = st.clause.strip()
         sentence = sentence if len(sentence) <= 40 else sentence[:40] + "…"
         facts.append((f"“{st.section}”中“{sentence}”", lambda values, st=st: st.holds(data, values)))
-    if previous is None or previous.format is not data.format:
-        return facts
     fmt = data.format
 
-    def known(values: dict[str, object], key: str) -> object:
-        return values.get(key) if values.get(key) is not None else data.values.get(key)
+    def mine(values: dict[str, object], key: str) -> object:
+        return values[key] if values.get(key) is not None else data.values.get(key)
 
-    for rule in fmt.stock_rules:
-        last = previous.values.get(rule.stock)
-        if last is None:
-            continue
+    def shown(values: set) -> str:
+        return "、".join(str(v) for v in sorted(values))
 
-        def stock(values, rule=rule, last=last) -> bool:
-            parts = [known(values, k) for k in (rule.stock, rule.added, rule.removed)]
-            return any(p is None for p in parts) or int(parts[0]) == int(last) + int(parts[1]) - int(parts[2])
-        where = fmt.field(rule.stock)
-        facts.append((f"上年（{previous.year}年）报告的{where.row_label.split()[-1]}{where.col_label} {last}", stock))
-    for rule in fmt.carry_rules:
-        last = previous.values.get(rule.last)
-        if last is None:
-            continue
-
-        def carry(values, rule=rule, last=last) -> bool:
-            this = known(values, rule.this)
-            return this is None or int(this) == int(last)
-        facts.append((f"上年（{previous.year}年）报告的结转下年度 {last}", carry))
+    if previous is not None and previous.format is fmt:
+        for rule in fmt.stock_rules:  # 现行有效 = 上年现行有效 + 本年制发 − 本年废止
+            last = possible(previous, rule.stock)
+            if last:
+                def stock(values, rule=rule, last=last) -> bool:
+                    now = [mine(values, k) for k in (rule.stock, rule.added, rule.removed)]
+                    return any(v is None for v in now) or int(now[0]) - int(now[1]) + int(now[2]) in last
+                facts.append((f"上年（{previous.year}年）报告的{_name(fmt, rule.stock)} {shown(last)}", stock))
+        for rule in fmt.carry_rules:  # 上年结转 = 上年的结转下年度
+            last = possible(previous, rule.last)
+            if last:
+                def carry(values, rule=rule, last=last) -> bool:
+                    this = mine(values, rule.this)
+                    return this is None or int(this) in last
+                facts.append((f"上年（{previous.year}年）报告的{_name(fmt, rule.last)} {shown(last)}", carry))
+    if following is not None and following.format is fmt:
+        for rule in fmt.stock_rules:
+            later = possible_rows(following, (rule.stock, rule.added, rule.removed))
+            if later:
+                def stock_next(values, rule=rule, later=later) -> bool:
+                    mine_stock = mine(values, rule.stock)
+                    return mine_stock is None or any(s == int(mine_stock) + a - r for s, a, r in later)
+                facts.append((f"下年（{following.year}年）报告的{_name(fmt, rule.added)}、{_name(fmt, rule.removed)}"
+                              f"和{_name(fmt, rule.stock)}", stock_next))
+        for rule in fmt.carry_rules:
+            later = possible(following, rule.this)
+            if later:
+                def carry_next(values, rule=rule, later=later) -> bool:
+                    forward = mine(values, rule.last)
+                    return forward is None or int(forward) in later
+                facts.append((f"下年（{following.year}年）报告的{_name(fmt, rule.this)} {shown(later)}", carry_next))
     return facts
+
+
+def _name(fmt, key: str) -> str:
+    f = fmt.field(key)
+    return f"{f.row_label.split()[-1]}{f.col_label}"
+
+
+def possible(data: ReportData, key: str) -> set[int]:
+    """The values a cell of a report may hold: its value, or what its doubt leaves open."""
+    return {t[0] for t in possible_rows(data, (key,))}
+
+
+def possible_rows(data: ReportData, keys: tuple[str, ...]) -> set[tuple[int, ...]]:
+    """The value tuples some cells of a report may hold together (empty when one is unknown)."""
+    fixed = {k: data.values.get(k) for k in keys}
+    choices: list[tuple[tuple[str, ...], set[tuple]]] = []
+    for doubt in data.doubts:
+        shared = [k for k in keys if k in doubt["keys"] and k in data.unread]
+        if shared:
+            where = [doubt["keys"].index(k) for k in shared]
+            choices.append((tuple(shared), {tuple(int(o[i]) for i in where) for o in doubt["options"]}))
+    open_keys = {k for ks, _ in choices for k in ks}
+    if any(v is None and k not in open_keys for k, v in fixed.items()):
+        return set()
+    out: set[tuple[int, ...]] = set()
+    for combo in product(*(options for _, options in choices)):
+        values = {k: int(v) for k, v in fixed.items() if v is not None}
+        for (ks, _), option in zip(choices, combo):
+            values.update(zip(ks, option))
+        out.add(tuple(values[k] for k in keys))
+    return out
 
 
 def _value(text: str) -> Value:
     return Decimal(text) if "." in text else int(text)
 
 
-def settle_doubts(data: ReportData, findings: list[Finding], previous: ReportData | None = None) -> list[Finding]:
-    """``findings`` with the doubts of ``data`` reconsidered by every fact the report (and
-    last year's report) states; settled cells get their value in ``data``."""
+def settle_doubts(data: ReportData, findings: list[Finding], previous: ReportData | None = None,
+                  following: ReportData | None = None) -> list[Finding]:
+    """``findings`` with the doubts of ``data`` reconsidered by every fact the report (and the
+    agency's reports of the year before and after) states; settled cells get their value in
+    ``data``."""
     if not data.doubts:
         return findings
-    facts = _facts(data, previous)
+    facts = _facts(data, previous, following)
     kept = [f for f in findings if not (f.code in DOUBT_CODES and f.key in data.unread)]
     added: list[Finding] = []
     still: list[dict] = []
     for doubt in data.doubts:
         keys = tuple(doubt["keys"])
         options = [tuple(o) for o in doubt["options"]]
-        deciding: list[str] = []
+        deciding: list[str] = list(doubt.get("facts", []))
         for name, test in facts:
             narrower = [o for o in options if test(dict(zip(keys, map(_value, o))))]
             if narrower and len(narrower) < len(options):
                 options, deciding = narrower, deciding + [name]
+        if len(options) == len(doubt["options"]):
+            still.append(doubt)
+            added += [f for f in findings if f.code in DOUBT_CODES and f.key in keys]
+            continue
         for j, key in enumerate(keys):
             values = candidates(options, j)
             if key not in data.unread:
@@ -99,6 +150,6 @@ def settle_doubts(data: ReportData, findings: list[Finding], previous: ReportDat
                 data.unread[key] = unread_note(doubt["printed"], values)
                 added.append(uncertain(data.format, key, doubt["printed"], values))
         if any(k in data.unread for k in keys):
-            still.append({**doubt, "options": [list(o) for o in options]})
+            still.append({**doubt, "options": [list(o) for o in options], "facts": deciding})
     data.doubts = still
     return kept + added

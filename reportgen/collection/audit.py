@@ -78,10 +78,11 @@ def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
             data, form = result.data, result.form
             findings = settle_doubts(data, result.findings)
     except UnusableInput as exc:
-        return FileStatus(path, UNUSABLE, reason=str(exc)), None
+        return FileStatus(path, UNUSABLE, reason=str(exc), verdict=UNREADABLE), None
     findings = findings + check_report(data)
     status = FileStatus(path, _status(findings), agency=data.agency, year=data.year,
                         title=data.title if data.agency else "", findings=findings, note=form)
+    status.verdict = verdict_of(status)  # (the progress line shows it; settled again after pairing)
     assert isinstance(data, ReportData)
     return status, data.to_json()
 
@@ -98,15 +99,41 @@ def _internal(task: tuple, message: str) -> tuple[FileStatus, None]:
     return internal_error(task, message), None
 
 
+MAX_SETTLING_ROUNDS = 4  # a settled cell may settle one in the next or previous year: a few rounds
+
+
+def _settle_across_years(by_key: dict[tuple[str, int], FileStatus], reports: dict) -> None:
+    """Cells one report left open (digits that ran together), settled by the agency's
+    reports of the year before and after (现行有效 and 结转 chains); a report whose cells
+    changed is checked again."""
+    from reportgen.checks import check_report
+    from reportgen.checks.doubts import settle_doubts
+
+    for _ in range(MAX_SETTLING_ROUNDS):
+        changed = False
+        for (agency, year), status in sorted(by_key.items(), key=lambda item: item[0]):
+            current = reports[(agency, year)]
+            previous, following = reports.get((agency, year - 1)), reports.get((agency, year + 1))
+            if not current.doubts or (previous is None and following is None):
+                continue
+            before = [dict(d) for d in current.doubts]
+            imported = [f for f in status.findings if f.code.startswith("import-")]
+            findings = settle_doubts(current, imported, previous, following)
+            if current.doubts != before:
+                status.findings = findings + check_report(current)
+                status.status = _status(status.findings)
+                changed = True
+        if not changed:
+            return
+
+
 def audit_collection(found: Collected, jobs: int | None = None,
                      progress: Callable[[int, Any], None] | None = None,
                      today: dt.date | None = None) -> list[FileStatus]:
     """Every report found, imported and checked in parallel; consecutive years of one
     agency checked against each other; rejected files listed with their reason."""
-    from reportgen.checks import check_report
     from reportgen.checks.base import CheckContext
     from reportgen.checks.crossyear import check_cross_year
-    from reportgen.checks.doubts import settle_doubts
     from reportgen.data.model import ReportData
 
     results = run_parallel(audit_one, [(p,) for p in found.workbooks], jobs, on_error=_internal,
@@ -118,16 +145,13 @@ def audit_collection(found: Collected, jobs: int | None = None,
     for status in statuses:
         if id(status) in data and status.agency and status.year is not None:
             by_key.setdefault((normalise_agency(status.agency), status.year), status)
+    reports = {key: ReportData.from_json(data[id(status)], source=str(status.path)) for key, status in by_key.items()}
+    _settle_across_years(by_key, reports)
     for (agency, year), status in sorted(by_key.items(), key=lambda item: item[0]):
         last = by_key.get((agency, year - 1))
         if last is None:
             continue
-        current = ReportData.from_json(data[id(status)], source=str(status.path))
-        previous = ReportData.from_json(data[id(last)], source=str(last.path))
-        if current.doubts:  # last year's report may settle cells this one's own facts left open
-            imported = [f for f in status.findings if f.code.startswith("import-")]
-            status.findings = settle_doubts(current, imported, previous) + check_report(current)
-            data[id(status)] = current.to_json()  # (so that next year's report sees the cells settled)
+        current, previous = reports[(agency, year)], reports[(agency, year - 1)]
         status.findings += list(check_cross_year(CheckContext(current, previous, today or dt.date.today())))
         status.status = _status(status.findings)
         status.note = f"{status.note}；与上年报告 {last.path.name} 比较" if status.note else f"与上年报告 {last.path.name} 比较"

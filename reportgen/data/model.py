@@ -189,8 +189,8 @@ def _sound_doubt(doubt: Any, fmt: ReportFormat) -> bool:
     """A doubt as :meth:`ReportData.to_json` writes it (anything else is left out)."""
     if not isinstance(doubt, dict) or not isinstance(doubt.get("printed"), str):
         return False
-    keys, options = doubt.get("keys"), doubt.get("options")
-    return (isinstance(keys, list) and all(isinstance(k, str) and fmt.has_field(k) for k in keys)
+    keys, options, facts = doubt.get("keys"), doubt.get("options"), doubt.get("facts", [])
+    return (isinstance(facts, list) and all(isinstance(x, str) for x in facts) and isinstance(keys, list) and all(isinstance(k, str) and fmt.has_field(k) for k in keys)
             and isinstance(options, list) and 0 < len(options) <= 20_000
             and all(isinstance(o, list) and len(o) == len(keys) and all(isinstance(x, str) and x.isdigit() for x in o)
                     for o in options))

@@ -230,7 +230,7 @@ _TYPES = (
                 "A row label of an earlier format (规范性文件 for 行政规范性文件) in a report of a later year: "
                 "the row is read, the label named."),
     FindingType("import-resolved", W, "连在一起的数字已由报告中的其他事实确定",
-                "原文这一行的数字连在一起（“{value}”），这一格按{fact}确定为 {expected}。",
+                "原文这一行的数字连在一起（“{value}”），根据{fact}，这一格是 {expected}。",
                 "Run-together digits whose split the row's own sums left open, settled by a fact the report "
                 "states elsewhere (part 一's counts) or by the previous year's report (现行有效 chain)."),
     FindingType("unreadable-cell", E, "导入时未能读取的格子",
