@@ -196,6 +196,10 @@ _TYPES = (
     FindingType("import-missing-part", E, "报告缺少一个部分",
                 "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",
                 "A published report lacks one of parts 一–六 (its heading is not found)."),
+    FindingType("import-heading-changed", E, "部分标题与规定格式不一致",
+                "这一部分的标题应是“{expected}”，报告中是“{value}”。这一部分的内容已照常读取。",
+                "A part heading reworded but numbered as the format numbers it (六、需要说明的其他事项): the part "
+                "is read from there, the heading named (not a missing part)."),
     FindingType("import-missing-table", E, "报告缺少一张表格",
                 "没有找到{label}（{caption}）的表格。",
                 "None of a table's row labels is found in the published report."),

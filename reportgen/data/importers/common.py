@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from reportgen.formats import findings as F
 from reportgen.formats.findings import Finding, Location
@@ -28,7 +29,9 @@ _HEADING_SEPARATORS = "[、.,，．:：]?"
 # What CMS pages print around an article's title (not part of the report): a short
 # preamble line holding one of these is the page's, not the agency's.
 PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
-                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到")
+                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到",
+                  # what a web archive's crawler wrote above a page's text
+                  "标题:", "本地目录", "links.tsv", "==== 正文 ====")
 FURNITURE_LINE_CHARS = 120
 RUN_IN = re.compile(r"（[一二三四五六七八九十]+）[^。：:，,（]{1,20}[。：:]")
 
@@ -63,6 +66,7 @@ def read_document(doc: Document, fmt: ReportFormat) -> tuple[ReportData, list[Fi
     title_end = _info(job)
     headings = _headings(job, title_end)
     _text(job, headings, title_end)
+    _closing(job)
     _tables(job, headings)
     return job.data, job.findings
 
@@ -75,7 +79,9 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     assert head == "{agency}", "importers expect titles of the form {agency}{year}…"
     literal = r"\s*".join(re.escape(c) for c in tail)
     literal = literal.replace("年", "年度?", 1) if tail.startswith("年") else literal
-    return re.compile(r"(?P<agency>[^\s:：，,。>›»|/\\]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
+    # “工作” is often left out of a title (“…2021年政府信息公开年度报告”).
+    literal = literal.replace(r"工\s*作", r"(?:工\s*作)?", 1)
+    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
 
 
 def _info(job: _Import) -> int:
@@ -118,11 +124,37 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
         after = [found[p.heading][0] for p in parts[i + 1:] if p.heading in found]
         m2 = find_label(norm, part.heading, before[-1] if before else job.doc.to_norm(start),
                         after[0] if after else len(norm), min_ratio=0.75)
+        lo2, hi2 = before[-1] if before else job.doc.to_norm(start), after[0] if after else len(norm)
+        m3 = None if m2 else _numbered_heading(norm, part.heading, lo2, hi2)
         if m2:
             found[part.heading] = (m2.start, m2.end)
+        elif m3:
+            found[part.heading] = m3
+            shown = job.doc.original(Match(m3[0], m3[1], "", False))
+            job.add(F.make("import-heading-changed", Location("报告", "", part.heading), value=shown,
+                           expected=part.heading))
         else:
             job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
     return sorted((a, b, h) for h, (a, b) in found.items())
+
+
+def _numbered_heading(norm: str, heading: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """A part heading reworded but numbered as the format numbers it (“六、需要说明的其他事项”
+    for “六、其他需要报告的事项”): the number at the start of a sentence, and the stretch after it
+    most like the heading.  None when the number is not there."""
+    numeral = heading[0]
+    m = re.compile(rf"(?:^|(?<=[。；;：:\s\d]))(?:{numeral}|\({numeral}\)){_HEADING_SEPARATORS}(?=[\u4e00-\u9fff])").search(
+        norm, lo, hi)
+    if m is None:
+        return None
+    want = normalise(heading)
+    matcher = SequenceMatcher(autojunk=False, b=want)
+    best = (0.0, m.end())
+    for end in range(m.start() + max(3, len(want) - 4), min(hi, m.start() + len(want) + 8) + 1):
+        matcher.set_seq1(norm[m.start():end])
+        if matcher.ratio() > best[0]:
+            best = (matcher.ratio(), end)
+    return m.start(), best[1]
 
 
 def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) -> None:
@@ -141,6 +173,72 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
             continue
         stop = bounds[i + 1][0] if i + 1 < len(bounds) else len(doc.flat)
         job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+
+
+# The 落款 at the end of a report: the agency, the date (and what a site prints after it).
+SIGNATURE = re.compile(r"(?:^|(?<=[。；;!！?？\s]))(?P<agency>[\u4e00-\u9fff（）()]{3,40}?(?:局|办公室|办|委员会|委|会|政府|院|处|所|中心|站|厅|部|署|队|馆|室))"
+                       r"\s*(?P<date>[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日)(?P<rest>.*)$", re.S)
+SIGNATURE_REST_CHARS = 160  # after the 落款 only a contact line or page furniture, nothing of the report
+SIGNATURE_PARAGRAPHS = 8  # a page may print the 落款 and its furniture as separate short paragraphs
+# What a site or an office prints at the end of an article (not part of the report's text).
+FURNITURE = re.compile(r"附件下载|扫一扫.{0,20}|.{0,4}解读|[（(]此件主动公开[)）]|【打印】|【关闭】|抄送：.*|.*印发")
+# Style sheets Word pastes into a CMS page (“Normal 0 7.8 磅 … /* Style Definitions */ table.MsoNormalTable {…}”).
+WORD_STYLES = re.compile(r"\s*(?:Normal\s+0\s|/\*\s*Style Definitions|[\w.]*\s*\{\s*mso-).*$", re.S)
+CONTACT = re.compile(r"(?P<contact>联系人[:：][^）)\n]*|联系(?:方式|电话)[:：][^）)\n]*)")
+# The closing sentences a rendered report prints (render/context.py): read back into the details.
+CLOSING_WEBSITE = re.compile(r"如需了解更多政府信息，请登录(?P<website>[^。]+)。")
+CLOSING_CONTACT = re.compile(r"联系方式：(?P<contact>[^。]+)。")
+
+
+def _without_furniture(text: str) -> str:
+    """A paragraph without what the site or Word printed after the report's own words."""
+    text = WORD_STYLES.sub("", text)
+    while True:
+        words = text.rstrip().rsplit(None, 1)
+        if len(words) < 2 or not FURNITURE.fullmatch(words[-1]):
+            return "" if FURNITURE.fullmatch(text.strip()) else text.strip()
+        text = words[0]
+
+
+def _closing(job: _Import) -> None:
+    """The closing sentence and the 落款 back into the details (网站, 联系方式, 机关名称,
+    发布日期), not left as paragraphs of the last part (rendering would print them twice)."""
+    last = next((s.key for s in reversed(job.fmt.text_sections) if job.data.text.get(s.key)), None)
+    if last is None:
+        return
+    paragraphs = [Paragraph(text=_without_furniture(p.text), heading=p.heading) for p in job.data.text[last]]
+    paragraphs = [p for p in paragraphs if p.text or p.heading]
+    tail = paragraphs[-SIGNATURE_PARAGRAPHS:]
+    joined = "\n".join(p.text for p in tail)
+    found = [m for m in SIGNATURE.finditer(joined)
+             if len(CONTACT.sub("", m.group("rest")).strip()) <= SIGNATURE_REST_CHARS]
+    if found:
+        m = found[-1]
+        date = re.findall(r"\d+", normalise(m.group("date")))
+        job.data.info.setdefault("publication_date", f"{int(date[0]):04d}-{int(date[1]):02d}-{int(date[2]):02d}")
+        if not job.data.info.get("agency"):
+            job.data.info["agency"] = normalise(m.group("agency"))
+        contact = CONTACT.search(m.group("rest"))
+        if contact:
+            job.data.info.setdefault("contact", contact.group("contact").strip())
+        # Keep the text before the 落款: whole paragraphs, and the start of the one it begins in.
+        kept, offset = [], 0
+        for p in tail:
+            if offset + len(p.text) < m.start():
+                kept.append(p)
+            elif offset <= m.start():
+                kept.append(Paragraph(text=p.text[:m.start() - offset].strip(), heading=p.heading))
+            offset += len(p.text) + 1
+        paragraphs = paragraphs[:-len(tail)] + kept
+    if paragraphs:
+        text = paragraphs[-1].text
+        for pattern, key in ((CLOSING_WEBSITE, "website"), (CLOSING_CONTACT, "contact")):
+            closing = pattern.search(text)
+            if closing:
+                job.data.info.setdefault(key, closing.group(key).strip())
+                text = (text[:closing.start()] + text[closing.end():]).strip()
+        paragraphs[-1] = Paragraph(text=text, heading=paragraphs[-1].heading)
+    job.data.text[last] = [p for p in paragraphs if p.text or p.heading]
 
 
 def _paragraphs(text: str) -> list[Paragraph]:
