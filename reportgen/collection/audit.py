@@ -145,8 +145,13 @@ def audit_collection(found: Collected, jobs: int | None = None,
     for status in statuses:
         if id(status) in data and status.agency and status.year is not None:
             by_key.setdefault((normalise_agency(status.agency), status.year), status)
-    reports = {key: ReportData.from_json(data[id(status)], source=str(status.path)) for key, status in by_key.items()}
+    read = {id(status): ReportData.from_json(data[id(status)], source=str(status.path))
+            for status in statuses if id(status) in data}
+    reports = {key: read[id(status)] for key, status in by_key.items()}
     _settle_across_years(by_key, reports)
+    for status in statuses:  # the numbers as finally read (cells settled by other years included)
+        if id(status) in read:
+            status.values = dict(read[id(status)].values)
     for (agency, year), status in sorted(by_key.items(), key=lambda item: item[0]):
         last = by_key.get((agency, year - 1))
         if last is None:
