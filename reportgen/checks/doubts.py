@@ -41,6 +41,10 @@ def _facts(data: ReportData, previous: ReportData | None, following: ReportData 
     def mine(values: dict[str, object], key: str) -> object:
         return values[key] if values.get(key) is not None else data.values.get(key)
 
+    def one_of(key: str, allowed: set[int]) -> Test:
+        """A cell of this report must be one of the values the other report allows."""
+        return lambda values: mine(values, key) is None or int(mine(values, key)) in allowed
+
     def shown(values: set) -> str:
         return "、".join(str(v) for v in sorted(values))
 
@@ -55,10 +59,8 @@ def _facts(data: ReportData, previous: ReportData | None, following: ReportData 
         for rule in fmt.carry_rules:  # 上年结转 = 上年的结转下年度
             last = possible(previous, rule.last)
             if last:
-                def carry(values, rule=rule, last=last) -> bool:
-                    this = mine(values, rule.this)
-                    return this is None or int(this) in last
-                facts.append((f"上年（{previous.year}年）报告的{_name(fmt, rule.last)} {shown(last)}", carry))
+                facts.append((f"上年（{previous.year}年）报告的{_name(fmt, rule.last)} {shown(last)}",
+                              one_of(rule.this, last)))
     if following is not None and following.format is fmt:
         for rule in fmt.stock_rules:
             later = possible_rows(following, (rule.stock, rule.added, rule.removed))
@@ -71,10 +73,8 @@ def _facts(data: ReportData, previous: ReportData | None, following: ReportData 
         for rule in fmt.carry_rules:
             later = possible(following, rule.this)
             if later:
-                def carry_next(values, rule=rule, later=later) -> bool:
-                    forward = mine(values, rule.last)
-                    return forward is None or int(forward) in later
-                facts.append((f"下年（{following.year}年）报告的{_name(fmt, rule.this)} {shown(later)}", carry_next))
+                facts.append((f"下年（{following.year}年）报告的{_name(fmt, rule.this)} {shown(later)}",
+                              one_of(rule.last, later)))
     return facts
 
 
