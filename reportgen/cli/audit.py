@@ -73,7 +73,11 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出审查结果，供程序使用。")
 @click.option("--all", "show_all", is_flag=True, help="每类问题全部列出（默认每类最多列 20 处）。")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="同时处理几份报告（默认：本机的处理器核数）。")
-def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None) -> None:
+@click.option("--against", "against", metavar="工作簿或文件夹",
+              help="与审定的标准工作簿逐项比较（一个工作簿，或按机关和年度对应的一个文件夹）：列出每一处不同的数字、"
+                   "文字、标题和落款。")
+def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None,
+          against: str | None) -> None:
     """审查已发布的年度报告：导入并检查许多份报告（文件、文件夹、通配符，网页/Word/PDF/文本/工作簿可混用）。
 
     每份报告的审查结论：未发现错误、有错误、需对照原文核对（只有数字连在一起等读取上的疑问，不是报告的错误）、
@@ -88,13 +92,14 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
 
     if summary is not None and summary.suffix.lower() != ".xlsx":
         fail(f"审查表的文件名应以 .xlsx 结尾：{summary}")
+    accepted = _accepted(against) if against is not None else None
     found = collect(inputs, suffixes=AUDIT_SUFFIXES)
     if not found.workbooks and not found.rejected:
         where = "、".join(found.missing) if found.missing else "、".join(inputs)
         fail(f"没有找到报告：{where}（给出报告文件、文件夹，或如 年报/*.html 的通配符）。")
     progress = Progress(len(found.workbooks), "审查", found.workbooks)
     try:
-        statuses = audit_collection(found, jobs, progress)
+        statuses = audit_collection(found, jobs, progress, accepted=accepted)
     finally:
         progress.close()
     ordered = sorted(statuses, key=lambda s: (VERDICTS + (NOT_A_REPORT,)).index(s.verdict))
@@ -116,6 +121,25 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
         click.secho(line, bold=True)
     codes = [s.exit_code for s in statuses] + ([2] if found.missing else [])
     sys.exit(max(codes, default=EXIT_OK))
+
+
+def _accepted(where: str):
+    """The accepted workbooks of ``--against``: every one must be readable (a comparison with
+    a workbook that is not there would say nothing)."""
+    from reportgen.collection import collect
+    from reportgen.collection.audit import Accepted
+    from reportgen.data.workbook import read_workbook
+
+    found = collect([where], suffixes=(".xlsx",))
+    if not found.workbooks:
+        fail(f"--against 没有找到审定的工作簿：{where}（给出标准工作簿 .xlsx 或放工作簿的文件夹）。")
+    workbooks = []
+    for path in found.workbooks:
+        try:
+            workbooks.append((path.name, read_workbook(path).data))
+        except UnusableInput as exc:
+            fail(f"--against 的工作簿无法读取：{exc}")
+    return Accepted(where, workbooks)
 
 
 def _counts_line(tally: dict[str, int]) -> str:

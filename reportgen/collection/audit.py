@@ -99,6 +99,30 @@ def _internal(task: tuple, message: str) -> tuple[FileStatus, None]:
     return internal_error(task, message), None
 
 
+class Accepted:
+    """The workbooks an office accepted (``audit --against``), found by agency and year."""
+
+    def __init__(self, where: str, workbooks: list[tuple[str, Any]]) -> None:
+        self.where = where  # how the console named them
+        self.workbooks = workbooks  # (file name, ReportData)
+        self.by_key = {(normalise_agency(d.agency), d.year): (name, d) for name, d in workbooks}
+
+    def compare(self, published, single: bool) -> list:
+        """The differences between a published report and its accepted workbook; with one
+        report and one workbook they are compared whatever their titles say."""
+        from reportgen.checks.against import compare_published
+        from reportgen.formats import findings as F
+        from reportgen.formats.findings import Location
+
+        match = self.workbooks[0] if single and len(self.workbooks) == 1 else \
+            self.by_key.get((normalise_agency(published.agency), published.year))
+        if match is None:
+            return [F.make("against-missing", Location("报告"), value=self.where,
+                           expected=f"{published.agency or '（未找到机关名称）'}{published.year or ''}年度")]
+        name, data = match
+        return list(compare_published(published, data, name))
+
+
 MAX_SETTLING_ROUNDS = 4  # a settled cell may settle one in the next or previous year: a few rounds
 
 
@@ -129,9 +153,10 @@ def _settle_across_years(by_key: dict[tuple[str, int], FileStatus], reports: dic
 
 def audit_collection(found: Collected, jobs: int | None = None,
                      progress: Callable[[int, Any], None] | None = None,
-                     today: dt.date | None = None) -> list[FileStatus]:
+                     today: dt.date | None = None, accepted: Accepted | None = None) -> list[FileStatus]:
     """Every report found, imported and checked in parallel; consecutive years of one
-    agency checked against each other; rejected files listed with their reason."""
+    agency checked against each other; rejected files listed with their reason.
+    ``accepted``: the workbooks the offices accepted, each report compared with its own."""
     from reportgen.checks.base import CheckContext
     from reportgen.checks.crossyear import check_cross_year
     from reportgen.data.model import ReportData
@@ -149,6 +174,11 @@ def audit_collection(found: Collected, jobs: int | None = None,
             for status in statuses if id(status) in data}
     reports = {key: read[id(status)] for key, status in by_key.items()}
     _settle_across_years(by_key, reports)
+    if accepted is not None:
+        for status in statuses:
+            if id(status) in read:
+                status.findings += accepted.compare(read[id(status)], single=len(read) == 1)
+                status.status = _status(status.findings)
     for status in statuses:  # the numbers as finally read (cells settled by other years included)
         if id(status) in read:
             status.values = dict(read[id(status)].values)

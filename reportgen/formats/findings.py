@@ -241,6 +241,27 @@ _TYPES = (
                 "这一格导入已发布的报告时未能读取（{value}），现在是空的。请对照原文填写这一格。",
                 "An imported workbook remembers the cells it could not read (hidden sheet 导入记录); `check` "
                 "names them instead of calling them blank, and `fix` does not fill them.", doubt=True),
+    # ---- published against accepted (audit --against)
+    FindingType("against-cell", E, "发布的数字与审定的工作簿不同",
+                "发布的是 {value}，审定的工作簿（{workbook}）是 {expected}。",
+                "audit --against: a table cell of the published report differs from the accepted workbook (a cell "
+                "whose digits ran together differs only when the accepted number is none of its readings)."),
+    FindingType("against-text", E, "发布的文字与审定的工作簿不同",
+                "发布的是“{value}”，审定的工作簿（{workbook}）是“{expected}”。",
+                "audit --against: a sentence of a text part was changed, added or left out (compared sentence by "
+                "sentence, spaces and paragraph breaks aside)."),
+    FindingType("against-title", E, "发布的标题与审定的工作簿不同",
+                "发布的报告中{label}是“{value}”，审定的工作簿（{workbook}）是“{expected}”。",
+                "audit --against: the agency or the year in the published title differs."),
+    FindingType("against-signature", E, "发布的落款或结束语与审定的工作簿不同",
+                "发布的报告中{label}是 {value}，审定的工作簿（{workbook}）是 {expected}。",
+                "audit --against: the 落款's date, the website or the contact differs from the accepted workbook."),
+    FindingType("against-format", E, "发布的报告与审定的工作簿格式不同",
+                "发布的报告按{value}读取，审定的工作簿（{workbook}）是{expected}，无法逐格比较。",
+                "audit --against: the published report and the workbook are of different formats."),
+    FindingType("against-missing", W, "没有找到对应的审定工作簿",
+                "在 {value} 中没有找到{expected}的工作簿，这份报告没有与审定的工作簿比较。",
+                "audit --against: no accepted workbook of the report's agency and year."),
     # ---- hostile input: text no file can hold, text no report can hold (safety.py, limits.py)
     FindingType("unencodable-characters", W, "文字中有无法保存的字符（已替换）",
                 "这段文字含 {value} 个无法保存到文件的字符（残缺的字符编码，多来自复制粘贴或其他软件导出），"

@@ -176,7 +176,7 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
 
 
 # The 落款 at the end of a report: the agency, the date (and what a site prints after it).
-SIGNATURE = re.compile(r"(?:^|(?<=[。；;!！?？\s]))(?P<agency>[\u4e00-\u9fff（）()]{3,40}?(?:局|办公室|办|委员会|委|会|政府|院|处|所|中心|站|厅|部|署|队|馆|室))"
+SIGNATURE = re.compile(r"(?:^|(?<=[。；;!！?？\s]))(?P<agency>[\u4e00-\u9fff（）()]{3,40}?(?:局|办公室|办|委员会|委|会|政府|院|处|所|中心|站|厅|部|署|队|馆|室|区|县|市|镇|乡))"
                        r"\s*(?P<date>[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日)(?P<rest>.*)$", re.S)
 SIGNATURE_REST_CHARS = 160  # after the 落款 only a contact line or page furniture, nothing of the report
 SIGNATURE_PARAGRAPHS = 8  # a page may print the 落款 and its furniture as separate short paragraphs
@@ -230,6 +230,9 @@ def _closing(job: _Import) -> None:
                 kept.append(Paragraph(text=p.text[:m.start() - offset].strip(), heading=p.heading))
             offset += len(p.text) + 1
         paragraphs = paragraphs[:-len(tail)] + kept
+    agency = job.data.info.get("agency")
+    if paragraphs and agency and not paragraphs[-1].heading and normalise(paragraphs[-1].text) == agency:
+        paragraphs.pop()  # a 落款 without a date: the agency's name alone
     if paragraphs:
         text = paragraphs[-1].text
         for pattern, key in ((CLOSING_WEBSITE, "website"), (CLOSING_CONTACT, "contact")):
