@@ -220,3 +220,16 @@ def test_settling_keeps_what_it_cannot_decide():
     before = [f.key for f in result.findings if f.code == "import-uncertain"]
     after = settle_doubts(result.data, result.findings)
     assert [f.key for f in after if f.code == "import-uncertain"] == before
+
+
+def test_text_facts_are_read_from_part_three_too():
+    """“共收到申请0条” before 表三 is compared with the table (2 applications), and the
+    negated “未收到该申请人提交的补正” in the same sentence is not a second statement."""
+    text = (PUBLISHED / "pingtan-jsp-2023.txt").read_text(encoding="utf-8")
+    heading = "三、收到和处理政府信息公开申请情况"
+    text = text.replace(heading, heading + " 2023年，本机关共收到申请0条，目前未收到该申请人提交的补正。", 1)
+    data, _ = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
+    mismatch = [f for f in check_report(data) if f.code == "text-table-mismatch"]
+    assert [(f.location.row_label, f.value, f.expected) for f in mismatch] == [(heading, "0", "2")]
+    # Said in the text part instead, the same sentence is the same statement.
+    assert data.values["t3.new_received.total"] == 2

@@ -71,21 +71,22 @@ class _FactPatterns:
 
 @per_object
 def _patterns(fact: TextFact) -> _FactPatterns:
+    unit = rf"\s*(?:{fact.unit})" if fact.unit else UNIT
     between = None
     if fact.around:
         verb, noun = fact.around
-        between = re.compile(f"{verb}{GAP}{NUMBER}{UNIT}[^，,。；;]{{0,10}}?{noun}")
+        between = re.compile(f"{verb}{GAP}{NUMBER}{unit}[^，,。；;]{{0,10}}?{noun}")
     return _FactPatterns(
         exclude=re.compile(fact.exclude) if fact.exclude else None,
-        after=re.compile(f"(?:{fact.phrase}){GAP}{NUMBER}{UNIT}"),
-        before=re.compile(f"(?<!第){NUMBER}{UNIT}(?:的)?(?:{fact.phrase})"),
+        after=re.compile(f"(?:{fact.phrase}){GAP}{NUMBER}{unit}"),
+        before=re.compile(f"(?<!第){NUMBER}{unit}(?:的)?(?:{fact.phrase})"),
         between=between,
         zero=re.compile(fact.zero) if fact.zero else None,
     )
 
 
 # A count is a number of 件 (起, 宗); a clause without one can only state zero.
-_COUNT_UNIT = re.compile(UNIT)
+_COUNT_UNIT = re.compile(r"件|起|宗|份|条")  # every fact's units
 
 
 @per_object
@@ -135,8 +136,10 @@ class Statement:
 
 def statements(data: ReportData) -> Iterator[Statement]:
     """Every count the text states about the tables (also used to settle run-together cells)."""
-    for section in data.format.text_sections:
-        for paragraph in data.text.get(section.key, []):
+    parts = [(section.label, data.text.get(section.key, [])) for section in data.format.text_sections]
+    parts += list(data.notes.items())  # what a published report says before a table
+    for label, paragraphs in parts:
+        for paragraph in paragraphs:
             text = paragraph.plain()[:MAX_TEXT]
             for clause in CLAUSE_END.split(text):
                 has_count = _COUNT_UNIT.search(clause) is not None
@@ -145,7 +148,7 @@ def statements(data: ReportData) -> Iterator[Statement]:
                 for fact in data.format.text_facts:
                     stated = _stated(fact, clause, has_count)
                     if stated is not None:
-                        yield Statement(section.label, paragraph.cell, clause, fact, stated)
+                        yield Statement(label, paragraph.cell, clause, fact, stated)
 
 
 def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:

@@ -86,6 +86,9 @@ class ReportData:
     # The rows behind ``unread``: {"keys": [...], "printed": "...", "options": [[...], ...]}, each
     # option a reading of the whole row; facts found later (the text, last year's report) settle them.
     doubts: list[dict[str, Any]] = field(default_factory=list)
+    # What a published report says in a table's part before the table (part heading →
+    # paragraphs): not a text part of the workbook, read by the text-versus-table check.
+    notes: dict[str, list[Paragraph]] = field(default_factory=dict)
 
     @property
     def agency(self) -> str:
@@ -119,6 +122,8 @@ class ReportData:
             out["unread"] = dict(self.unread)
         if self.doubts:
             out["doubts"] = [dict(d) for d in self.doubts]
+        if self.notes:
+            out["notes"] = {k: [{"heading": p.heading, "text": p.text} for p in ps] for k, ps in self.notes.items()}
         return out
 
     def dumps(self) -> str:
@@ -165,6 +170,11 @@ class ReportData:
         unread = obj.get("unread") or {}
         if isinstance(unread, dict):
             data.unread = {k: str(v) for k, v in unread.items() if fmt.has_field(k) and values.get(k) is None}
+        notes = obj.get("notes") or {}
+        if isinstance(notes, dict):
+            data.notes = {str(k): [Paragraph(text=str(p.get("text") or ""), heading=str(p.get("heading") or ""))
+                                   for p in ps if isinstance(p, dict)]
+                          for k, ps in notes.items() if isinstance(ps, list)}
         doubts = obj.get("doubts") or []
         if isinstance(doubts, list):
             data.doubts = [d for d in doubts if _sound_doubt(d, fmt)]

@@ -200,6 +200,7 @@ class TextFact:
     exclude: str = ""
     # (verb, noun) for the count between them: “收到70件申请”.
     around: tuple[str, str] = ()
+    unit: str = ""  # the units of its count, a regular expression, when not 件/起/宗/份 (“申请0条”)
     # The clause ``reportgen draft`` writes (``str.format()``-ed with year and the first
     # reading); the clauses of facts with one section and heading make one sentence.
     draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件"

@@ -167,12 +167,28 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
         job.data.text[preamble] = [
             p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
             if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
+    tables = {p.heading: p.table for p in job.fmt.parts if p.table}
     for i, (_, end, heading) in enumerate(bounds):
         key = by_heading.get(heading)
-        if not key:
-            continue
         stop = bounds[i + 1][0] if i + 1 < len(bounds) else len(doc.flat)
-        job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+        if key:
+            job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+        elif heading in tables:
+            # A table's part may say something before its table (“本年度共收到申请0件。”): kept
+            # for the text-versus-table check, not a text part of the workbook.
+            start = _table_start(job, job.fmt.table(tables[heading]), end, stop)
+            notes = _paragraphs(doc.text_between(end, start))
+            if notes:
+                job.data.notes[heading] = notes
+
+
+def _table_start(job: _Import, table: Table, start: int, stop: int) -> int:
+    """Where a table begins in the flat text: its first caption, header or label found."""
+    norm = job.doc.norm
+    lo, hi = job.doc.to_norm(start), job.doc.to_norm(stop)
+    found = [norm.find(normalise(c.text), lo, hi) for c in table.cells if c.text]
+    found = [f for f in found if f >= 0]
+    return job.doc.to_flat(min(found)) if found else stop
 
 
 # The 落款 at the end of a report: the agency, the date (and what a site prints after it).
