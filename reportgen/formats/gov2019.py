@@ -57,9 +57,10 @@ def _layout() -> ObsoleteLayout:
         name=f"2019 年试行格式（{NOTICE}）",
         format_id=ID,
         table_labels=tuple(("t2", label) for label in dict.fromkeys(old) if label not in now),
-        # The single （六）其他处理 row: its numbers are read as （六）3.其他 (1. and 2. as 0).
-        rows=(("t3", OTHER_PROCESSING, "other_other"),),
+        # The single （六）其他处理 row: the 2021 format split it into three rows it cannot be mapped to.
+        rows=(("t3", OTHER_PROCESSING),),
         renamed=RENAMED_ROWS,
+        splits=(("t3", "other_processing", tuple(key for key, _ in current.T3_ROWS if key.startswith("other_"))),),
     )
 
 

@@ -224,14 +224,19 @@ class ObsoleteLayout:
 
     name: str  # how findings name it: "2019 年试行格式（国办公开办函〔2019〕60号）"
     table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
-    # (table key, a row label of this layout, the key of the current row its numbers go to)
-    rows: tuple[tuple[str, str, str], ...] = ()
+    # (table key, a row label only this layout has): a row that, carrying numbers where the
+    # current rows it became are not there, shows the layout (a single （六）其他处理 row)
+    rows: tuple[tuple[str, str], ...] = ()
     # The format this layout is (its id in formats.FORMATS): a table printed in this layout is
     # read by that format's table, and only the fields both formats have (same key) are kept.
     format_id: str = ""
     # (table key, row key, the label this layout printed) for a row that is still there under
     # a new label (规范性文件 → 行政规范性文件): read, with a changed-label finding.
     renamed: tuple[tuple[str, str, str], ...] = ()
+    # (table key, this layout's row key, the current row keys it was split into): where the old
+    # row holds 0 in a column, so do all the new rows (counts are not negative); otherwise the
+    # split is not known and they stay blank.
+    splits: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -329,37 +329,30 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
     if _absent(norm, table, rows, lo, hi):
         job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
         return []
-    layout, layout_label = _obsolete(job, table, lo, hi)
+    layout, layout_label = _obsolete(job, table, rows, lo, hi)
     old_fmt = get_format(layout.format_id) if layout is not None else None
-    if layout is not None and old_fmt is not None:
-        _read_in_old_format(job, table, old_fmt, region)
-        _layout_finding(job, table, rows, layout, layout_label, [], True)
+    if old_fmt is not None:
+        _read_in_old_format(job, table, layout, old_fmt, region)
+        _layout_finding(job, table, rows, layout, layout_label)
         return []
-    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
     # Every label found ends the numbers of the row before it.
-    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
+    stops = sorted({r.match.start for r in rows if r.match} |
                    {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
-    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops)
+    pending: list[RowReadings] = []
     for row in rows:
-        if any(row is c for c in covered):
-            continue
         if row.label and row.match is None:
-            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
-                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
             continue
         if row.old_label:
             job.add(F.make("import-label-old", _row_location(row), value=row.old_label,
                            expected=normalise(row.label), layout=job.fmt.obsolete_layouts[0].name, cells=_cells(row)))
-        elif row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+        elif row.match and not row.match.exact:
             job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
                            expected=normalise(row.label), cells=_cells(row)))
         start = row.match.end if row.match else _header_end(norm, table, lo, hi)
         reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label))
         if reading is not None:
             pending.append(reading)
-    if layout is not None or obsolete_rows:
-        found = layout_label or job.doc.original(obsolete_rows[0][0])
-        _layout_finding(job, table, rows, layout or job.fmt.obsolete_layouts[0], found, mapped, layout is not None)
     return pending
 
 
@@ -369,7 +362,8 @@ def _renamed(fmt: ReportFormat, table: Table) -> dict[str, str]:
             for key, row_key, label in layout.renamed if key == table.key}
 
 
-def _read_in_old_format(job: _Import, table: Table, old_fmt: ReportFormat, region: tuple[int, int]) -> None:
+def _read_in_old_format(job: _Import, table: Table, layout: ObsoleteLayout, old_fmt: ReportFormat,
+                        region: tuple[int, int]) -> None:
     """A table printed in an earlier format's layout, read by that format's own table; only
     the fields both formats have (the same key means the same number) are kept, with their
     findings moved to the current cells.  Nothing is guessed for the others: they stay blank."""
@@ -381,13 +375,21 @@ def _read_in_old_format(job: _Import, table: Table, old_fmt: ReportFormat, regio
     shared = {f.key for f in job.fmt.table_fields(table.key)} & {f.key for f in old_fmt.table_fields(table.key)}
     for key in shared:
         job.data.values[key] = sub.data.values[key]
+    for key, old_row, new_rows in layout.splits:
+        for old_field in (f for f in old_fmt.table_fields(table.key) if key == table.key and f.key.split(".")[1] == old_row):
+            if sub.data.values.get(old_field.key) == 0:  # nothing in the old row: nothing in its parts
+                column = old_field.key.rsplit(".", 1)[1]
+                for row in new_rows:
+                    job.data.values[f"{table.key}.{row}.{column}"] = 0
     by_cell = {f.cell: f.key for f in old_fmt.table_fields(table.key)}
     for finding in sub.findings:
         keys = [finding.key] if finding.key else [by_cell.get(c, "") for c in finding.cells]
         keys = [k for k in keys if k in shared]
         if keys:
             fields = [job.fmt.field(k) for k in keys]
-            job.add(dataclasses.replace(finding, location=Location.of(fields[0]), cells=tuple(f.cell for f in fields)))
+            where = Location.of(fields[0]) if len(fields) == 1 else \
+                Location(fields[0].sheet, f"{fields[0].cell}:{fields[-1].cell}", fields[0].row_label)
+            job.add(dataclasses.replace(finding, location=where, cells=tuple(f.cell for f in fields)))
 
 
 def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int, renamed: dict[str, str]) -> None:
@@ -447,43 +449,21 @@ def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> 
     return not any(norm.find(normalise(c.text), lo, hi) >= 0 for c in table.cells if c.kind == "header")
 
 
-def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
-                        stops: list[int]):
-    """Read an old layout's rows into the current rows they stand for; returns the rows
-    to settle, the current rows covered, and sentences saying how they were read."""
-    pending: list[RowReadings] = []
-    covered: list[TableRow] = []
-    mapped: list[str] = []
-    for m, row_key in obsolete_rows:
-        target = next((r for r in rows if _row_key(r) == row_key), None)
-        if target is None:
-            continue
-        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False))
-        if reading is not None:
-            pending.append(reading)
-        # The other rows of its group were not in the old layout: they held nothing then.
-        siblings = _siblings(rows, target)
-        for other in siblings:
-            for f in other.fields:
-                job.data.values[f.key] = 0
-        covered += [target] + siblings
-        mapped.append(f"“{job.doc.original(m)}”一行读作“{target.label}”，" + "、".join(
-            f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
-    return pending, covered, mapped
-
-
-def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str,
-                    mapped: list[str], by_columns: bool) -> None:
-    """The 错误 of a table in an obsolete layout, saying what was read and what left blank
+def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str) -> None:
+    """The 错误 of a table in an obsolete layout, saying what was read and what was left blank
     (none for a report of a year that layout was right for: the year check speaks then)."""
     year = job.data.year
     if year is not None and year < job.fmt.first_year:
         return
-    note = "".join(mapped)
-    if by_columns and not note:
-        blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
-        note = "能对应到现行格式的数字已读取" + (
-            f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。" if blank else "。")
+    blank = [r for r in rows if any(job.data.values.get(f.key) is None for f in r.fields)]
+    cells = sum(1 for r in blank for f in r.fields if job.data.values.get(f.key) is None)
+    groups = {r.fields[0].row_label[: -len(r.label)].strip() if r.label else "" for r in blank}
+    if len(blank) > 1 and len(groups) == 1 and "" not in groups:  # e.g. the three rows of （六）其他处理
+        shown = f"{groups.pop()}的 {len(blank)} 行"
+    else:
+        shown = "、".join(_short_label(r) for r in blank)
+    note = "能对应到现行格式的数字已读取" + (
+        f"；{shown}在现行格式中含义不同或分为几行，无法对应，已留空（{cells} 格）。" if blank else "。")
     job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
                    layout=layout.name, year=year if year is not None else "本", format=job.fmt.name, mapped=note))
 
@@ -493,51 +473,26 @@ def _row_key(row: TableRow) -> str:
     return row.fields[0].key.split(".")[1]
 
 
-def _siblings(rows: list[TableRow], row: TableRow) -> list[TableRow]:
-    """The other rows under the same group label as ``row`` (same label path but the leaf)."""
-    def group(r: TableRow) -> str:
-        return r.fields[0].row_label[: -len(r.label)] if r.label else ""
-    return [r for r in rows if r is not row and r.label and group(r) == group(row)]
-
-
-def _old_label(layout: ObsoleteLayout | None, table: Table, found: str) -> bool:
-    """Whether a label found by similarity is the obsolete layout's own (named by that finding)."""
-    return layout is not None and any(key == table.key and normalise(label) == found
-                                      for key, label in layout.table_labels)
-
-
-def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
-    """Whether the current layout's rows an obsolete row stands for are there after all."""
-    target = next((r for r in rows if _row_key(r) == row_key), None)
-    return target is not None and any(r.match for r in [target] + _siblings(rows, target))
-
-
-def _obsolete(job: _Import, table: Table, lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
-    """The obsolete layout a table's own labels show: a header or row label only it has
-    (not one that is part of a current label, as 规范性文件 is of 行政规范性文件)."""
+def _obsolete(job: _Import, table: Table, rows: list[TableRow], lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
+    """The obsolete layout a table's own labels show: a header or row label only it has (not
+    one that is part of a current label, as 规范性文件 is of 行政规范性文件), or a row only it
+    has that carries numbers where the current rows it became are not there (a single
+    （六）其他处理 row)."""
     current = [normalise(c.text) for c in table.cells if c.text]
     for layout in job.fmt.obsolete_layouts:
         for key, label in layout.table_labels:
             want = normalise(label)
             if key == table.key and not any(want in c for c in current) and job.doc.norm.find(want, lo, hi) >= 0:
                 return layout, label
-    return None, ""
-
-
-def _obsolete_rows(job: _Import, table: Table, lo: int, hi: int) -> list[tuple[Match, str]]:
-    """Rows of an obsolete layout that carry numbers (e.g. a single （六）其他处理 row)."""
-    out = []
-    for layout in job.fmt.obsolete_layouts:
-        for key, label, row_key in layout.rows:
-            if key != table.key:
-                continue
-            m = find_label(job.doc.norm, label, lo, hi, 2.0)
+        for key, label in layout.rows:
+            m = find_label(job.doc.norm, label, lo, hi, 2.0) if key == table.key else None
             if m is None:
                 continue
+            now = [r for r in rows if normalise(r.fields[0].row_label).startswith(normalise(label))]
             start = job.doc.to_flat(m.end - 1) + 1
-            if job.doc.values_between(start, job.doc.to_flat(min(m.end + 40, hi - 1))):
-                out.append((m, row_key))
-    return out
+            if not any(r.match for r in now) and job.doc.values_between(start, job.doc.to_flat(min(m.end + 40, hi - 1))):
+                return layout, job.doc.original(m)
+    return None, ""
 
 
 def _next_stop(stops: list[int], after: int) -> int:
