@@ -233,3 +233,17 @@ def test_text_facts_are_read_from_part_three_too():
     assert [(f.location.row_label, f.value, f.expected) for f in mismatch] == [(heading, "0", "2")]
     # Said in the text part instead, the same sentence is the same statement.
     assert data.values["t3.new_received.total"] == 2
+
+
+@pytest.mark.parametrize("sentence, tail", [
+    ("根据《条例》要求，现公布某某县科学技术局2023年政府信息公开工作年度报告。", ""),  # the first sentence
+    ("根据《条例》要求，现予公布。", "某某县科学技术局\n2024年1月20日\n"),  # the 落款
+])
+def test_the_agency_when_the_title_lacks_it(sentence, tail):
+    """A clause of the body (“…现公布某某县科学技术局”) is never the agency."""
+    text = (f"2023年政府信息公开工作年度报告\n{sentence}\n一、总体情况\n正文。\n二、主动公开政府信息情况\n"
+            "三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n问题。\n"
+            f"六、其他需要报告的事项\n本年度未收取信息处理费。\n{tail}")
+    data, _ = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
+    assert (data.agency, data.year) == ("某某县科学技术局", 2023)
+    assert data.section_text("other_matters") == "本年度未收取信息处理费。"

@@ -67,6 +67,7 @@ def read_document(doc: Document, fmt: ReportFormat) -> tuple[ReportData, list[Fi
     headings = _headings(job, title_end)
     _text(job, headings, title_end)
     _closing(job)
+    _agency_from_text(job)
     _tables(job, headings)
     return job.data, job.findings
 
@@ -85,15 +86,43 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
 
 
 def _info(job: _Import) -> int:
-    """Agency and year from the title; returns where the title ends in the flat text."""
+    """Agency and year from the title (the first time the report names itself); returns where
+    the title ends in the flat text.  A title without the agency (“2023年政府信息公开工作年度
+    报告”) gives the year only: the agency then comes from the 落款 or the first sentence (see
+    _closing, _agency_from_text), never from a clause that happens to precede a later mention."""
     regex = _title_regex(job.fmt)
+    bare = re.compile("(?P<year>" + regex.pattern.split("(?P<year>", 1)[1])
     for text, in_doc in ((job.doc.flat, True), (job.doc.title_hint, False)):
-        m = regex.search(text)
-        if m:
-            job.data.info["agency"] = normalise(m.group("agency"))
-            job.data.info["year"] = int(normalise(m.group("year")))
-            return m.end() if in_doc else 0
+        first = bare.search(text)
+        if first is None:
+            continue
+        job.data.info["year"] = int(normalise(first.group("year")))
+        m = next((m for m in regex.finditer(text, max(0, first.start() - 60), first.end() + 1)
+                  if m.end() == first.end()), None)
+        agency = normalise(VERB_BEFORE_AGENCY.sub("", m.group("agency"))) if m else ""
+        if len(agency) >= 2:
+            job.data.info["agency"] = agency
+        return first.end() if in_doc else 0
     return 0
+
+
+# Words of a sentence that may stand before an agency's name (“现公布某某局2023年…报告”).
+VERB_BEFORE_AGENCY = re.compile(r"^.*?(?:现予公布|现公布|现将|特发布|现发布|公布|发布|编制|印发)")
+# The first sentence naming the agency: “…现公布苏平片区管理局2021年政府信息公开工作年度报告”.
+AGENCY_IN_TEXT = re.compile(r"(?:现公布|现发布|特发布|公布|发布|编制)(?P<agency>[\u4e00-\u9fff（）()]{2,30}?)\s*"
+                            r"[0-9０-９]{4}\s*年度?政府信息公开")
+
+
+def _agency_from_text(job: _Import) -> None:
+    """When neither the title nor the 落款 names the agency: the first sentence that does."""
+    if job.data.info.get("agency"):
+        return
+    for key in ("preamble", "overview"):
+        for paragraph in job.data.text.get(key, [])[:3]:
+            m = AGENCY_IN_TEXT.search(paragraph.plain())
+            if m and not m.group("agency").startswith(("本", "我")):
+                job.data.info["agency"] = normalise(m.group("agency"))
+                return
 
 
 # --------------------------------------------------------------------------- parts
