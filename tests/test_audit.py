@@ -51,6 +51,7 @@ def test_every_report_accounted_for_and_one_broken_file_stops_nothing(audited):
                                     "另有 1 个文件不是报告。")
     assert "######## 需对照原文核对（1 份）" in out and "== pingtan-2021.txt" in out
     assert "审查结论：需对照原文核对（0 个错误，3 处需对照原文核对，1 个提醒）" in out
+    assert "【需对照原文核对】数字连在一起，无法确定怎样分格（3 处）  [import-uncertain]" in out
     # Words for someone auditing a published report, not for the clerk who fills a workbook.
     for clerk_words in ("生成报告", "reportgen fix", "--annotate"):
         assert clerk_words not in out
