@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import product
+from math import prod
 from typing import Callable
 
 from reportgen.checks.text_vs_table import statements
@@ -27,6 +28,7 @@ from reportgen.formats.findings import Finding, Location
 DOUBT_CODES = ("import-uncertain",)
 
 Test = Callable[[dict[str, object]], bool]
+MAX_COMBINATIONS = 100_000  # readings of another report's cells considered together
 
 
 def _facts(data: ReportData, previous: ReportData | None, following: ReportData | None) -> list[tuple[str, Test]]:
@@ -65,9 +67,12 @@ def _facts(data: ReportData, previous: ReportData | None, following: ReportData 
         for rule in fmt.stock_rules:
             later = possible_rows(following, (rule.stock, rule.added, rule.removed))
             if later:
-                def stock_next(values, rule=rule, later=later) -> bool:
+                # next year's 现行有效 = this year's + 制发 − 废止: this year's is one of these
+                allowed = {s - a + r for s, a, r in later}
+
+                def stock_next(values, rule=rule, allowed=allowed) -> bool:
                     mine_stock = mine(values, rule.stock)
-                    return mine_stock is None or any(s == int(mine_stock) + a - r for s, a, r in later)
+                    return mine_stock is None or int(mine_stock) in allowed
                 facts.append((f"下年（{following.year}年）报告的{_name(fmt, rule.added)}、{_name(fmt, rule.removed)}"
                               f"和{_name(fmt, rule.stock)}", stock_next))
         for rule in fmt.carry_rules:
@@ -100,6 +105,8 @@ def possible_rows(data: ReportData, keys: tuple[str, ...]) -> set[tuple[int, ...
     open_keys = {k for ks, _ in choices for k in ks}
     if any(v is None and k not in open_keys for k, v in fixed.items()):
         return set()
+    if prod(len(options) for _, options in choices) > MAX_COMBINATIONS:
+        return set()  # too many to hold: treated as unknown
     out: set[tuple[int, ...]] = set()
     for combo in product(*(options for _, options in choices)):
         values = {k: int(v) for k, v in fixed.items() if v is not None}
