@@ -247,3 +247,14 @@ def test_the_agency_when_the_title_lacks_it(sentence, tail):
     data, _ = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
     assert (data.agency, data.year) == ("某某县科学技术局", 2023)
     assert data.section_text("other_matters") == "本年度未收取信息处理费。"
+
+
+def test_cells_the_2019_layout_has_no_number_for_are_unreadable_not_blank(tmp_path):
+    """Imported, a 2021 report in the 2019 layout leaves 表二's 规章/行政规范性文件/收费 cells and the
+    split of （六）其他处理 blank: ``check`` calls them not read (not “blank, fill 0”)."""
+    out = tmp_path / "旧格式.xlsx"
+    run_reportgen("import", IMPORT / "layout-2019.html", "-o", out)
+    checked = run_reportgen("check", out)
+    assert "【错误】导入时未能读取的格子（13 处）  [unreadable-cell]" in checked.stdout
+    assert "（六）其他处理”一行这一列是 " in checked.stdout and "无法拆分" in checked.stdout
+    assert "blank-value" not in checked.stdout and "reportgen fix" not in checked.stdout

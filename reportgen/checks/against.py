@@ -58,7 +58,8 @@ def _cells(published: ReportData, accepted: ReportData, accepted_name: str) -> I
     for f in published.format.fields:
         mine, theirs = published.values.get(f.key), accepted.values.get(f.key)
         if f.key in published.unread:
-            readings = re.findall(r"\d+(?:\.\d+)?", published.unread[f.key].split("可能是", 1)[-1])
+            note = published.unread[f.key]
+            readings = re.findall(r"\d+(?:\.\d+)?", note.split("可能是", 1)[1]) if "可能是" in note else []
             if theirs is not None and str(theirs) in readings:
                 continue  # the accepted number is one the published digits can be read as
         elif mine == theirs:

@@ -219,7 +219,7 @@ _TYPES = (
                 "“{label}”这一行的 {expected} 个格子都是空的。公布的表格不能留空，没有数据应填 0。",
                 "Every cell of a row of a published table is blank."),
     FindingType("import-uncertain", E, "数字连在一起，无法确定怎样分格",
-                "原文这一行的数字连在一起（“{value}”），符合本行和各列合计关系的读法不止一种，"
+                "原文这一行的数字连在一起（“{value}”），符合表格合计关系和报告中其他数字的读法不止一种，"
                 "这一格可能是 {expected}。导入的工作簿中这一格是空的，并记为“未能读取”；请对照原文。",
                 "Plain text ran the cells of a row together and more than one split satisfies every sum and "
                 "every fact the report states; the cells the readings disagree on are left blank, every "

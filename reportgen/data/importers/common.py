@@ -404,12 +404,23 @@ def _read_in_old_format(job: _Import, table: Table, layout: ObsoleteLayout, old_
     shared = {f.key for f in job.fmt.table_fields(table.key)} & {f.key for f in old_fmt.table_fields(table.key)}
     for key in shared:
         job.data.values[key] = sub.data.values[key]
+        if key in sub.data.unread:  # digits that ran together, read under the old layout
+            job.data.unread[key] = sub.data.unread[key]
     for key, old_row, new_rows in layout.splits:
         for old_field in (f for f in old_fmt.table_fields(table.key) if key == table.key and f.key.split(".")[1] == old_row):
-            if sub.data.values.get(old_field.key) == 0:  # nothing in the old row: nothing in its parts
-                column = old_field.key.rsplit(".", 1)[1]
-                for row in new_rows:
-                    job.data.values[f"{table.key}.{row}.{column}"] = 0
+            column = old_field.key.rsplit(".", 1)[1]
+            value = sub.data.values.get(old_field.key)
+            for row in new_rows:
+                new_key = f"{table.key}.{row}.{column}"
+                if value == 0:  # nothing in the old row: nothing in its parts
+                    job.data.values[new_key] = 0
+                elif value is not None:
+                    job.data.unread[new_key] = (f"原文按{layout.name}印的“{old_field.row_label.split()[-1]}”一行这一列是 "
+                                                f"{value}，现行格式分为几行，无法拆分")
+    # The workbook remembers every cell the old layout has no number for (check names them; fix leaves them).
+    for f in job.fmt.table_fields(table.key):
+        if job.data.values.get(f.key) is None and f.key not in job.data.unread:
+            job.data.unread[f.key] = f"原文按{layout.name}印，这一格在其中没有含义相同的数"
     by_cell = {f.cell: f.key for f in old_fmt.table_fields(table.key)}
     for finding in sub.findings:
         keys = [finding.key] if finding.key else [by_cell.get(c, "") for c in finding.cells]
