@@ -258,3 +258,15 @@ def test_cells_the_2019_layout_has_no_number_for_are_unreadable_not_blank(tmp_pa
     assert "【错误】导入时未能读取的格子（13 处）  [unreadable-cell]" in checked.stdout
     assert "（六）其他处理”一行这一列是 " in checked.stdout and "无法拆分" in checked.stdout
     assert "blank-value" not in checked.stdout and "reportgen fix" not in checked.stdout
+
+
+def test_page_furniture_is_not_report_text():
+    """The crawler's header, the CMS's breadcrumb and share buttons, the repeated title, and what a
+    site prints after the 落款 are not paragraphs of the report."""
+    furniture = ("标题:", "本地目录", "当前位置", "微信 微博", "相关链接", "附件下载", "扫一扫", "MsoNormalTable")
+    for path in sorted(PUBLISHED.glob("*.txt")) + sorted(PUBLISHED.glob("*.html")):
+        data = import_report(path).data
+        text = "".join(p.plain() for paragraphs in data.text.values() for p in paragraphs)
+        assert not [word for word in furniture if word in text], path.name
+        preamble = data.section_text("preamble")
+        assert not preamble.startswith(data.agency), path.name

@@ -30,6 +30,7 @@ _HEADING_SEPARATORS = "[、.,，．:：]?"
 # preamble line holding one of these is the page's, not the agency's.
 PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
                   "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到",
+                  "时间：", "全真版", "文字版", "文件下载", "相关链接", "QQ空间", "微信 微博",
                   # what a web archive's crawler wrote above a page's text
                   "标题:", "本地目录", "links.tsv", "==== 正文 ====")
 FURNITURE_LINE_CHARS = 120
@@ -193,9 +194,10 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
     preamble = next((p.text for p in job.fmt.parts if not p.heading and p.text), "")
     bounds = [(doc.to_flat(a), doc.to_flat(b - 1) + 1, h) for a, b, h in headings]
     if preamble and bounds:
+        paragraphs = [_without_page_head(job, p) for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))]
         job.data.text[preamble] = [
-            p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
-            if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
+            p for p in paragraphs if p.text and
+            (len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE))]
     tables = {p.heading: p.table for p in job.fmt.parts if p.table}
     for i, (_, end, heading) in enumerate(bounds):
         key = by_heading.get(heading)
@@ -209,6 +211,25 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
             notes = _paragraphs(doc.text_between(end, start))
             if notes:
                 job.data.notes[heading] = notes
+
+
+# Where the furniture a CMS prints above an article ends, when a page's text ran it into one line
+# with the report (“当前位置：首页… 来源： 时间：… 微信 微博 … 相关链接：”).
+PAGE_HEAD_END = re.compile(r"相关链接[:：]|文字大小[:：]\S*|【字体[:：][^】]*】|打印本页")
+PAGE_HEAD_CHARS = 500
+
+
+def _without_page_head(job: _Import, paragraph: Paragraph) -> Paragraph:
+    """A preamble paragraph without the page's furniture and the title run into it."""
+    text = WORD_STYLES.sub(" ", paragraph.text).strip()
+    if any(text.startswith(word) for word in PAGE_FURNITURE):
+        ends = [m.end() for m in PAGE_HEAD_END.finditer(text, 0, PAGE_HEAD_CHARS)]
+        if ends:
+            text = text[ends[-1]:].lstrip()
+    title = _title_regex(job.fmt).match(text)
+    if title and title.end() < len(text) and text[title.end()].isspace():
+        text = text[title.end():].lstrip()  # the title, repeated before the first sentence
+    return Paragraph(text=text, heading=paragraph.heading)
 
 
 def _table_start(job: _Import, table: Table, start: int, stop: int) -> int:
@@ -228,7 +249,7 @@ SIGNATURE_PARAGRAPHS = 8  # a page may print the 落款 and its furniture as sep
 # What a site or an office prints at the end of an article (not part of the report's text).
 FURNITURE = re.compile(r"附件下载|扫一扫.{0,20}|.{0,4}解读|[（(]此件主动公开[)）]|【打印】|【关闭】|抄送：.*|.*印发")
 # Style sheets Word pastes into a CMS page (“Normal 0 7.8 磅 … /* Style Definitions */ table.MsoNormalTable {…}”).
-WORD_STYLES = re.compile(r"\s*(?:Normal\s+0\s|/\*\s*Style Definitions|[\w.]*\s*\{\s*mso-).*$", re.S)
+WORD_STYLES = re.compile(r"\s*(?:Normal\s+0\s[^{}]*?)?/\*\s*Style Definitions\s*\*/[^{}]*\{[^{}]*\}\s*")
 CONTACT = re.compile(r"(?P<contact>联系人[:：][^）)\n]*|联系(?:方式|电话)[:：][^）)\n]*)")
 # The closing sentences a rendered report prints (render/context.py): read back into the details.
 CLOSING_WEBSITE = re.compile(r"如需了解更多政府信息，请登录(?P<website>[^。]+)。")
@@ -237,7 +258,7 @@ CLOSING_CONTACT = re.compile(r"联系方式：(?P<contact>[^。]+)。")
 
 def _without_furniture(text: str) -> str:
     """A paragraph without what the site or Word printed after the report's own words."""
-    text = WORD_STYLES.sub("", text)
+    text = WORD_STYLES.sub(" ", text)
     while True:
         words = text.rstrip().rsplit(None, 1)
         if len(words) < 2 or not FURNITURE.fullmatch(words[-1]):
