@@ -211,7 +211,9 @@ _TYPES = (
                 "A row label differs from the format's (a typo or an edit); found by similarity, numbers read."),
     FindingType("import-obsolete-layout", E, "使用了已废止的表格格式",
                 "{table}使用的是{layout}（报告中有“{value}”）；{year}年度报告应使用{format}。{mapped}",
-                "A table in the 2019 trial layout in a report for 2021 or later; the numbers that map are read."),
+                "A table in the 2019 trial layout in a report for 2021 or later: read by the 2019 format's table, only "
+                "the cells both formats share kept (a single （六）其他处理 row gives 0 to its three current rows where "
+                "it is 0); the others are blank and remembered as not read."),
     FindingType("import-cell-count", E, "表格一行的数字个数不对",
                 "只找到 {value} 个数字，这一行应有 {expected} 个。这一行未读取，请对照原文核对。",
                 "A row of a published table holds fewer or more numbers than the format's row has cells."),

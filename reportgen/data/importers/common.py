@@ -2,9 +2,12 @@
 
 Everything is found by what the format definition calls it, never by position:
 the title (the format's title pattern), the part headings, each table row's label,
-the group labels between them and the labels of the obsolete 2019 layout.  Each
-row's numbers are the cells (or digit runs) that follow its label.  What cannot
-be read is an import finding at its place, and the value stays blank.
+the group labels between them and the labels of an earlier format's layout.  Each
+row's numbers are the cells (or digit runs) that follow its label; table 4's one row
+without a label follows its header.  A table printed in an earlier format's layout is
+read by that format's own table, and only the cells both formats share are kept.  What
+cannot be read is an import finding at its place, the value stays blank, and the data
+remembers it (``ReportData.unread``): nothing is guessed.
 """
 
 from __future__ import annotations
