@@ -270,3 +270,16 @@ def test_page_furniture_is_not_report_text():
         assert not [word for word in furniture if word in text], path.name
         preamble = data.section_text("preamble")
         assert not preamble.startswith(data.agency), path.name
+
+
+def test_a_row_with_a_cell_too_few_is_not_read_and_not_taken_for_blanks(tmp_path):
+    """jjp 2022 as page text: “四、结转下年度继续办理 0 00000” — 6 digits for 7 cells (the page left one
+    cell empty, which cell the text does not say).  The row is an 错误 of the report; its cells
+    in the imported workbook are not read, not blanks for ``fix`` to fill with 0."""
+    out = tmp_path / "金井.xlsx"
+    imported = run_reportgen("import", PUBLISHED / "pingtan-jjp-2022.txt", "-o", out)
+    assert "表三 D31:J31（四、结转下年度继续办理）：只找到 6 个数字，这一行应有 7 个" in imported.stdout
+    checked = run_reportgen("check", out)
+    assert "【错误】导入时未能读取的格子（7 处）  [unreadable-cell]" in checked.stdout
+    assert "原文这一行是“0 00000”，只有 6 个数字，应有 7 格" in checked.stdout
+    assert "blank-value" not in checked.stdout

@@ -603,17 +603,20 @@ def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
     if any(p.kind == RUN for p in pieces):
         runs = [normalise(p.text) for p in pieces]
         digits = sum(len(r.replace(".", "")) for r in runs)
+        printed = " ".join(runs)
         if digits < n:
             job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，只有 {digits} 个数字，应有 {n} 格，不知道哪一格没有数")
             return None
         options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
         if options == []:  # e.g. “005” for two cells: no number but 0 starts with 0
-            job.add(F.make("import-unsplittable", _row_location(row), value=" ".join(runs), expected=n,
-                           cells=_cells(row)))
+            job.add(F.make("import-unsplittable", _row_location(row), value=printed, expected=n, cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，无法分成 {n} 个数")
             return None
         if options is None:
-            job.add(F.make("import-uncertain", _row_location(row), value=" ".join(runs), expected="（读法太多）",
+            job.add(F.make("import-uncertain", _row_location(row), value=printed, expected="（读法太多）",
                            cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，分格的读法太多")
             return None
         return RowReadings(tuple(f.key for f in row.fields), " ".join(runs), options)
     texts = [p.text for p in pieces]
@@ -625,6 +628,8 @@ def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
         texts.pop()
     if len(texts) != n:
         job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
+        _unread_row(job, row, f"原文这一行有 {len(texts)} 格（“{' '.join(t.strip() or '空' for t in texts)}”），"
+                              f"应有 {n} 格，不知道怎样对应")
         return None
     if all(normalise(t) == "" for t in texts) and n > 1:
         job.add(F.make("import-blank-row", _row_location(row), label=row.fields[0].row_label, expected=n,
@@ -633,6 +638,13 @@ def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
     for f, text in zip(row.fields, texts):
         job.data.values[f.key] = _parse(job, f, text)
     return None
+
+
+def _unread_row(job: _Import, row: TableRow, note: str) -> None:
+    """A row whose numbers could not be read: its cells are remembered as not read (``check``
+    must not take them for blanks to fill with 0)."""
+    for f in row.fields:
+        job.data.unread[f.key] = note
 
 
 def _parse(job: _Import, f: Field, text: str) -> Value:
