@@ -16,7 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.formats import DEFAULT_FORMAT
-from reportgen.formats.gov2021 import LAYOUT_2019, T2_BLOCKS, T2_BLOCKS_2019, T2_CONTENT_HEADER
+from reportgen.formats.gov2019 import LAYOUT as LAYOUT_2019
+from reportgen.formats.gov2019 import T2_BLOCKS as T2_BLOCKS_2019
+from reportgen.formats.gov2021 import T2_BLOCKS, T2_CONTENT_HEADER
 from reportgen.data.model import ReportData
 from reportgen.formats.spec import ReportFormat
 
@@ -80,7 +82,10 @@ def _table2_2019(data: ReportData) -> PrintedTable:
     current = [key for key, _ in T2_BLOCKS[0][2]]  # regulations, normative_documents
     cells: list[Cell] = []
     r = 0
-    for caption, columns, rows, targets in T2_BLOCKS_2019:
+    for caption, column_pairs, row_pairs, _ in T2_BLOCKS_2019:
+        columns = [label for _, label in column_pairs]
+        rows = [label for _, label in row_pairs]
+        targets = [key for key, _ in column_pairs]
         cells.append(Cell(r, 0, caption, colspan=4))
         cells.append(Cell(r + 1, 0, T2_CONTENT_HEADER))
         for i, label in enumerate(columns):

@@ -29,7 +29,7 @@ CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 NUMBER = r"([0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
-UNIT = r"\s*(?:件|起|宗)"
+UNIT = r"\s*(?:件|起|宗|份)"
 GAP = r"[^，,。；;！!？?\n“”\"0-9０-９零〇一二两三四五六七八九十百千万第]{0,12}?"
 MAX_TEXT = 20_000  # characters of one paragraph searched (a pasted book is not a report)
 
@@ -71,21 +71,22 @@ class _FactPatterns:
 
 @per_object
 def _patterns(fact: TextFact) -> _FactPatterns:
+    unit = rf"\s*(?:{fact.unit})" if fact.unit else UNIT
     between = None
     if fact.around:
         verb, noun = fact.around
-        between = re.compile(f"{verb}{GAP}{NUMBER}{UNIT}[^，,。；;]{{0,10}}?{noun}")
+        between = re.compile(f"{verb}{GAP}{NUMBER}{unit}[^，,。；;]{{0,10}}?{noun}")
     return _FactPatterns(
         exclude=re.compile(fact.exclude) if fact.exclude else None,
-        after=re.compile(f"(?:{fact.phrase}){GAP}{NUMBER}{UNIT}"),
-        before=re.compile(f"(?<!第){NUMBER}{UNIT}(?:的)?(?:{fact.phrase})"),
+        after=re.compile(f"(?:{fact.phrase}){GAP}{NUMBER}{unit}"),
+        before=re.compile(f"(?<!第){NUMBER}{unit}(?:的)?(?:{fact.phrase})"),
         between=between,
         zero=re.compile(fact.zero) if fact.zero else None,
     )
 
 
 # A count is a number of 件 (起, 宗); a clause without one can only state zero.
-_COUNT_UNIT = re.compile(UNIT)
+_COUNT_UNIT = re.compile(r"件|起|宗|份|条")  # every fact's units
 
 
 @per_object
@@ -112,16 +113,33 @@ def _stated(fact: TextFact, clause: str, has_count: bool | None = None) -> int |
     return None
 
 
-def _reading_value(data: ReportData, keys: tuple[str, ...]) -> int | None:
-    values = [arith_value(data, k) for k in keys]
+def _reading_value(data: ReportData, keys: tuple[str, ...], known: dict[str, object] | None = None) -> int | None:
+    values = [known[k] if known and known.get(k) is not None else arith_value(data, k) for k in keys]
     return None if any(v is None for v in values) else sum(values)
 
 
-def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
-    """Numbers in the text that contradict the tables."""
-    data = context.data
-    for section in data.format.text_sections:
-        for paragraph in data.text.get(section.key, []):
+@dataclass(frozen=True)
+class Statement:
+    """A count the text states about the tables: “制发行政规范性文件21件”."""
+
+    section: str  # the text part's label
+    cell: str  # the paragraph's cell in the workbook
+    clause: str
+    fact: TextFact
+    stated: int
+
+    def holds(self, data: ReportData, values: dict[str, object] | None = None) -> bool:
+        """False only when every reading is known (from ``values`` first) and none is the stated count."""
+        readings = [_reading_value(data, keys, values) for keys in self.fact.readings]
+        return any(r is None for r in readings) or self.stated in readings
+
+
+def statements(data: ReportData) -> Iterator[Statement]:
+    """Every count the text states about the tables (also used to settle run-together cells)."""
+    parts = [(section.label, data.text.get(section.key, [])) for section in data.format.text_sections]
+    parts += list(data.notes.items())  # what a published report says before a table
+    for label, paragraphs in parts:
+        for paragraph in paragraphs:
             text = paragraph.plain()[:MAX_TEXT]
             for clause in CLAUSE_END.split(text):
                 has_count = _COUNT_UNIT.search(clause) is not None
@@ -129,12 +147,17 @@ def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
                     continue  # most clauses: no count and no “未…” of any fact
                 for fact in data.format.text_facts:
                     stated = _stated(fact, clause, has_count)
-                    if stated is None:
-                        continue
-                    readings = [_reading_value(data, keys) for keys in fact.readings]
-                    if any(r is None for r in readings) or stated in readings:
-                        continue
-                    yield _mismatch(data, section.label, paragraph.cell, clause, fact, stated, readings)
+                    if stated is not None:
+                        yield Statement(label, paragraph.cell, clause, fact, stated)
+
+
+def check_text_vs_tables(context: CheckContext) -> Iterator[Finding]:
+    """Numbers in the text that contradict the tables."""
+    data = context.data
+    for st in statements(data):
+        if not st.holds(data):
+            readings = [_reading_value(data, keys) for keys in st.fact.readings]
+            yield _mismatch(data, st.section, st.cell, st.clause, st.fact, st.stated, readings)
 
 
 def _table_place(data: ReportData, readings: tuple[tuple[str, ...], ...], values: list[int]) -> str:

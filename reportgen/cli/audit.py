@@ -28,6 +28,7 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
 
     退出码：0 导入无问题；1 导入时发现错误（工作簿仍会写出，问题格子留空）；2 报告无法读取。
     """
+    from reportgen.checks.doubts import settle_doubts
     from reportgen.cli.console import print_findings
     from reportgen.data.importers import import_report
     from reportgen.data.workbook import write_workbook
@@ -41,6 +42,7 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
         fail(f"{out} 已存在。如需覆盖，请加 --force。")
     try:
         result = import_report(report)
+        result.findings = settle_doubts(result.data, result.findings)
         write_workbook(out, result.data)
     except UnusableInput as exc:
         fail(str(exc))
@@ -71,53 +73,115 @@ def import_command(report: Path, out: Path | None, force: bool, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出审查结果，供程序使用。")
 @click.option("--all", "show_all", is_flag=True, help="每类问题全部列出（默认每类最多列 20 处）。")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="同时处理几份报告（默认：本机的处理器核数）。")
-def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None) -> None:
+@click.option("--against", "against", metavar="工作簿或文件夹",
+              help="与审定的标准工作簿逐项比较（一个工作簿，或按机关和年度对应的一个文件夹）：列出每一处不同的数字、"
+                   "文字、标题和落款。")
+def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all: bool, jobs: int | None,
+          against: str | None) -> None:
     """审查已发布的年度报告：导入并检查许多份报告（文件、文件夹、通配符，网页/Word/PDF/文本/工作簿可混用）。
 
-    同一机关相邻年度的报告会互相比较（跨年度检查）。一份报告无法读取不影响其他报告。
-    退出码：0 都没有错误；1 有报告有错误；2 有文件无法读取。
+    每份报告的审查结论：未发现错误、有错误、需对照原文核对（只有数字连在一起等读取上的疑问，不是报告的错误）、
+    无法读取，分别计数。同一机关相邻年度的报告会互相比较（跨年度检查），也用来确定连在一起的数字。
+    一份报告无法读取不影响其他报告。
+    退出码：0 没有报告有错误；1 有报告有错误；2 有文件无法读取。
     """
-    from reportgen.collection import Progress, collect, counts, sort_for_action
-    from reportgen.cli.console import SHOWN_PER_GROUP, print_collection
-    from reportgen.collection.audit import AUDIT_SUFFIXES, audit_collection
+    from reportgen.collection import Progress, collect
+    from reportgen.cli.console import SHOWN_PER_GROUP
+    from reportgen.collection.audit import AUDIT_SUFFIXES, NOT_A_REPORT, VERDICTS, audit_collection, verdict_counts
     from reportgen.collection.status_sheet import write_status
 
     if summary is not None and summary.suffix.lower() != ".xlsx":
         fail(f"审查表的文件名应以 .xlsx 结尾：{summary}")
+    accepted = _accepted(against) if against is not None else None
     found = collect(inputs, suffixes=AUDIT_SUFFIXES)
     if not found.workbooks and not found.rejected:
         where = "、".join(found.missing) if found.missing else "、".join(inputs)
         fail(f"没有找到报告：{where}（给出报告文件、文件夹，或如 年报/*.html 的通配符）。")
     progress = Progress(len(found.workbooks), "审查", found.workbooks)
     try:
-        statuses = audit_collection(found, jobs, progress)
+        statuses = audit_collection(found, jobs, progress, accepted=accepted)
     finally:
         progress.close()
+    ordered = sorted(statuses, key=lambda s: (VERDICTS + (NOT_A_REPORT,)).index(s.verdict))
+    tally = verdict_counts(statuses)
     if summary is not None:
         try:
-            write_status(summary, sort_for_action(list(statuses)), with_findings=True)
+            write_status(summary, ordered, with_findings=True)
         except OSError as exc:
             fail_os(exc, summary)
-    tally = counts(statuses)
     if as_json:
-        click.echo(json.dumps({"reportgen": __version__, "reports": [s.to_json() for s in sort_for_action(statuses)],
+        click.echo(json.dumps({"reportgen": __version__, "reports": [s.to_json() for s in ordered],
                                "counts": tally, "ignored": found.ignored, "missing": found.missing},
                               ensure_ascii=False, indent=2))
     else:
-        print_collection(statuses, found, None if show_all else SHOWN_PER_GROUP, noun="审查")
+        _print_audit(ordered, found, None if show_all else SHOWN_PER_GROUP)
+        line = _counts_line(tally)
         if summary is not None:
-            click.echo(f"已另存审查表：{summary}（{len(statuses)} 份报告，每份一行；全部问题另列一表）")
-        _print_counts(tally)
+            click.echo(f"已另存审查表：{summary}（“状态表”每个文件一行，“全部问题”每个问题一行）")
+        click.secho(line, bold=True)
     codes = [s.exit_code for s in statuses] + ([2] if found.missing else [])
     sys.exit(max(codes, default=EXIT_OK))
 
 
-def _print_counts(tally: dict[str, int]) -> None:
-    from reportgen.collection import ERRORS, INTERNAL, NOT_WORKBOOK, OK, UNUSABLE, WARNINGS
+def _accepted(where: str):
+    """The accepted workbooks of ``--against``: every one must be readable (a comparison with
+    a workbook that is not there would say nothing)."""
+    from reportgen.collection import collect
+    from reportgen.collection.audit import Accepted
+    from reportgen.data.workbook import read_workbook
 
-    good = tally[OK] + tally[WARNINGS]
-    broken = tally[UNUSABLE] + tally[INTERNAL]
-    line = f"共审查 {good + tally[ERRORS] + broken} 份报告：{good} 份没有错误，{tally[ERRORS]} 份有错误，{broken} 份无法读取。"
-    if tally[NOT_WORKBOOK]:
-        line += f"另有 {tally[NOT_WORKBOOK]} 个文件不是报告。"
-    click.secho(line, bold=True)
+    found = collect([where], suffixes=(".xlsx",))
+    if not found.workbooks:
+        fail(f"--against 没有找到审定的工作簿：{where}（给出标准工作簿 .xlsx 或放工作簿的文件夹）。")
+    workbooks = []
+    for path in found.workbooks:
+        try:
+            workbooks.append((path.name, read_workbook(path).data))
+        except UnusableInput as exc:
+            fail(f"--against 的工作簿无法读取：{exc}")
+    return Accepted(where, workbooks)
+
+
+def _counts_line(tally: dict[str, int]) -> str:
+    from reportgen.collection.audit import DOUBTS, FAULTS, NO_FAULT, NOT_A_REPORT, UNREADABLE, VERDICTS
+
+    line = (f"共审查 {sum(tally[v] for v in VERDICTS)} 份报告：{tally[NO_FAULT]} 份{NO_FAULT}，"
+            f"{tally[FAULTS]} 份{FAULTS}，{tally[DOUBTS]} 份{DOUBTS}，{tally[UNREADABLE]} 份{UNREADABLE}。")
+    if tally[NOT_A_REPORT]:
+        line += f"另有 {tally[NOT_A_REPORT]} 个文件不是报告。"
+    return line
+
+
+def _print_audit(ordered, found, limit: int | None) -> None:
+    """The reports by verdict: those with faults, then those to compare with the original
+    (in detail), those that could not be read, those with no fault (one line each)."""
+    from reportgen.cli.console import print_findings
+    from reportgen.collection.audit import DOUBTS, FAULTS, NO_FAULT, NOT_A_REPORT, UNREADABLE
+
+    colours = {FAULTS: "red", DOUBTS: "yellow", UNREADABLE: "red", NO_FAULT: "green"}
+    for verdict in (FAULTS, DOUBTS, UNREADABLE, NO_FAULT, NOT_A_REPORT):
+        group = [s for s in ordered if s.verdict == verdict]
+        if not group:
+            continue
+        noun = "个" if verdict == NOT_A_REPORT else "份"
+        click.secho(f"######## {verdict}（{len(group)} {noun}）", fg=colours.get(verdict), bold=True)
+        for s in group:
+            name = f"{s.path.name}（{s.path.parent}）" if str(s.path.parent) not in ("", ".") else s.path.name
+            if verdict in (UNREADABLE, NOT_A_REPORT):
+                click.echo(f"  · {name}" + (f"：{s.reason}" if s.reason else ""))
+                continue
+            title = s.title or "（未找到机关名称）"
+            if verdict == NO_FAULT:
+                click.echo(f"  · {name}：{title}" + (f"（{s.warnings} 个提醒）" if s.warnings else ""))
+                continue
+            click.echo("")
+            click.secho(f"== {name}：{title}", bold=True)
+            parts = [f"{s.faults} 个错误"] + ([f"{s.doubts} 处需对照原文核对"] if s.doubts else []) + \
+                [f"{s.warnings} 个提醒"]
+            click.secho(f"审查结论：{verdict}（{'，'.join(parts)}）", fg=colours[verdict])
+            print_findings(s.findings, limit, hints=False)
+        click.echo("")
+    if found.ignored:
+        click.echo(f"已忽略 {found.ignored} 个 Excel 临时文件（~$ 开头）和隐藏文件。")
+    for missing in found.missing:
+        click.secho(f"没有找到：{missing}", fg="red")

@@ -23,22 +23,27 @@ if TYPE_CHECKING:
 SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
 
 
-def print_findings(findings: list[Finding], limit: int | None = None) -> None:
+def print_findings(findings: list[Finding], limit: int | None = None, hints: bool = True) -> None:
     """Findings grouped by rule (errors first), each group with its count.  With a
     ``limit`` (the default; ``--all`` gives none), many one-cell faults of a kind on one
-    sheet print as one line per block of rows, and other groups print at most ``limit`` lines."""
+    sheet print as one line per block of rows, and other groups print at most ``limit`` lines.
+    ``hints``: the advice to the clerk (not for someone auditing a published report, to whom a
+    reading doubt is headed 需对照原文核对, not 错误)."""
     for group in finding_groups(findings, limit):
         kind = group.kind
+        doubt = not hints and kind.doubt
+        heading = group.heading.replace(f"【{kind.severity.label}】", "【需对照原文核对】", 1) if doubt else group.heading
         click.echo("")
-        click.secho(f"{group.heading}  [{group.code}]", fg="red" if group.is_error else "yellow", bold=True)
+        click.secho(f"{heading}  [{group.code}]", fg="red" if group.is_error and not doubt else "yellow", bold=True)
         for line in group.blocks:
             click.echo(f"  · {line}")
-        if group.blocks:
+        if group.blocks and hints:
             click.echo(f"    {kind.group_hint}（加 --all 逐格列出；--annotate 在工作簿副本中标出每一格）")
         for finding in group.shown:
             click.echo(f"  · {finding}")
         if group.more:
-            click.echo(f"  ……另有 {group.more} 处同类问题（加 --all 全部列出，或用 --annotate 在工作簿中标出）。")
+            how = "加 --all 全部列出，或用 --annotate 在工作簿中标出" if hints else "加 --all 全部列出"
+            click.echo(f"  ……另有 {group.more} 处同类问题（{how}）。")
 
 
 def print_result(path: Path, result: "CheckResult | None", reason: str, limit: int | None) -> None:

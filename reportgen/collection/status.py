@@ -52,6 +52,7 @@ class FileStatus(F.FindingCounts):
     note: str = ""  # e.g. why an output name differs from the title
     renamed: bool = False  # its reports are not named after its title (another report has that name)
     values: dict[str, Any] | None = None  # the workbook's numbers, when asked for (aggregate)
+    verdict: str = ""  # what ``audit`` calls a published report (未发现错误 …): shown instead of the status
 
     @property
     def can_render(self) -> bool:
@@ -60,6 +61,8 @@ class FileStatus(F.FindingCounts):
 
     @property
     def label(self) -> str:
+        if self.verdict:
+            return self.verdict
         return "已生成" if self.outputs and self.status in (OK, WARNINGS) else STATUS_LABELS[self.status]
 
     @property
@@ -84,6 +87,7 @@ class FileStatus(F.FindingCounts):
             "title": self.title or None, "can_render": self.can_render,
             "errors": self.errors, "warnings": self.warnings, "exit_code": self.exit_code,
             "findings": [f.to_json() for f in self.findings],
+            **({"verdict": self.verdict, "faults": self.faults, "doubts": self.doubts} if self.verdict else {}),
             "outputs": [str(p) for p in self.outputs], "note": self.note or None,
         }
 

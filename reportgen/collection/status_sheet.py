@@ -28,10 +28,18 @@ OUTPUT_COLUMN = ("生成的报告", 60)
 STATUS_FILLS = {DUPLICATE: "F4B183", OTHER_YEAR: "F4B183", NOT_RETURNED: "F4B183", OK: "C6EFCE",
                 WARNINGS: "C6EFCE", SET_ASIDE: "D9D9D9", NOT_WORKBOOK: "D9D9D9"}
 ACTION_FILL = "FFC7CE"
-# ``audit --summary``: a second sheet with every finding of every file.
+# ``audit --summary``: the status sheet with the verdict on each published report, and a
+# second sheet with every finding of every file.
+AUDIT_COLUMNS = (("文件", 30), ("机关名称", 26), ("年度", 6), ("审查结论", 14), ("错误", 6), ("需核对", 7),
+                 ("提醒", 6), ("主要问题", 80))
+VERDICT_FILLS = {"有错误": ACTION_FILL, "无法读取": ACTION_FILL, "需对照原文核对": "FFEB9C", "未发现错误": "C6EFCE"}
 FINDINGS_SHEET = "全部问题"
-FINDING_COLUMNS = (("文件", 36), ("机关名称", 24), ("年度", 8), ("部分/表格", 12), ("格子", 10),
-                   ("行 / 列", 40), ("严重程度", 9), ("规则", 22), ("问题", 34), ("说明", 90))
+# Printed on A4 landscape at (nearly) full size: the printed columns add up to about 140
+# character widths (about 1,000 pixels, 265 mm); the rule's code, for programs, is last and not printed.
+FINDING_COLUMNS = (("文件", 22), ("机关名称", 16), ("年度", 6), ("部分/表格", 9), ("格子", 9),
+                   ("行 / 列", 18), ("严重程度", 7), ("问题", 16), ("说明", 36), ("规则", 20))
+PRINTED_FINDING_COLUMNS = 9
+WRAPPED_FINDING_COLUMNS = (1, 2, 6, 8, 9)
 
 
 def finding_rows(statuses: Sequence[FileStatus], base: Path | None = None) -> list[list]:
@@ -41,35 +49,58 @@ def finding_rows(statuses: Sequence[FileStatus], base: Path | None = None) -> li
         for f in s.findings:
             where = f.location
             labels = " / ".join(x for x in (where.row_label, where.col_label) if x) if where else ""
-            out.append([_shown(s.path, base), s.agency, s.year, where.sheet if where else "",
-                        where.cell if where else "", labels, f.severity.label, f.code, f.type.title, f.message])
+            severity = "需对照原文" if f.is_doubt else f.severity.label
+            out.append([_file_first(s.path, base), s.agency, s.year, where.sheet if where else "",
+                        where.cell if where else "", labels, severity, f.type.title, f.message, f.code])
     return out
 
 
 def _findings_sheet(ws, statuses: Sequence[FileStatus], base: Path | None) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     table = finding_rows(statuses, base)
+    _fill(ws, table, [w for _, w in FINDING_COLUMNS], set(WRAPPED_FINDING_COLUMNS))
+    ws.page_margins.left = ws.page_margins.right = 0.25  # inches: the printed columns fill the width
+    ws.print_area = f"A1:{get_column_letter(PRINTED_FINDING_COLUMNS)}{len(table)}"
+
+
+def _fill(ws, table: list[list], widths: list[int], wrapped: set[int]) -> None:
+    """Write a sheet of rows: the header styled, wrapped columns with rows tall enough,
+    frozen header, filters, A4 landscape pages as wide as the printed columns."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from reportgen.data.workbook.writer import print_setup
+
     for r, row in enumerate(table, start=1):
+        lines = 1
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             write_cell(cell, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=c in (6, 10))
-    for c, (_, width) in enumerate(FINDING_COLUMNS, start=1):
+            cell.alignment = Alignment(vertical="top", wrap_text=c in wrapped)
+            if c in wrapped and value:
+                # Spreadsheets do not size generated rows: about two width units a CJK character.
+                width = widths[c - 1]
+                lines = max(lines, sum(-(-len(part) * 2 // int(width)) or 1 for part in str(value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * min(lines, 8)
+    for c in range(1, len(table[0]) + 1):
         head = ws.cell(row=1, column=c)
         head.font = Font(bold=True)
         head.fill = PatternFill("solid", fgColor="DDEBF7")
+    for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
-    from reportgen.data.workbook.writer import print_setup
-
     print_setup(ws, "landscape", title_rows="1:1")  # printed for a meeting: A4, every column on the page width
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{len(table)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table)}"
 
 
 def rows(statuses: Sequence[FileStatus], with_outputs: bool = False, base: Path | None = None) -> list[list]:
     """The table: a header, then one row per file (in the order given)."""
+    if _audited(statuses):  # published reports: the verdict, faults and doubts counted apart
+        return [[name for name, _ in AUDIT_COLUMNS]] + [
+            [_file_first(s.path, base), s.agency, s.year, s.verdict, s.faults, s.doubts, s.warnings,
+             s.first_findings()] for s in statuses]
     header = [name for name, _ in COLUMNS] + ([OUTPUT_COLUMN[0]] if with_outputs else [])
     out: list[list] = [header]
     for s in statuses:
@@ -96,47 +127,41 @@ def write_status(target: Path, statuses: Sequence[FileStatus], with_outputs: boo
                     writer.writerow([csv_safe(v) for v in row])
         return target
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import PatternFill
 
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    widths = [w for _, w in COLUMNS] + ([OUTPUT_COLUMN[1]] if with_outputs else [])
-    wrapped = {i for i, name in enumerate(table[0], start=1) if name in (COLUMNS[-1][0], OUTPUT_COLUMN[0])}
-    for r, row in enumerate(table, start=1):
-        lines = 1
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            write_cell(cell, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=c in wrapped)
-            if c in wrapped and value:
-                # Spreadsheets do not size generated rows: about two width units a CJK character.
-                width = widths[c - 1]
-                lines = max(lines, sum(-(-len(part) * 2 // int(width)) or 1 for part in str(value).split("\n")))
-        if lines > 1:
-            ws.row_dimensions[r].height = 15 * min(lines, 8)
-    state = [name for name, _ in COLUMNS].index("状态") + 1
+    audited = _audited(statuses)
+    columns = AUDIT_COLUMNS if audited else COLUMNS
+    widths = [w for _, w in columns] + ([OUTPUT_COLUMN[1]] if with_outputs and not audited else [])
+    wrapped = {i for i, name in enumerate(table[0], start=1) if name in (columns[-1][0], OUTPUT_COLUMN[0])}
+    if audited:
+        wrapped.add(1)  # the file's name, then its folder
+    _fill(ws, table, widths, wrapped)
+    state = [name for name, _ in columns].index("审查结论" if audited else "状态") + 1
     for r, s in enumerate(statuses, start=2):
-        colour = STATUS_FILLS.get(s.status, ACTION_FILL if s.status in NEEDS_ACTION else None)
+        colour = VERDICT_FILLS.get(s.verdict) if audited else \
+            STATUS_FILLS.get(s.status, ACTION_FILL if s.status in NEEDS_ACTION else None)
         if colour:
             ws.cell(row=r, column=state).fill = PatternFill("solid", fgColor=colour)
-    for c in range(1, len(table[0]) + 1):
-        head = ws.cell(row=1, column=c)
-        head.font = Font(bold=True)
-        head.fill = PatternFill("solid", fgColor="DDEBF7")
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "A2"
-    from reportgen.data.workbook.writer import print_setup
-
-    print_setup(ws, "landscape", title_rows="1:1")  # printed for a meeting: A4, every column on the page width
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table)}"
     if with_findings:
         _findings_sheet(wb.create_sheet(FINDINGS_SHEET), statuses, base)
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target
+
+
+def _audited(statuses: Sequence[FileStatus]) -> bool:
+    return any(s.verdict for s in statuses)
+
+
+def _file_first(path: Path | None, base: Path | None) -> str:
+    """The file's name first, then its folder (a long path cut off in a narrow column
+    would hide the name)."""
+    shown = _shown(path, base)
+    parent = str(Path(shown).parent) if shown else ""
+    return Path(shown).name if parent in ("", ".") else f"{Path(shown).name}\n（{parent}）"
 
 
 def _shown(path: Path | None, base: Path | None) -> str:

@@ -79,6 +79,16 @@ class ReportData:
     # Tables whose rows were inserted or deleted: their values are not read (the reader
     # reported the row), and the arithmetic leaves them alone.
     shifted_tables: set[str] = field(default_factory=set)
+    # Cells an importer could not read from a published report (digits that ran together
+    # with more than one reading): key → what the report printed and what the cell could be.
+    # They are blank; the workbook remembers them (``check`` names them, ``fix`` leaves them).
+    unread: dict[str, str] = field(default_factory=dict)
+    # The rows behind ``unread``: {"keys": [...], "printed": "...", "options": [[...], ...]}, each
+    # option a reading of the whole row; facts found later (the text, last year's report) settle them.
+    doubts: list[dict[str, Any]] = field(default_factory=list)
+    # What a published report says in a table's part before the table (part heading →
+    # paragraphs): not a text part of the workbook, read by the text-versus-table check.
+    notes: dict[str, list[Paragraph]] = field(default_factory=dict)
 
     @property
     def agency(self) -> str:
@@ -108,6 +118,12 @@ class ReportData:
         }
         values = {f.key: self.values.get(f.key) for f in self.format.fields}
         out.update(nest({k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}))
+        if self.unread:
+            out["unread"] = dict(self.unread)
+        if self.doubts:
+            out["doubts"] = [dict(d) for d in self.doubts]
+        if self.notes:
+            out["notes"] = {k: [{"heading": p.heading, "text": p.text} for p in ps] for k, ps in self.notes.items()}
         return out
 
     def dumps(self) -> str:
@@ -150,7 +166,19 @@ class ReportData:
             for part in f.key.split("."):
                 node = node.get(part) if isinstance(node, dict) else None
             values[f.key] = _json_value(node, f.kind, f.key, source)
-        return cls(fmt, info, text, values)
+        data = cls(fmt, info, text, values)
+        unread = obj.get("unread") or {}
+        if isinstance(unread, dict):
+            data.unread = {k: str(v) for k, v in unread.items() if fmt.has_field(k) and values.get(k) is None}
+        notes = obj.get("notes") or {}
+        if isinstance(notes, dict):
+            data.notes = {str(k): [Paragraph(text=str(p.get("text") or ""), heading=str(p.get("heading") or ""))
+                                   for p in ps if isinstance(p, dict)]
+                          for k, ps in notes.items() if isinstance(ps, list)}
+        doubts = obj.get("doubts") or []
+        if isinstance(doubts, list):
+            data.doubts = [d for d in doubts if _sound_doubt(d, fmt)]
+        return data
 
     @classmethod
     def load(cls, path: Path) -> "ReportData":
@@ -167,10 +195,21 @@ class ReportData:
         return cls.from_json(obj, source=str(path))
 
 
+def _sound_doubt(doubt: Any, fmt: ReportFormat) -> bool:
+    """A doubt as :meth:`ReportData.to_json` writes it (anything else is left out)."""
+    if not isinstance(doubt, dict) or not isinstance(doubt.get("printed"), str):
+        return False
+    keys, options, facts = doubt.get("keys"), doubt.get("options"), doubt.get("facts", [])
+    return (isinstance(facts, list) and all(isinstance(x, str) for x in facts) and isinstance(keys, list) and all(isinstance(k, str) and fmt.has_field(k) for k in keys)
+            and isinstance(options, list) and 0 < len(options) <= 20_000
+            and all(isinstance(o, list) and len(o) == len(keys) and all(isinstance(x, str) and x.isdigit() for x in o)
+                    for o in options))
+
+
 def _json_value(node: Any, kind: str, key: str, source: str) -> Value:
     if node is None:
         return None
-    if kind == "count":
+    if kind in ("count", "change"):
         if isinstance(node, bool) or not isinstance(node, int):
             raise UnusableInput(f"{source} 中 {key} 应是整数，现在是“{node}”。")
         if abs(node) > LIMITS.max_count:

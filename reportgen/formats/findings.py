@@ -33,6 +33,9 @@ class FindingType:
     # one table into one line per block of rows (“共 126 个数字格为空…”).
     grouped: str = ""
     group_hint: str = ""  # printed once under the grouped lines
+    # A doubt about reading a published report (cells that ran together), not a fault of
+    # the report: ``audit`` calls such a report 需对照原文核对, not 有错误.
+    doubt: bool = False
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -40,8 +43,7 @@ E, W = Severity.ERROR, Severity.WARNING
 _TYPES = (
     # ---- one cell
     FindingType("blank-value", E, "数字格为空",
-                "这一格{shown}（核对合计时暂按 0 计算）。公布的表格不能留空或只填符号，没有数据请填 0"
-                "（reportgen fix 可把这类格子一次填为 0）。",
+                "这一格{shown}（核对合计时暂按 0 计算）。公布的表格不能留空或只填符号，没有数据应填 0。",
                 "A number cell is blank or holds a placeholder such as “/”, “—”, “无”. The sums and the 勾稽 "
                 "relation count it as 0, so that every other fault is found in the same check.",
                 "个数字格为空或只填了符号",
@@ -194,6 +196,10 @@ _TYPES = (
     FindingType("import-missing-part", E, "报告缺少一个部分",
                 "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",
                 "A published report lacks one of parts 一–六 (its heading is not found)."),
+    FindingType("import-heading-changed", E, "部分标题与规定格式不一致",
+                "这一部分的标题应是“{expected}”，报告中是“{value}”。这一部分的内容已照常读取。",
+                "A part heading reworded but numbered as the format numbers it (六、需要说明的其他事项): the part "
+                "is read from there, the heading named (not a missing part)."),
     FindingType("import-missing-table", E, "报告缺少一张表格",
                 "没有找到{label}（{caption}）的表格。",
                 "None of a table's row labels is found in the published report."),
@@ -205,7 +211,9 @@ _TYPES = (
                 "A row label differs from the format's (a typo or an edit); found by similarity, numbers read."),
     FindingType("import-obsolete-layout", E, "使用了已废止的表格格式",
                 "{table}使用的是{layout}（报告中有“{value}”）；{year}年度报告应使用{format}。{mapped}",
-                "A table in the 2019 trial layout in a report for 2021 or later; the numbers that map are read."),
+                "A table in the 2019 trial layout in a report for 2021 or later: read by the 2019 format's table, only "
+                "the cells both formats share kept (a single （六）其他处理 row gives 0 to its three current rows where "
+                "it is 0); the others are blank and remembered as not read."),
     FindingType("import-cell-count", E, "表格一行的数字个数不对",
                 "只找到 {value} 个数字，这一行应有 {expected} 个。这一行未读取，请对照原文核对。",
                 "A row of a published table holds fewer or more numbers than the format's row has cells."),
@@ -213,10 +221,49 @@ _TYPES = (
                 "“{label}”这一行的 {expected} 个格子都是空的。公布的表格不能留空，没有数据应填 0。",
                 "Every cell of a row of a published table is blank."),
     FindingType("import-uncertain", E, "数字连在一起，无法确定怎样分格",
-                "原文这一行的数字连在一起（“{value}”），符合本行和各列合计关系的读法不止一种，"
-                "这一格可能是 {expected}。已留空，请对照原文填写。",
-                "Plain text ran the cells of a row together and more than one split satisfies every sum; "
-                "the cells the readings disagree on are left blank."),
+                "原文这一行的数字连在一起（“{value}”），符合表格合计关系和报告中其他数字的读法不止一种，"
+                "这一格可能是 {expected}。导入的工作簿中这一格是空的，并记为“未能读取”；请对照原文。",
+                "Plain text ran the cells of a row together and more than one split satisfies every sum and "
+                "every fact the report states; the cells the readings disagree on are left blank, every "
+                "candidate listed (a reading doubt, not a fault of the report).", doubt=True),
+    FindingType("import-unsplittable", E, "数字连在一起，无法分成这一行的格子",
+                "原文这一行是“{value}”，按“除 0 以外的数不以 0 开头”无法分成 {expected} 个数。"
+                "导入的工作簿中这一行是空的，并记为“未能读取”；请对照原文。",
+                "Run-together digits that no split gives the row's cells from (e.g. “005” for two cells); the "
+                "row is left blank (a reading doubt).", doubt=True),
+    FindingType("import-label-old", E, "表格标签是旧格式的名称",
+                "这一行的标签应是“{expected}”，报告中是{layout}的名称“{value}”。数字已按这一行读取。",
+                "A row label of an earlier format (规范性文件 for 行政规范性文件) in a report of a later year: "
+                "the row is read, the label named."),
+    FindingType("import-resolved", W, "连在一起的数字已由报告中的其他事实确定",
+                "原文这一行的数字连在一起（“{value}”），根据{fact}，这一格是 {expected}。",
+                "Run-together digits whose split the row's own sums left open, settled by a fact the report "
+                "states elsewhere (part 一's counts) or by the previous year's report (现行有效 chain)."),
+    FindingType("unreadable-cell", E, "导入时未能读取的格子",
+                "这一格导入已发布的报告时未能读取（{value}），现在是空的。请对照原文填写这一格。",
+                "An imported workbook remembers the cells it could not read (hidden sheet 导入记录); `check` "
+                "names them instead of calling them blank, and `fix` does not fill them.", doubt=True),
+    # ---- published against accepted (audit --against)
+    FindingType("against-cell", E, "发布的数字与审定的工作簿不同",
+                "发布的是 {value}，审定的工作簿（{workbook}）是 {expected}。",
+                "audit --against: a table cell of the published report differs from the accepted workbook (a cell "
+                "whose digits ran together differs only when the accepted number is none of its readings)."),
+    FindingType("against-text", E, "发布的文字与审定的工作簿不同",
+                "发布的是“{value}”，审定的工作簿（{workbook}）是“{expected}”。",
+                "audit --against: a sentence of a text part was changed, added or left out (compared sentence by "
+                "sentence, spaces and paragraph breaks aside)."),
+    FindingType("against-title", E, "发布的标题与审定的工作簿不同",
+                "发布的报告中{label}是“{value}”，审定的工作簿（{workbook}）是“{expected}”。",
+                "audit --against: the agency or the year in the published title differs."),
+    FindingType("against-signature", E, "发布的落款或结束语与审定的工作簿不同",
+                "发布的报告中{label}是 {value}，审定的工作簿（{workbook}）是 {expected}。",
+                "audit --against: the 落款's date, the website or the contact differs from the accepted workbook."),
+    FindingType("against-format", E, "发布的报告与审定的工作簿格式不同",
+                "发布的报告按{value}读取，审定的工作簿（{workbook}）是{expected}，无法逐格比较。",
+                "audit --against: the published report and the workbook are of different formats."),
+    FindingType("against-missing", W, "没有找到对应的审定工作簿",
+                "在 {value} 中没有找到{expected}的工作簿，这份报告没有与审定的工作簿比较。",
+                "audit --against: no accepted workbook of the report's agency and year."),
     # ---- hostile input: text no file can hold, text no report can hold (safety.py, limits.py)
     FindingType("unencodable-characters", W, "文字中有无法保存的字符（已替换）",
                 "这段文字含 {value} 个无法保存到文件的字符（残缺的字符编码，多来自复制粘贴或其他软件导出），"
@@ -276,6 +323,11 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_doubt(self) -> bool:
+        """A doubt about reading a published report, not a fault of the report."""
+        return self.type.doubt
 
     def __str__(self) -> str:
         where = f"{self.location}：" if self.location else ""
@@ -441,3 +493,13 @@ class FindingCounts:
     @property
     def warnings(self) -> int:
         return count(self.findings)[1]
+
+    @property
+    def faults(self) -> int:
+        """错误 that are faults of the report (not doubts about reading it)."""
+        return sum(1 for f in self.findings if f.is_error and not f.is_doubt)
+
+    @property
+    def doubts(self) -> int:
+        """Doubts about reading a published report (cells to compare with the original)."""
+        return sum(1 for f in self.findings if f.is_doubt)

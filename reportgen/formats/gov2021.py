@@ -13,7 +13,6 @@ from reportgen.formats.spec import (
     Field,
     GridCell,
     InfoField,
-    ObsoleteLayout,
     Part,
     ReportFormat,
     StockRule,
@@ -121,41 +120,6 @@ T4_COLUMNS = (
     ("total", "总计"),
 )
 
-# --------------------------------------------------------------------------- the 2019 trial layout
-# 国办公开办函〔2019〕60号 (2019 and 2020 reports; see docs/reference/notice-2019-60-differences.txt).
-# Only for recognising a published report still in it, never written.  Its table 2:
-# (caption, column headers after 信息内容, row labels, the current field each column's
-# numbers go to — "" where the old column means something else).
-T2_BLOCKS_2019 = (
-    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "规范性文件"), ("", "", "")),
-    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政许可", "其他对外管理服务事项"),
-     ("", "", "decisions")),
-    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政处罚", "行政强制"),
-     ("", "", "decisions")),
-    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("行政事业性收费",), ("", "")),
-    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("政府集中采购",), ("", "")),
-)
-
-
-def _labels_2019() -> tuple[tuple[str, str], ...]:
-    """The 2019 table 2 labels that differ from the current table's."""
-    current = {label for _, columns, rows, _ in T2_BLOCKS for label in [c for _, c in columns] + [r for _, r in rows]}
-    current |= {caption for caption, *_ in T2_BLOCKS}
-    old = [label for caption, columns, rows, _ in T2_BLOCKS_2019 for label in (caption, *columns, *rows)]
-    return tuple(("t2", label) for label in dict.fromkeys(old) if label not in current)
-
-
-LAYOUT_2019 = ObsoleteLayout(
-    name="2019 年试行格式（国办公开办函〔2019〕60号）",
-    table_labels=_labels_2019(),
-    # The single （六）其他处理 row: its numbers are read as （六）3.其他 (1. and 2. as 0).
-    rows=(("t3", _OTHER, "other_other"),),
-    # Table 2 columns whose numbers still mean what a current column means (by position in a row).
-    columns=tuple(("t2", i, len(targets), target) for *_, targets in T2_BLOCKS_2019
-                  for i, target in enumerate(targets) if target),
-)
-
-
 def _label_cells(rows: tuple[tuple[str, tuple[str, ...]], ...], first_row: int, depth: int) -> list[GridCell]:
     """Label cells for hierarchical row labels: a group label spans its rows, a
     leaf label spans the label columns left over to its right."""
@@ -186,31 +150,37 @@ def _label_cells(rows: tuple[tuple[str, tuple[str, ...]], ...], first_row: int, 
     return cells
 
 
-def _table2() -> tuple[Table, list[Field]]:
+def _table2(blocks=T2_BLOCKS) -> tuple[Table, list[Field]]:
+    """Table 2 from its blocks: (caption, value columns, rows, kind — one for all columns
+    or one per column).  The value columns share the three columns after 信息内容; a
+    block with fewer spans them (the last column takes what is left)."""
     cells: list[GridCell] = []
     fields: list[Field] = []
     row = 0
-    for caption, columns, rows, kind in T2_BLOCKS:
+    for caption, columns, rows, kind in blocks:
+        kinds = (kind,) * len(columns) if isinstance(kind, str) else kind
         cells.append(GridCell(row, 0, "caption", caption, colspan=4))
         row += 1
         cells.append(GridCell(row, 0, "header", T2_CONTENT_HEADER))
         span = 3 // len(columns)
+        spans = [span] * (len(columns) - 1) + [3 - span * (len(columns) - 1)]
         for i, (_, label) in enumerate(columns):
-            cells.append(GridCell(row, 1 + i * span, "header", label, colspan=span))
+            cells.append(GridCell(row, 1 + i * span, "header", label, colspan=spans[i]))
         row += 1
         for row_key, row_label in rows:
             cells.append(GridCell(row, 0, "label", row_label))
             for i, (col_key, col_label) in enumerate(columns):
                 key = f"t2.{row_key}.{col_key}"
-                cells.append(GridCell(row, 1 + i * span, "value", key=key, colspan=span))
-                fields.append(Field(key, "t2", kind, f"{caption} {row_label}", col_label, "", ""))
+                cells.append(GridCell(row, 1 + i * span, "value", key=key, colspan=spans[i]))
+                fields.append(Field(key, "t2", kinds[i], f"{caption} {row_label}", col_label, "", ""))
             row += 1
     table = Table("t2", "表二", PART_2[2:], ncols=4, nrows=row, cells=tuple(cells),
                   col_widths=(2.2, 1, 1, 1))
     return table, fields
 
 
-def _table3() -> tuple[Table, list[Field], list[SumRule], list[BalanceRule]]:
+def _table3(t3_rows=T3_ROWS) -> tuple[Table, list[Field], list[SumRule], list[BalanceRule]]:
+    result_rows = tuple(key for key, _ in t3_rows[2:-2])  # （一）…（六）
     cells = [
         GridCell(0, 0, "header", T3_CORNER, rowspan=3, colspan=3),
         GridCell(0, 3, "header", T3_APPLICANTS, colspan=7),
@@ -219,9 +189,9 @@ def _table3() -> tuple[Table, list[Field], list[SumRule], list[BalanceRule]]:
         GridCell(1, 9, "header", T3_COLUMNS[6][1], rowspan=2),
     ]
     cells += [GridCell(2, 4 + i, "header", label) for i, (_, label) in enumerate(T3_COLUMNS[1:6])]
-    cells += _label_cells(T3_ROWS, first_row=3, depth=3)
+    cells += _label_cells(t3_rows, first_row=3, depth=3)
     fields: list[Field] = []
-    for r, (row_key, path) in enumerate(T3_ROWS):
+    for r, (row_key, path) in enumerate(t3_rows):
         for c, (col_key, col_label) in enumerate(T3_COLUMNS):
             key = f"t3.{row_key}.{col_key}"
             cells.append(GridCell(3 + r, 3 + c, "value", key=key))
@@ -231,11 +201,11 @@ def _table3() -> tuple[Table, list[Field], list[SumRule], list[BalanceRule]]:
             fields.append(Field(key, "t3", "count", row_label, column, "", "", is_total))
     sums = [
         SumRule("t3-row-total", f"t3.{row_key}.total", tuple(f"t3.{row_key}.{c}" for c, _ in T3_COLUMNS[:6]))
-        for row_key, _ in T3_ROWS
+        for row_key, _ in t3_rows
     ]
     # The 总计 column's results total is the row sum above; its column relation follows.
     sums += [
-        SumRule("t3-results-total", f"t3.results_total.{col}", tuple(f"t3.{r}.{col}" for r in T3_RESULT_ROWS))
+        SumRule("t3-results-total", f"t3.results_total.{col}", tuple(f"t3.{r}.{col}" for r in result_rows))
         for col, _ in T3_COLUMNS[:6]
     ]
     # 勾稽 for the six applicant columns; the 总计 column follows from them and the row totals.
@@ -248,7 +218,7 @@ def _table3() -> tuple[Table, list[Field], list[SumRule], list[BalanceRule]]:
         )
         for col, label in T3_COLUMNS[:6]
     ]
-    table = Table("t3", "表三", PART_3[2:], ncols=10, nrows=3 + len(T3_ROWS),
+    table = Table("t3", "表三", PART_3[2:], ncols=10, nrows=3 + len(t3_rows),
                   cells=tuple(cells), col_widths=(1.1, 1.6, 3.6) + (1,) * 7)
     return table, fields, sums, balances
 
@@ -300,9 +270,11 @@ TEXT_FACTS = (
         subject="收到的政府信息公开申请",
         phrase=rf"(?:收到|新收|受理|接收到?|接到){_CLAUSE}{{0,20}}?申请(?:数量|数)?",
         readings=(("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total")),
-        zero=rf"(?:未|没有)(?:接收到|收到|接到|受理|接收){_CLAUSE}{{0,20}}?申请",
+        # “未收到该申请人提交的补正” is about a correction, not about applications: 申请人 is not 申请.
+        zero=rf"(?:未|没有)(?:接收到|收到|接到|受理|接收)(?:(?!补正){_CLAUSE}){{0,20}}?申请(?!人)",
         exclude=r"复议|诉讼|办结|结转|答复|其中",
         around=(r"(?:收到|新收|受理|接收到?|接到)", r"(?:政府信息公开|信息公开)?申请"),
+        unit="件|份|条",  # “共收到申请0条”
         draft="{year}年，本机关收到政府信息公开申请{value}件",
         section="overview", heading="（二）依申请公开情况。",
     ),
@@ -319,7 +291,7 @@ TEXT_FACTS = (
     ),
     TextFact(
         subject="本年制发的行政规范性文件",
-        phrase=rf"(?:制发|印发|出台){_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,4}}?(?:制发|印发)",
+        phrase=rf"(?:制发|印发|出台|制定){_CLAUSE}{{0,8}}?规范性文件|规范性文件{_CLAUSE}{{0,4}}?(?:制发|印发|制定)",
         readings=(("t2.normative_documents.issued",),), exclude="现行有效|废止",
         draft="{year}年，本机关制发行政规范性文件{value}件", section="overview", heading="（一）主动公开情况。",
     ),
@@ -336,12 +308,15 @@ TEXT_FACTS = (
 )
 
 
-def build() -> ReportFormat:
+def build(**changes) -> ReportFormat:
+    """This format; ``changes`` replace some of its parts (the 2019 format is built so)."""
     t2, f2 = _table2()
     t3, f3, sums3, balances = _table3()
     t4, f4, sums4 = _table4()
     tables = (t2, t3, t4)
-    return ReportFormat(
+    if "obsolete_layouts" not in changes:  # (the 2019 format, built from here, has none)
+        changes["obsolete_layouts"] = (LAYOUT_2019,)
+    return ReportFormat(**{**dict(
         id="gov-2021",
         name="政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）",
         first_year=2021,
@@ -387,8 +362,11 @@ def build() -> ReportFormat:
         stock_rules=tuple(StockRule(f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
                           for row, _ in T2_BLOCKS[0][2]),
         repeated_text_key="problems",
-        obsolete_layouts=(LAYOUT_2019,),
-    )
+    ), **changes})
 
+
+# The 2019 trial format is built on this one's labels; what recognising it in a later
+# report needs is its own data.  (Imported here, after everything it uses is defined.)
+from reportgen.formats.gov2019 import LAYOUT as LAYOUT_2019  # noqa: E402
 
 FORMAT = build()

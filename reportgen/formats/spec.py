@@ -58,7 +58,7 @@ def coordinate_from_string(address: str) -> tuple[str, int]:
 
 
 CellKind = Literal["caption", "header", "label", "value"]
-ValueKind = Literal["count", "amount"]
+ValueKind = Literal["count", "amount", "change"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Field:
 
     key: str  # e.g. "t3.granted.natural_person"; stable, documented, a JSON key
     table: str  # "t2"
-    kind: ValueKind  # "count": whole number ≥ 0; "amount": decimal ≥ 0 (万元)
+    kind: ValueKind  # "count": whole number ≥ 0; "amount": decimal ≥ 0 (万元); "change": whole number (本年增/减)
     row_label: str  # the row's label path joined, as a clerk reads it
     col_label: str
     sheet: str
@@ -200,6 +200,7 @@ class TextFact:
     exclude: str = ""
     # (verb, noun) for the count between them: “收到70件申请”.
     around: tuple[str, str] = ()
+    unit: str = ""  # the units of its count, a regular expression, when not 件/起/宗/份 (“申请0条”)
     # The clause ``reportgen draft`` writes (``str.format()``-ed with year and the first
     # reading); the clauses of facts with one section and heading make one sentence.
     draft: str = ""  # e.g. "{year}年，本机关收到政府信息公开申请{value}件"
@@ -223,11 +224,19 @@ class ObsoleteLayout:
 
     name: str  # how findings name it: "2019 年试行格式（国办公开办函〔2019〕60号）"
     table_labels: tuple[tuple[str, str], ...]  # (table key, a header or row label only this layout has)
-    # (table key, a row label of this layout, the key of the current row its numbers go to)
-    rows: tuple[tuple[str, str, str], ...] = ()
-    # (table key, position in a row, cells in that row, the current column key it maps to):
-    # e.g. the 2019 table 2's 处理决定数量, third of three, is the current 本年处理决定数量.
-    columns: tuple[tuple[str, int, int, str], ...] = ()
+    # (table key, a row label only this layout has): a row that, carrying numbers where the
+    # current rows it became are not there, shows the layout (a single （六）其他处理 row)
+    rows: tuple[tuple[str, str], ...] = ()
+    # The format this layout is (its id in formats.FORMATS): a table printed in this layout is
+    # read by that format's table, and only the fields both formats have (same key) are kept.
+    format_id: str = ""
+    # (table key, row key, the label this layout printed) for a row that is still there under
+    # a new label (规范性文件 → 行政规范性文件): read, with a changed-label finding.
+    renamed: tuple[tuple[str, str, str], ...] = ()
+    # (table key, this layout's row key, the current row keys it was split into): where the old
+    # row holds 0 in a column, so do all the new rows (counts are not negative); otherwise the
+    # split is not known and they stay blank.
+    splits: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

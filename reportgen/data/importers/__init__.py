@@ -19,7 +19,7 @@ from typing import Callable
 
 from reportgen.core.errors import UnusableInput
 from reportgen.formats.findings import Finding
-from reportgen.formats import DEFAULT_FORMAT
+from reportgen.formats import DEFAULT_FORMAT, format_for_year
 from reportgen.data.model import ReportData
 from reportgen.formats.spec import ReportFormat
 from reportgen.data.importers.document import Document
@@ -67,6 +67,11 @@ def import_report(path: Path | str, fmt: ReportFormat | None = None) -> ImportRe
     if not doc.flat.strip():
         raise UnusableInput(f"{path.name} 中没有文字。")
     data, findings = read_document(doc, fmt or DEFAULT_FORMAT)
+    if fmt is None and data.year is not None and not DEFAULT_FORMAT.applies_to(data.year):
+        # A 2019 or 2020 report: read and checked under the format of its year.
+        fmt = format_for_year(data.year)
+        if fmt is not DEFAULT_FORMAT:
+            data, findings = read_document(doc, fmt)
     return ImportResult(path, doc.form, data, findings)
 
 

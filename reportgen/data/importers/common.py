@@ -2,22 +2,28 @@
 
 Everything is found by what the format definition calls it, never by position:
 the title (the format's title pattern), the part headings, each table row's label,
-the group labels between them and the labels of the obsolete 2019 layout.  Each
-row's numbers are the cells (or digit runs) that follow its label.  What cannot
-be read is an import finding at its place, and the value stays blank.
+the group labels between them and the labels of an earlier format's layout.  Each
+row's numbers are the cells (or digit runs) that follow its label; table 4's one row
+without a label follows its header.  A table printed in an earlier format's layout is
+read by that format's own table, and only the cells both formats share are kept.  What
+cannot be read is an import finding at its place, the value stays blank, and the data
+remembers it (``ReportData.unread``): nothing is guessed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from reportgen.formats import findings as F
 from reportgen.formats.findings import Finding, Location
 from reportgen.data.model import Paragraph, ReportData, Value
 from reportgen.formats.spec import Field, ObsoleteLayout, ReportFormat, Table
+from reportgen.formats import get_format
 from reportgen.data.workbook.reader import parse_number
-from reportgen.data.importers.digits import RowReadings, resolve, row_options
+from reportgen.data.importers.digits import RowReadings, resolve, row_options, uncertain, unread_note
 from reportgen.data.importers.document import CELL, RUN, Document, Match, find_label, normalise
 
 # Chinese numerals of the part headings, and the other ways reports write them.
@@ -26,7 +32,10 @@ _HEADING_SEPARATORS = "[、.,，．:：]?"
 # What CMS pages print around an article's title (not part of the report): a short
 # preamble line holding one of these is the page's, not the agency's.
 PAGE_FURNITURE = ("发布时间", "发布日期", "来源：", "来源:", "浏览次数", "点击数", "【打印】", "【关闭】", "文号", "发布机构",
-                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到")
+                  "栏目", "原文链接", "当前位置", "字号", "索引号", "分享到",
+                  "时间：", "全真版", "文字版", "文件下载", "相关链接", "QQ空间", "微信 微博",
+                  # what a web archive's crawler wrote above a page's text
+                  "标题:", "本地目录", "links.tsv", "==== 正文 ====")
 FURNITURE_LINE_CHARS = 120
 RUN_IN = re.compile(r"（[一二三四五六七八九十]+）[^。：:，,（]{1,20}[。：:]")
 
@@ -39,6 +48,7 @@ class TableRow:
     label: str  # the leaf label ("" for a row with no label of its own: table 4)
     fields: tuple[Field, ...]
     match: Match | None = None
+    old_label: str = ""  # the label found is an earlier format's name for this row
 
 
 @dataclass
@@ -60,6 +70,8 @@ def read_document(doc: Document, fmt: ReportFormat) -> tuple[ReportData, list[Fi
     title_end = _info(job)
     headings = _headings(job, title_end)
     _text(job, headings, title_end)
+    _closing(job)
+    _agency_from_text(job)
     _tables(job, headings)
     return job.data, job.findings
 
@@ -72,19 +84,49 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     assert head == "{agency}", "importers expect titles of the form {agency}{year}…"
     literal = r"\s*".join(re.escape(c) for c in tail)
     literal = literal.replace("年", "年度?", 1) if tail.startswith("年") else literal
-    return re.compile(r"(?P<agency>[^\s:：，,。>›»|/\\]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
+    # “工作” is often left out of a title (“…2021年政府信息公开年度报告”).
+    literal = literal.replace(r"工\s*作", r"(?:工\s*作)?", 1)
+    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
 
 
 def _info(job: _Import) -> int:
-    """Agency and year from the title; returns where the title ends in the flat text."""
+    """Agency and year from the title (the first time the report names itself); returns where
+    the title ends in the flat text.  A title without the agency (“2023年政府信息公开工作年度
+    报告”) gives the year only: the agency then comes from the 落款 or the first sentence (see
+    _closing, _agency_from_text), never from a clause that happens to precede a later mention."""
     regex = _title_regex(job.fmt)
+    bare = re.compile("(?P<year>" + regex.pattern.split("(?P<year>", 1)[1])
     for text, in_doc in ((job.doc.flat, True), (job.doc.title_hint, False)):
-        m = regex.search(text)
-        if m:
-            job.data.info["agency"] = normalise(m.group("agency"))
-            job.data.info["year"] = int(normalise(m.group("year")))
-            return m.end() if in_doc else 0
+        first = bare.search(text)
+        if first is None:
+            continue
+        job.data.info["year"] = int(normalise(first.group("year")))
+        m = next((m for m in regex.finditer(text, max(0, first.start() - 60), first.end() + 1)
+                  if m.end() == first.end()), None)
+        agency = normalise(VERB_BEFORE_AGENCY.sub("", m.group("agency"))) if m else ""
+        if len(agency) >= 2:
+            job.data.info["agency"] = agency
+        return first.end() if in_doc else 0
     return 0
+
+
+# Words of a sentence that may stand before an agency's name (“现公布某某局2023年…报告”).
+VERB_BEFORE_AGENCY = re.compile(r"^.*?(?:现予公布|现公布|现将|特发布|现发布|公布|发布|编制|印发)")
+# The first sentence naming the agency: “…现公布苏平片区管理局2021年政府信息公开工作年度报告”.
+AGENCY_IN_TEXT = re.compile(r"(?:现公布|现发布|特发布|公布|发布|编制)(?P<agency>[\u4e00-\u9fff（）()]{2,30}?)\s*"
+                            r"[0-9０-９]{4}\s*年度?政府信息公开")
+
+
+def _agency_from_text(job: _Import) -> None:
+    """When neither the title nor the 落款 names the agency: the first sentence that does."""
+    if job.data.info.get("agency"):
+        return
+    for key in ("preamble", "overview"):
+        for paragraph in job.data.text.get(key, [])[:3]:
+            m = AGENCY_IN_TEXT.search(paragraph.plain())
+            if m and not m.group("agency").startswith(("本", "我")):
+                job.data.info["agency"] = normalise(m.group("agency"))
+                return
 
 
 # --------------------------------------------------------------------------- parts
@@ -115,11 +157,37 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
         after = [found[p.heading][0] for p in parts[i + 1:] if p.heading in found]
         m2 = find_label(norm, part.heading, before[-1] if before else job.doc.to_norm(start),
                         after[0] if after else len(norm), min_ratio=0.75)
+        lo2, hi2 = before[-1] if before else job.doc.to_norm(start), after[0] if after else len(norm)
+        m3 = None if m2 else _numbered_heading(norm, part.heading, lo2, hi2)
         if m2:
             found[part.heading] = (m2.start, m2.end)
+        elif m3:
+            found[part.heading] = m3
+            shown = job.doc.original(Match(m3[0], m3[1], "", False))
+            job.add(F.make("import-heading-changed", Location("报告", "", part.heading), value=shown,
+                           expected=part.heading))
         else:
             job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
     return sorted((a, b, h) for h, (a, b) in found.items())
+
+
+def _numbered_heading(norm: str, heading: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """A part heading reworded but numbered as the format numbers it (“六、需要说明的其他事项”
+    for “六、其他需要报告的事项”): the number at the start of a sentence, and the stretch after it
+    most like the heading.  None when the number is not there."""
+    numeral = heading[0]
+    m = re.compile(rf"(?:^|(?<=[。；;：:\s\d]))(?:{numeral}|\({numeral}\)){_HEADING_SEPARATORS}(?=[\u4e00-\u9fff])").search(
+        norm, lo, hi)
+    if m is None:
+        return None
+    want = normalise(heading)
+    matcher = SequenceMatcher(autojunk=False, b=want)
+    best = (0.0, m.end())
+    for end in range(m.start() + max(3, len(want) - 4), min(hi, m.start() + len(want) + 8) + 1):
+        matcher.set_seq1(norm[m.start():end])
+        if matcher.ratio() > best[0]:
+            best = (matcher.ratio(), end)
+    return m.start(), best[1]
 
 
 def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) -> None:
@@ -129,15 +197,120 @@ def _text(job: _Import, headings: list[tuple[int, int, str]], title_end: int) ->
     preamble = next((p.text for p in job.fmt.parts if not p.heading and p.text), "")
     bounds = [(doc.to_flat(a), doc.to_flat(b - 1) + 1, h) for a, b, h in headings]
     if preamble and bounds:
+        paragraphs = [_without_page_head(job, p) for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))]
         job.data.text[preamble] = [
-            p for p in _paragraphs(doc.text_between(title_end, bounds[0][0]))
-            if len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE)]
+            p for p in paragraphs if p.text and
+            (len(p.plain()) > FURNITURE_LINE_CHARS or not any(word in p.plain() for word in PAGE_FURNITURE))]
+    tables = {p.heading: p.table for p in job.fmt.parts if p.table}
     for i, (_, end, heading) in enumerate(bounds):
         key = by_heading.get(heading)
-        if not key:
-            continue
         stop = bounds[i + 1][0] if i + 1 < len(bounds) else len(doc.flat)
-        job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+        if key:
+            job.data.text[key] = _paragraphs(doc.text_between(end, stop))
+        elif heading in tables:
+            # A table's part may say something before its table (“本年度共收到申请0件。”): kept
+            # for the text-versus-table check, not a text part of the workbook.
+            start = _table_start(job, job.fmt.table(tables[heading]), end, stop)
+            notes = _paragraphs(doc.text_between(end, start))
+            if notes:
+                job.data.notes[heading] = notes
+
+
+# Where the furniture a CMS prints above an article ends, when a page's text ran it into one line
+# with the report (“当前位置：首页… 来源： 时间：… 微信 微博 … 相关链接：”).
+PAGE_HEAD_END = re.compile(r"相关链接[:：]|文字大小[:：]\S*|【字体[:：][^】]*】|打印本页")
+PAGE_HEAD_CHARS = 500
+
+
+def _without_page_head(job: _Import, paragraph: Paragraph) -> Paragraph:
+    """A preamble paragraph without the page's furniture and the title run into it."""
+    text = WORD_STYLES.sub(" ", paragraph.text).strip()
+    if any(text.startswith(word) for word in PAGE_FURNITURE):
+        ends = [m.end() for m in PAGE_HEAD_END.finditer(text, 0, PAGE_HEAD_CHARS)]
+        if ends:
+            text = text[ends[-1]:].lstrip()
+    title = _title_regex(job.fmt).match(text)
+    if title and title.end() < len(text) and text[title.end()].isspace():
+        text = text[title.end():].lstrip()  # the title, repeated before the first sentence
+    return Paragraph(text=text, heading=paragraph.heading)
+
+
+def _table_start(job: _Import, table: Table, start: int, stop: int) -> int:
+    """Where a table begins in the flat text: its first caption, header or label found."""
+    norm = job.doc.norm
+    lo, hi = job.doc.to_norm(start), job.doc.to_norm(stop)
+    found = [norm.find(normalise(c.text), lo, hi) for c in table.cells if c.text]
+    found = [f for f in found if f >= 0]
+    return job.doc.to_flat(min(found)) if found else stop
+
+
+# The 落款 at the end of a report: the agency, the date (and what a site prints after it).
+SIGNATURE = re.compile(r"(?:^|(?<=[。；;!！?？\s]))(?P<agency>[\u4e00-\u9fff（）()]{3,40}?(?:局|办公室|办|委员会|委|会|政府|院|处|所|中心|站|厅|部|署|队|馆|室|区|县|市|镇|乡))"
+                       r"\s*(?P<date>[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日)(?P<rest>.*)$", re.S)
+SIGNATURE_REST_CHARS = 160  # after the 落款 only a contact line or page furniture, nothing of the report
+SIGNATURE_PARAGRAPHS = 8  # a page may print the 落款 and its furniture as separate short paragraphs
+# What a site or an office prints at the end of an article (not part of the report's text).
+FURNITURE = re.compile(r"附件下载|扫一扫.{0,20}|.{0,4}解读|[（(]此件主动公开[)）]|【打印】|【关闭】|抄送：.*|.*印发")
+# Style sheets Word pastes into a CMS page (“Normal 0 7.8 磅 … /* Style Definitions */ table.MsoNormalTable {…}”).
+WORD_STYLES = re.compile(r"\s*(?:Normal\s+0\s[^{}]*?)?/\*\s*Style Definitions\s*\*/[^{}]*\{[^{}]*\}\s*")
+CONTACT = re.compile(r"(?P<contact>联系人[:：][^）)\n]*|联系(?:方式|电话)[:：][^）)\n]*)")
+# The closing sentences a rendered report prints (render/context.py): read back into the details.
+CLOSING_WEBSITE = re.compile(r"如需了解更多政府信息，请登录(?P<website>[^。]+)。")
+CLOSING_CONTACT = re.compile(r"联系方式：(?P<contact>[^。]+)。")
+
+
+def _without_furniture(text: str) -> str:
+    """A paragraph without what the site or Word printed after the report's own words."""
+    text = WORD_STYLES.sub(" ", text)
+    while True:
+        words = text.rstrip().rsplit(None, 1)
+        if len(words) < 2 or not FURNITURE.fullmatch(words[-1]):
+            return "" if FURNITURE.fullmatch(text.strip()) else text.strip()
+        text = words[0]
+
+
+def _closing(job: _Import) -> None:
+    """The closing sentence and the 落款 back into the details (网站, 联系方式, 机关名称,
+    发布日期), not left as paragraphs of the last part (rendering would print them twice)."""
+    last = next((s.key for s in reversed(job.fmt.text_sections) if job.data.text.get(s.key)), None)
+    if last is None:
+        return
+    paragraphs = [Paragraph(text=_without_furniture(p.text), heading=p.heading) for p in job.data.text[last]]
+    paragraphs = [p for p in paragraphs if p.text or p.heading]
+    tail = paragraphs[-SIGNATURE_PARAGRAPHS:]
+    joined = "\n".join(p.text for p in tail)
+    found = [m for m in SIGNATURE.finditer(joined)
+             if len(CONTACT.sub("", m.group("rest")).strip()) <= SIGNATURE_REST_CHARS]
+    if found:
+        m = found[-1]
+        date = re.findall(r"\d+", normalise(m.group("date")))
+        job.data.info.setdefault("publication_date", f"{int(date[0]):04d}-{int(date[1]):02d}-{int(date[2]):02d}")
+        if not job.data.info.get("agency"):
+            job.data.info["agency"] = normalise(m.group("agency"))
+        contact = CONTACT.search(m.group("rest"))
+        if contact:
+            job.data.info.setdefault("contact", contact.group("contact").strip())
+        # Keep the text before the 落款: whole paragraphs, and the start of the one it begins in.
+        kept, offset = [], 0
+        for p in tail:
+            if offset + len(p.text) < m.start():
+                kept.append(p)
+            elif offset <= m.start():
+                kept.append(Paragraph(text=p.text[:m.start() - offset].strip(), heading=p.heading))
+            offset += len(p.text) + 1
+        paragraphs = paragraphs[:-len(tail)] + kept
+    agency = job.data.info.get("agency")
+    if paragraphs and agency and not paragraphs[-1].heading and normalise(paragraphs[-1].text) == agency:
+        paragraphs.pop()  # a 落款 without a date: the agency's name alone
+    if paragraphs:
+        text = paragraphs[-1].text
+        for pattern, key in ((CLOSING_WEBSITE, "website"), (CLOSING_CONTACT, "contact")):
+            closing = pattern.search(text)
+            if closing:
+                job.data.info.setdefault(key, closing.group(key).strip())
+                text = (text[:closing.start()] + text[closing.end():]).strip()
+        paragraphs[-1] = Paragraph(text=text, heading=paragraphs[-1].heading)
+    job.data.text[last] = [p for p in paragraphs if p.text or p.heading]
 
 
 def _paragraphs(text: str) -> list[Paragraph]:
@@ -205,51 +378,131 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
     norm = job.doc.norm
     lo, hi = region
     rows, groups = table_rows(job.fmt, table)
-    _locate_rows(norm, rows, lo, hi)
+    _locate_rows(norm, rows, lo, hi, _renamed(job.fmt, table))
     if _absent(norm, table, rows, lo, hi):
         job.add(F.make("import-missing-table", Location(table.number), label=table.number, caption=table.caption))
         return []
-    layout, layout_label = _obsolete(job, table, lo, hi)
-    obsolete_rows = [(m, key) for m, key in _obsolete_rows(job, table, lo, hi) if not _current_rows_found(rows, key)]
+    layout, layout_label = _obsolete(job, table, rows, lo, hi)
+    old_fmt = get_format(layout.format_id) if layout is not None else None
+    if old_fmt is not None:
+        _read_in_old_format(job, table, layout, old_fmt, region)
+        _layout_finding(job, table, rows, layout, layout_label)
+        return []
     # Every label found ends the numbers of the row before it.
-    stops = sorted({r.match.start for r in rows if r.match} | {m.start for m, _ in obsolete_rows} |
+    stops = sorted({r.match.start for r in rows if r.match} |
                    {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
-    pending, covered, mapped = _read_obsolete_rows(job, rows, obsolete_rows, stops, layout)
+    pending: list[RowReadings] = []
     for row in rows:
-        if any(row is c for c in covered):
-            continue
         if row.label and row.match is None:
-            if layout is None:  # in an obsolete table, the layout's finding names the rows left blank
-                job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
             continue
-        if row.match and not row.match.exact and not _old_label(layout, table, row.match.found):
+        if row.old_label:
+            job.add(F.make("import-label-old", _row_location(row), value=row.old_label,
+                           expected=normalise(row.label), layout=job.fmt.obsolete_layouts[0].name, cells=_cells(row)))
+        elif row.match and not row.match.exact:
             job.add(F.make("import-label-changed", _row_location(row), value=job.doc.original(row.match),
                            expected=normalise(row.label), cells=_cells(row)))
-        start = row.match.end if row.match else lo
-        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label),
-                            layout)
+        start = row.match.end if row.match else _header_end(norm, table, lo, hi)
+        reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label))
         if reading is not None:
             pending.append(reading)
-    if layout is not None or obsolete_rows:
-        found = layout_label or job.doc.original(obsolete_rows[0][0])
-        _layout_finding(job, table, rows, layout or job.fmt.obsolete_layouts[0], found, mapped, layout is not None)
     return pending
 
 
-def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int) -> None:
-    """Find each row's label: exactly and in order first, then the missing ones by
-    similarity between the neighbours found."""
+def _renamed(fmt: ReportFormat, table: Table) -> dict[str, str]:
+    """Row key → the name an earlier layout gave that row (规范性文件 for 行政规范性文件)."""
+    return {row_key: label for layout in fmt.obsolete_layouts
+            for key, row_key, label in layout.renamed if key == table.key}
+
+
+def _read_in_old_format(job: _Import, table: Table, layout: ObsoleteLayout, old_fmt: ReportFormat,
+                        region: tuple[int, int]) -> None:
+    """A table printed in an earlier format's layout, read by that format's own table; only
+    the fields both formats have (the same key means the same number) are kept, with their
+    findings moved to the current cells.  Nothing is guessed for the others: they stay blank."""
+    sub = _Import(job.doc, old_fmt, ReportData(old_fmt))
+    sub.data.values = {f.key: None for f in old_fmt.fields}
+    runs = _table(sub, old_fmt.table(table.key), region)
+    if runs:
+        _settle_runs(sub, runs)
+    shared = {f.key for f in job.fmt.table_fields(table.key)} & {f.key for f in old_fmt.table_fields(table.key)}
+    for key in shared:
+        job.data.values[key] = sub.data.values[key]
+        if key in sub.data.unread:  # digits that ran together, read under the old layout
+            job.data.unread[key] = sub.data.unread[key]
+    for key, old_row, new_rows in layout.splits:
+        for old_field in (f for f in old_fmt.table_fields(table.key) if key == table.key and f.key.split(".")[1] == old_row):
+            column = old_field.key.rsplit(".", 1)[1]
+            value = sub.data.values.get(old_field.key)
+            for row in new_rows:
+                new_key = f"{table.key}.{row}.{column}"
+                if value == 0:  # nothing in the old row: nothing in its parts
+                    job.data.values[new_key] = 0
+                elif value is not None:
+                    job.data.unread[new_key] = (f"原文按{layout.name}印的“{old_field.row_label.split()[-1]}”一行这一列是 "
+                                                f"{value}，现行格式分为几行，无法拆分")
+    # The workbook remembers every cell the old layout has no number for (check names them; fix leaves them).
+    for f in job.fmt.table_fields(table.key):
+        if job.data.values.get(f.key) is None and f.key not in job.data.unread:
+            job.data.unread[f.key] = f"原文按{layout.name}印，这一格在其中没有含义相同的数"
+    by_cell = {f.cell: f.key for f in old_fmt.table_fields(table.key)}
+    for finding in sub.findings:
+        keys = [finding.key] if finding.key else [by_cell.get(c, "") for c in finding.cells]
+        keys = [k for k in keys if k in shared]
+        if keys:
+            fields = [job.fmt.field(k) for k in keys]
+            where = Location.of(fields[0]) if len(fields) == 1 else \
+                Location(fields[0].sheet, f"{fields[0].cell}:{fields[-1].cell}", fields[0].row_label)
+            job.add(dataclasses.replace(finding, location=where, cells=tuple(f.cell for f in fields)))
+
+
+def _locate_rows(norm: str, rows: list[TableRow], lo: int, hi: int, renamed: dict[str, str]) -> None:
+    """Find each row's label: exactly and in order first, then the missing ones under the
+    name an earlier format gave them, then by similarity, between the neighbours found."""
     pos = lo
     for row in rows:
         if row.label:
             m = find_label(norm, row.label, pos, hi, min_ratio=2.0)  # exact only
             if m:
                 row.match, pos = m, m.end
-    for i, row in enumerate(rows):
-        if row.label and row.match is None:
-            before = [r.match.end for r in rows[:i] if r.match]
-            after = [r.match.start for r in rows[i + 1:] if r.match]
-            row.match = find_label(norm, row.label, before[-1] if before else lo, after[0] if after else hi)
+    for ratio in (2.0, 0.8):  # an earlier format's name exactly, then a typo
+        for i, row in enumerate(rows):
+            if row.label and row.match is None:
+                before = [r.match.end for r in rows[:i] if r.match]
+                after = [r.match.start for r in rows[i + 1:] if r.match]
+                a, b = before[-1] if before else lo, after[0] if after else hi
+                old = renamed.get(_row_key(row), "") if ratio > 1 else ""
+                if old:
+                    row.match = find_label(norm, old, a, b, ratio)
+                    row.old_label = old if row.match else ""
+                elif ratio < 1:
+                    row.match = find_label(norm, row.label, a, b, ratio)
+
+
+HEADER_GAP = 8  # characters (no digit among them) between two header labels of one header block
+
+
+def _header_end(norm: str, table: Table, lo: int, hi: int) -> int:
+    """Where the header of a table ends: the end of the longest chain of its header labels
+    standing close together (table 4's one data row has no label of its own, so it starts
+    there — never at the first digits after the heading, which may be a year in a sentence
+    such as “2023年，本机关…行政复议…”).  ``lo`` when no header label is found."""
+    labels = {normalise(c.text) for c in table.cells if c.kind == "header" and c.text}
+    hits = sorted((m.start(), m.end()) for label in labels
+                  for m in re.finditer(re.escape(label), norm[lo:hi]))
+    best_len, best_end = 0, lo
+    chain_len, chain_end = 0, -1
+    for a, b in hits:
+        gap = norm[lo + chain_end:lo + a] if chain_end >= 0 else ""
+        if chain_end >= 0 and a >= chain_end - 1 and a - chain_end <= HEADER_GAP and not re.search(r"\d", gap):
+            chain_len, chain_end = chain_len + 1, max(chain_end, b)
+        elif chain_end < 0 or a >= chain_end:
+            chain_len, chain_end = 1, b
+        else:
+            continue  # a label inside another (总计 in 总计…): part of the chain already
+        if chain_len >= best_len:
+            best_len, best_end = chain_len, lo + chain_end
+    return best_end
 
 
 def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> bool:
@@ -260,44 +513,21 @@ def _absent(norm: str, table: Table, rows: list[TableRow], lo: int, hi: int) -> 
     return not any(norm.find(normalise(c.text), lo, hi) >= 0 for c in table.cells if c.kind == "header")
 
 
-def _read_obsolete_rows(job: _Import, rows: list[TableRow], obsolete_rows: list[tuple[Match, str]],
-                        stops: list[int], layout: ObsoleteLayout | None):
-    """Read an old layout's rows into the current rows they stand for; returns the rows
-    to settle, the current rows covered, and sentences saying how they were read."""
-    pending: list[RowReadings] = []
-    covered: list[TableRow] = []
-    mapped: list[str] = []
-    for m, row_key in obsolete_rows:
-        target = next((r for r in rows if _row_key(r) == row_key), None)
-        if target is None:
-            continue
-        reading = _read_row(job, target, _values_after(job, m.end, _next_stop(stops, m.end), first=False),
-                            layout or job.fmt.obsolete_layouts[0])
-        if reading is not None:
-            pending.append(reading)
-        # The other rows of its group were not in the old layout: they held nothing then.
-        siblings = _siblings(rows, target)
-        for other in siblings:
-            for f in other.fields:
-                job.data.values[f.key] = 0
-        covered += [target] + siblings
-        mapped.append(f"“{job.doc.original(m)}”一行读作“{target.label}”，" + "、".join(
-            f"“{r.label.split('.')[0]}.”" for r in siblings) + f" {len(siblings)} 行记为 0。")
-    return pending, covered, mapped
-
-
-def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str,
-                    mapped: list[str], by_columns: bool) -> None:
-    """The 错误 of a table in an obsolete layout, saying what was read and what left blank
+def _layout_finding(job: _Import, table: Table, rows: list[TableRow], layout: ObsoleteLayout, found: str) -> None:
+    """The 错误 of a table in an obsolete layout, saying what was read and what was left blank
     (none for a report of a year that layout was right for: the year check speaks then)."""
     year = job.data.year
     if year is not None and year < job.fmt.first_year:
         return
-    note = "".join(mapped)
-    if by_columns and not note:
-        blank = [_short_label(r) for r in rows if all(job.data.values.get(f.key) is None for f in r.fields)]
-        note = "能对应到现行格式的数字已读取" + (
-            f"；{'、'.join(blank)} 的含义不同，已留空，请按现行格式填写。" if blank else "。")
+    blank = [r for r in rows if any(job.data.values.get(f.key) is None for f in r.fields)]
+    cells = sum(1 for r in blank for f in r.fields if job.data.values.get(f.key) is None)
+    groups = {r.fields[0].row_label[: -len(r.label)].strip() if r.label else "" for r in blank}
+    if len(blank) > 1 and len(groups) == 1 and "" not in groups:  # e.g. the three rows of （六）其他处理
+        shown = f"{groups.pop()}的 {len(blank)} 行"
+    else:
+        shown = "、".join(_short_label(r) for r in blank)
+    note = "能对应到现行格式的数字已读取" + (
+        f"；{shown}在现行格式中含义不同或分为几行，无法对应，已留空（{cells} 格）。" if blank else "。")
     job.add(F.make("import-obsolete-layout", Location(table.number), value=found, table=table.number,
                    layout=layout.name, year=year if year is not None else "本", format=job.fmt.name, mapped=note))
 
@@ -307,51 +537,26 @@ def _row_key(row: TableRow) -> str:
     return row.fields[0].key.split(".")[1]
 
 
-def _siblings(rows: list[TableRow], row: TableRow) -> list[TableRow]:
-    """The other rows under the same group label as ``row`` (same label path but the leaf)."""
-    def group(r: TableRow) -> str:
-        return r.fields[0].row_label[: -len(r.label)] if r.label else ""
-    return [r for r in rows if r is not row and r.label and group(r) == group(row)]
-
-
-def _old_label(layout: ObsoleteLayout | None, table: Table, found: str) -> bool:
-    """Whether a label found by similarity is the obsolete layout's own (named by that finding)."""
-    return layout is not None and any(key == table.key and normalise(label) == found
-                                      for key, label in layout.table_labels)
-
-
-def _current_rows_found(rows: list[TableRow], row_key: str) -> bool:
-    """Whether the current layout's rows an obsolete row stands for are there after all."""
-    target = next((r for r in rows if _row_key(r) == row_key), None)
-    return target is not None and any(r.match for r in [target] + _siblings(rows, target))
-
-
-def _obsolete(job: _Import, table: Table, lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
-    """The obsolete layout a table's own labels show: a header or row label only it has
-    (not one that is part of a current label, as 规范性文件 is of 行政规范性文件)."""
+def _obsolete(job: _Import, table: Table, rows: list[TableRow], lo: int, hi: int) -> tuple[ObsoleteLayout | None, str]:
+    """The obsolete layout a table's own labels show: a header or row label only it has (not
+    one that is part of a current label, as 规范性文件 is of 行政规范性文件), or a row only it
+    has that carries numbers where the current rows it became are not there (a single
+    （六）其他处理 row)."""
     current = [normalise(c.text) for c in table.cells if c.text]
     for layout in job.fmt.obsolete_layouts:
         for key, label in layout.table_labels:
             want = normalise(label)
             if key == table.key and not any(want in c for c in current) and job.doc.norm.find(want, lo, hi) >= 0:
                 return layout, label
-    return None, ""
-
-
-def _obsolete_rows(job: _Import, table: Table, lo: int, hi: int) -> list[tuple[Match, str]]:
-    """Rows of an obsolete layout that carry numbers (e.g. a single （六）其他处理 row)."""
-    out = []
-    for layout in job.fmt.obsolete_layouts:
-        for key, label, row_key in layout.rows:
-            if key != table.key:
-                continue
-            m = find_label(job.doc.norm, label, lo, hi, 2.0)
+        for key, label in layout.rows:
+            m = find_label(job.doc.norm, label, lo, hi, 2.0) if key == table.key else None
             if m is None:
                 continue
+            now = [r for r in rows if normalise(r.fields[0].row_label).startswith(normalise(label))]
             start = job.doc.to_flat(m.end - 1) + 1
-            if job.doc.values_between(start, job.doc.to_flat(min(m.end + 40, hi - 1))):
-                out.append((m, row_key))
-    return out
+            if not any(r.match for r in now) and job.doc.values_between(start, job.doc.to_flat(min(m.end + 40, hi - 1))):
+                return layout, job.doc.original(m)
+    return None, ""
 
 
 def _next_stop(stops: list[int], after: int) -> int:
@@ -392,19 +597,26 @@ def _cells(row: TableRow) -> tuple[str, ...]:
     return tuple(f.cell for f in row.fields)
 
 
-def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None) -> RowReadings | None:
+def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
     """Values of one row from its pieces; rows of digit runs are returned to be settled together."""
     n = len(row.fields)
     if any(p.kind == RUN for p in pieces):
         runs = [normalise(p.text) for p in pieces]
         digits = sum(len(r.replace(".", "")) for r in runs)
+        printed = " ".join(runs)
         if digits < n:
             job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，只有 {digits} 个数字，应有 {n} 格，不知道哪一格没有数")
             return None
         options = row_options(job.fmt, tuple(f.key for f in row.fields), runs)
+        if options == []:  # e.g. “005” for two cells: no number but 0 starts with 0
+            job.add(F.make("import-unsplittable", _row_location(row), value=printed, expected=n, cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，无法分成 {n} 个数")
+            return None
         if options is None:
-            job.add(F.make("import-uncertain", _row_location(row), value=" ".join(runs), expected="（读法太多）",
+            job.add(F.make("import-uncertain", _row_location(row), value=printed, expected="（读法太多）",
                            cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{printed}”，分格的读法太多")
             return None
         return RowReadings(tuple(f.key for f in row.fields), " ".join(runs), options)
     texts = [p.text for p in pieces]
@@ -414,14 +626,10 @@ def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None
         texts.pop(0)
     while len(texts) > n and normalise(texts[-1]) == "":
         texts.pop()
-    if layout is not None and layout.columns:
-        old = _old_columns(layout, row, texts)
-        if old is not None:
-            for f, text in old.items():
-                job.data.values[f.key] = _parse(job, f, text)
-            return None
     if len(texts) != n:
         job.add(F.make("import-cell-count", _row_location(row), value=len(texts), expected=n, cells=_cells(row)))
+        _unread_row(job, row, f"原文这一行有 {len(texts)} 格（“{' '.join(t.strip() or '空' for t in texts)}”），"
+                              f"应有 {n} 格，不知道怎样对应")
         return None
     if all(normalise(t) == "" for t in texts) and n > 1:
         job.add(F.make("import-blank-row", _row_location(row), label=row.fields[0].row_label, expected=n,
@@ -432,17 +640,11 @@ def _read_row(job: _Import, row: TableRow, pieces, layout: ObsoleteLayout | None
     return None
 
 
-def _old_columns(layout: ObsoleteLayout, row: TableRow, texts: list[str]) -> dict[Field, str] | None:
-    """A row of an obsolete table read by that layout's columns: only the cells whose
-    meaning did not change (the finding on the layout says the rest are blank).  None
-    when the row has as many cells as a current row and the old layout has no row that long."""
-    table = row.table.key
-    lengths = {cells for key, _, cells, _ in layout.columns if key == table}
-    if len(texts) == len(row.fields) and len(texts) not in lengths:
-        return None  # a row printed as the current layout prints it
-    by_col = {f.key.rsplit(".", 1)[1]: f for f in row.fields}
-    return {by_col[target]: texts[position] for key, position, cells, target in layout.columns
-            if key == table and cells == len(texts) and target in by_col}
+def _unread_row(job: _Import, row: TableRow, note: str) -> None:
+    """A row whose numbers could not be read: its cells are remembered as not read (``check``
+    must not take them for blanks to fill with 0)."""
+    for f in row.fields:
+        job.data.unread[f.key] = note
 
 
 def _parse(job: _Import, f: Field, text: str) -> Value:
@@ -455,17 +657,19 @@ def _parse(job: _Import, f: Field, text: str) -> Value:
 
 
 def _settle_runs(job: _Import, rows: list[RowReadings]) -> None:
-    """Choose among the readings of run-together rows with every rule; name what stays open."""
+    """Choose among the readings of run-together rows with every rule; name what stays open
+    (and remember it in the data, for facts found later to settle)."""
     known = {k: v for k, v in job.data.values.items() if v is not None}
-    possible = resolve(job.fmt, known, rows)
+    possible, row_options = resolve(job.fmt, known, rows)
     for row in rows:
+        open_keys = [key for key in row.keys if len(possible.get(key, [])) != 1]
         for key in row.keys:
-            f = job.fmt.field(key)
-            options = possible.get(key, [])
-            if len(options) == 1:
-                job.data.values[key] = _parse(job, f, options[0])
-            else:
-                shown = "、".join(options[:6]) + ("……" if len(options) > 6 else "")
-                job.add(F.make("import-uncertain", Location.of(f), value=row.joined, expected=shown, key=key,
-                               cells=(f.cell,)))
-
+            if key not in open_keys:
+                job.data.values[key] = _parse(job, job.fmt.field(key), possible[key][0])
+        if not open_keys:
+            continue
+        job.data.doubts.append({"keys": list(row.keys), "printed": row.joined,
+                                "options": [list(o) for o in row_options[row.keys]]})
+        for key in open_keys:
+            job.data.unread[key] = unread_note(row.joined, possible[key])
+            job.add(uncertain(job.fmt, key, row.joined, possible[key]))

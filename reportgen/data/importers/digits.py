@@ -15,6 +15,8 @@ from decimal import Decimal
 from itertools import product
 from typing import Iterator
 
+from reportgen.formats import findings as F
+from reportgen.formats.findings import Finding, Location
 from reportgen.formats.spec import ReportFormat
 
 MAX_READINGS = 20_000  # per row; a row with more is left to the reader to type
@@ -91,10 +93,11 @@ def row_options(fmt: ReportFormat, keys: tuple[str, ...], runs: list[str]) -> li
     return fitting or options
 
 
-def resolve(fmt: ReportFormat, known: dict[str, object], rows: list[RowReadings]) -> dict[str, list[str]]:
+def resolve(fmt: ReportFormat, known: dict[str, object], rows: list[RowReadings]
+            ) -> tuple[dict[str, list[str]], dict[tuple[str, ...], list[tuple[str, ...]]]]:
     """Settle the ambiguous rows together: keep the combinations that satisfy every rule
     between rows.  Returns, for each cell of those rows, the values still possible
-    (one value: settled)."""
+    (one value: settled), and for each row (by its keys) the readings still possible."""
     ambiguous = [r for r in rows if len(r.options) > 1]
     settled = dict(known)
     for r in rows:
@@ -112,13 +115,33 @@ def resolve(fmt: ReportFormat, known: dict[str, object], rows: list[RowReadings]
             if _holds(fmt, values):
                 surviving.append(combo)
     possible: dict[str, list[str]] = {}
+    by_row: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for r in rows:
         if len(r.options) == 1:
+            by_row[r.keys] = list(r.options)
             for key, value in zip(r.keys, r.options[0]):
                 possible[key] = [value]
     for i, r in enumerate(ambiguous):
         # With no combination satisfying everything (a faulty report), each row keeps its own readings.
-        options = [combo[i] for combo in surviving] if surviving else r.options
+        options = list(dict.fromkeys(combo[i] for combo in surviving)) if surviving else r.options
+        by_row[r.keys] = options
         for j, key in enumerate(r.keys):
-            possible[key] = sorted({o[j] for o in options}, key=lambda x: (len(x), x))
-    return possible
+            possible[key] = candidates(options, j)
+    return possible, by_row
+
+
+def candidates(options: list[tuple[str, ...]] | list[list[str]], position: int) -> list[str]:
+    """The values one cell takes in a row's readings, smallest first."""
+    return sorted({o[position] for o in options}, key=lambda x: (len(x), x))
+
+
+def unread_note(printed: str, values: list[str]) -> str:
+    """What the workbook remembers about a cell left blank: what the report printed, what it could be."""
+    return f"原文“{printed}”，可能是 {'、'.join(values)}"
+
+
+def uncertain(fmt: ReportFormat, key: str, printed: str, values: list[str]) -> Finding:
+    """The finding on a cell whose readings disagree: every candidate listed."""
+    f = fmt.field(key)
+    return F.make("import-uncertain", Location.of(f), value=printed, expected="、".join(values), key=key,
+                  cells=(f.cell,))

@@ -119,6 +119,8 @@ def fix_workbook(source: Path | str, target: Path | str) -> Fixed:
             continue
         if isinstance(raw, str) and raw.startswith("="):
             continue  # a clerk's own formula: check reports it if it has no result
+        if is_blank(raw) and f.key in data.unread:
+            continue  # not read from a published report: only the report can say what it holds
         if is_blank(raw):
             write_cell(cell, 0)
             fixed.changes.append(Change(where, raw, 0, "空格填 0"))

@@ -15,6 +15,9 @@ MARK_SHEET = "_reportgen"  # very hidden: template id, format id, version
 INSTRUCTIONS_SHEET = "填写说明"
 INFO_SHEET = "基本信息"
 TEXT_SHEET = "文字部分"
+# Hidden: the cells an importer could not read from a published report (key, cell, note).
+UNREAD_SHEET = "导入时未能读取"
+UNREAD_HEADERS = ("键", "格子", "原文和可能的读法")
 
 TITLE_ROW = 1  # every data sheet: a title in row 1, a hint in row 2
 HINT_ROW = 2

@@ -99,6 +99,7 @@ class _Reader:
         self._labels()
         self._info()
         self._text()
+        self._unread()
         totals = []
         for f in self.fmt.fields:
             if f.table in self.data.shifted_tables:
@@ -260,9 +261,26 @@ class _Reader:
                 self._add(F.make("unreadable-formula", Location.of(f), value=formula, key=f.key))
                 return None
             return parse_number(cached, f, _location(f), self._add)
+        if is_blank(formula) and f.key in self.data.unread:
+            # Not read from a published report: not a blank the clerk left, and not 0 either.
+            self._add(F.make("unreadable-cell", Location.of(f), value=self.data.unread[f.key], key=f.key,
+                             cells=(f.cell,)))
+            return None
         if is_blank(formula):
             self.data.blank.add(f.key)  # counted as 0 by the arithmetic; the finding says so
         return parse_number(formula, f, _location(f), self._add)
+
+    def _unread(self) -> None:
+        """The cells an importer could not read (its hidden sheet), while they are still blank."""
+        sheet = self.cached.get(L.UNREAD_SHEET) if L.UNREAD_SHEET in self.cached else None
+        if sheet is None:
+            return
+        for row in range(2, len(self.fmt.fields) + 2):
+            key, note = sheet.get((row, 1)), sheet.get((row, 3))
+            if not isinstance(key, str) or not self.fmt.has_field(key):
+                continue
+            if is_blank(self._raw(self.fmt.field(key))[0]):
+                self.data.unread[key] = self._text_value(note, Location(L.UNREAD_SHEET, f"C{row}"), single_line=True)
 
     def _total(self, f: Field) -> Value:
         formula, cached = self._raw(f)
@@ -347,14 +365,14 @@ def _checked(number, f: Field, where: Location, report, shown) -> Value:
     if not number.is_finite():
         report(F.make("not-a-number", where, value=shown, key=f.key))
         return None
-    if number < 0:
+    if number < 0 and f.kind != "change":  # only a change (2019's 本年增/减) may fall
         report(F.make("negative-number", where, value=shown, key=f.key))
         return None
-    if number > LIMITS.max_count:
+    if abs(number) > LIMITS.max_count:
         report(F.make("number-too-large", where, value=shown, key=f.key,
                       reason=f"达到或超过了 {LIMITS.max_count + 1:,} 的上限"))
         return None
-    if f.kind == "count":
+    if f.kind in ("count", "change"):
         if number != number.to_integral_value():
             report(F.make("not-whole-number", where, value=shown, key=f.key))
             return None

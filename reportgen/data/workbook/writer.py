@@ -59,6 +59,8 @@ def write_workbook(path: Path, data: ReportData | None = None, *, fmt: ReportFor
     _text_sheet(wb.create_sheet(L.TEXT_SHEET), fmt, data, info)
     for table in fmt.tables:
         _table_sheet(wb.create_sheet(table.sheet), fmt, table, data)
+    if data is not None and data.unread:
+        _unread_sheet(wb, fmt, data)
     _mark(wb.create_sheet(L.MARK_SHEET), fmt)
     wb.active = 0
     with atomic_path(Path(path)) as tmp:
@@ -329,6 +331,24 @@ def _validation(ws: Worksheet, fmt: ReportFormat, table: Table) -> None:
         for cell in cells:
             dv.add(cell)
         ws.add_data_validation(dv)
+
+
+def _unread_sheet(wb: Workbook, fmt: ReportFormat, data: ReportData) -> None:
+    """The cells an importer could not read: listed on a hidden sheet the reader understands
+    (``check`` names them, ``fix`` leaves them), and a note on each cell for the person who fills it."""
+    from openpyxl.comments import Comment
+
+    ws = wb.create_sheet(L.UNREAD_SHEET)
+    for c, header in enumerate(L.UNREAD_HEADERS, start=1):
+        ws.cell(row=1, column=c, value=header)
+    for r, (key, note) in enumerate(sorted(data.unread.items(), key=lambda kv: fmt.fields.index(fmt.field(kv[0]))),
+                                    start=2):
+        f = fmt.field(key)
+        write_cell(ws.cell(row=r, column=1), key)
+        write_cell(ws.cell(row=r, column=2), f"{f.sheet} {f.cell}")
+        write_cell(ws.cell(row=r, column=3), note)
+        wb[f.sheet][f.cell].comment = Comment(f"导入已发布的报告时未能读取：{note}。请对照原文填写。", "reportgen")
+    ws.sheet_state = "hidden"
 
 
 def _mark(ws: Worksheet, fmt: ReportFormat) -> None:

@@ -1,0 +1,285 @@
+"""Auditing real published reports without false alarms (issue 19).
+
+tests/data/published/ holds the 2021–2024 reports of seven Pingtan units as their site
+published them (flattened page text, three original pages) and reference.json, the
+tables read row by row from the printed digits: every cell, every verdict.  Besides the
+corpus: 表四's unlabeled row, the 2019 format as a format, unreadable cells in the imported
+workbook, and the cross-year chain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, run_reportgen
+from openpyxl import load_workbook
+from published import Variant, write_page
+
+from reportgen.checks import check_report
+from reportgen.checks.doubts import settle_doubts
+from reportgen.collection import collect
+from reportgen.collection.audit import audit_collection
+from reportgen.data.importers import import_report
+from reportgen.data.importers.common import read_document
+from reportgen.data.importers.text import document_from_text
+from reportgen.data.model import ReportData
+from reportgen.formats import FORMATS, get_format
+
+PUBLISHED = Path(__file__).parent / "data" / "published"
+REFERENCE = json.loads((PUBLISHED / "reference.json").read_text(encoding="utf-8"))["reports"]
+IMPORT = Path(__file__).parent / "data" / "import"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """Every published report audited together (so that each year meets its neighbours)."""
+    statuses = audit_collection(collect([str(PUBLISHED)], suffixes=(".txt", ".html")), jobs=1)
+    return {s.path.name: s for s in statuses}
+
+
+def _expected_values(name: str) -> dict[str, object]:
+    ref = REFERENCE[name]
+    fmt = get_format("gov-2021")
+    values: dict[str, object] = {f.key: 0 for f in fmt.fields}
+    values.update(ref["values"])
+    values.update({k: None for k in ref["blank"]})
+    values.update({k: None for k in ref["uncertain"]})
+    return values
+
+
+def test_the_corpus_is_every_published_report():
+    assert sorted(REFERENCE) == sorted(p.name for p in PUBLISHED.iterdir() if p.suffix in (".txt", ".html"))
+    assert len(REFERENCE) == 31
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_every_cell_and_the_verdict(corpus, name):
+    """0 cells silently wrong: each cell is what the report printed, blank where it printed
+    nothing, or blank and named where its digits ran together undecidably — with every
+    reading listed; the verdict and the findings are the reference's."""
+    status, ref = corpus[name], REFERENCE[name]
+    assert (status.agency, status.year) == (ref["agency"], ref["year"])
+    assert status.values == _expected_values(name)
+    uncertain = {f.key: f.expected.split("、") for f in status.findings if f.code == "import-uncertain"}
+    assert uncertain == ref["uncertain"]
+    assert status.verdict == ref["verdict"]
+    assert sorted({f.code for f in status.findings}) == ref["codes"]
+    assert not any("这一格可能是 。" in f.message for f in status.findings)
+
+
+def test_reference_tables_hold_their_relations_except_the_faults_the_reports_have():
+    """The typed tables were checked against the tables' own relations: the reports whose
+    relations fail are exactly those the reference notes as faulty tables."""
+    fmt = get_format("gov-2021")
+    broken = {}
+    for name in REFERENCE:
+        values = {k: (0 if v is None else int(v)) for k, v in _expected_values(name).items()
+                  if not k.startswith("t2.")}
+        failed = {rule.code for rule in fmt.sum_rules if values[rule.total] != sum(values[k] for k in rule.parts)}
+        failed |= {rule.code for rule in fmt.balance_rules
+                   if sum(values[k] for k in rule.left) != sum(values[k] for k in rule.right)}
+        if failed:
+            broken[name] = failed
+    assert broken == {"pingtan-jsp-2022.txt": {"t3-results-total"},
+                      "pingtan-nyn-2021.txt": {"t3-results-total", "t3-balance"},
+                      "pingtan-nyn-2023.txt": {"t3-row-total"},
+                      "pingtan-nyn-2024.txt": {"t3-row-total"}}
+    assert all("fault" in REFERENCE[name] for name in broken)
+
+
+def test_no_faultless_report_is_called_faulty_and_doubts_are_counted_apart(corpus):
+    """A report is 有错误 exactly when the reference found a fault in it by reading it."""
+    verdicts = {name: s.verdict for name, s in corpus.items()}
+    assert {n for n, v in verdicts.items() if v == "有错误"} == {n for n, r in REFERENCE.items() if "fault" in r}
+    doubts = sorted(n for n, v in verdicts.items() if v == "需对照原文核对")
+    assert doubts == ["pingtan-gwh-2023.txt", "pingtan-gwh-2024.txt", "pingtan-jtj-2024.txt", "pingtan-lyy-2024.txt"]
+    for name in doubts:  # only reading doubts: no fault of the report among its 错误
+        assert all(f.is_doubt for f in corpus[name].findings if f.is_error)
+
+
+def test_old_label_is_a_changed_label_not_a_missing_row(corpus):
+    status = corpus["pingtan-jjp-2021.txt"]
+    old = [f for f in status.findings if f.code == "import-label-old"]
+    assert [(f.location.cell, f.value, f.expected) for f in old] == [("B7:D7", "规范性文件", "行政规范性文件")]
+    assert not any(f.code == "import-missing-row" for f in status.findings)
+    assert (status.values["t2.normative_documents.issued"], status.values["t2.normative_documents.in_force"]) == (1, 6)
+
+
+def test_a_cell_settled_by_the_text_says_which_sentence(corpus):
+    settled = [f for f in corpus["pingtan-gwh-2022.txt"].findings if f.code == "import-resolved"]
+    assert {(f.location.cell, f.expected) for f in settled} == {("B7", "34"), ("C7", "0"), ("D7", "89")}
+    assert all("“本年度制发规范性文件34件”" in f.message for f in settled)
+
+
+def test_the_cross_year_chain_settles_run_together_cells(tmp_path):
+    """nyn 2021–2023 print 表二's 行政规范性文件 as 3021, 5125, 4920: alone, each fits more than
+    one split; 现行有效 = 上年现行有效 + 本年制发 − 本年废止 leaves one reading of each."""
+    for year in (2021, 2022, 2023):
+        shutil.copyfile(PUBLISHED / f"pingtan-nyn-{year}.txt", tmp_path / f"pingtan-nyn-{year}.txt")
+    alone = import_report(tmp_path / "pingtan-nyn-2021.txt")
+    assert {f.key for f in alone.findings if f.code == "import-uncertain"} == {
+        "t2.normative_documents.issued", "t2.normative_documents.repealed", "t2.normative_documents.in_force"}
+    statuses = {s.path.name: s for s in audit_collection(collect([str(tmp_path)], suffixes=(".txt",)), jobs=1)}
+    read = {year: [statuses[f"pingtan-nyn-{year}.txt"].values[f"t2.normative_documents.{c}"]
+                   for c in ("issued", "repealed", "in_force")] for year in (2021, 2022, 2023)}
+    assert read == {2021: [3, 0, 21], 2022: [5, 1, 25], 2023: [4, 9, 20]}
+    settled_2023 = [f for f in statuses["pingtan-nyn-2023.txt"].findings if f.code == "import-resolved"]
+    assert len(settled_2023) == 3 and all("上年（2022年）报告的行政规范性文件现行有效件数 25" in f.message
+                                          for f in settled_2023)
+    assert not any(f.code == "import-uncertain" for s in statuses.values() for f in s.findings)
+
+
+def test_table4_row_is_found_after_its_header_not_in_the_sentence_before_it():
+    """Part 四 opening with “2023年，…行政复议…2件…” must not give table 4's row."""
+    text = (PUBLISHED / "pingtan-jsp-2024.txt").read_text(encoding="utf-8")
+    heading = "四、政府信息公开行政复议、行政诉讼情况"
+    assert text.count(heading) == 1
+    text = text.replace(heading, heading + " 2023年，本机关收到行政复议申请1件、行政诉讼0件，其中2件已办结。")
+    data, findings = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
+    assert not [f for f in findings if f.location and f.location.sheet == "表四"]
+    t4 = {k: v for k, v in data.values.items() if k.startswith("t4.")}
+    assert t4 == {**{k: 0 for k in t4}, "t4.review.corrected": 1, "t4.review.total": 1}
+
+
+def _sample(year: int) -> ReportData:
+    data = ReportData.from_json(json.loads((SAMPLES / "pingtan-2021.json").read_text(encoding="utf-8")))
+    data.info["year"] = year
+    return data
+
+
+def test_a_2020_report_in_the_2019_format_imports_and_checks_clean(tmp_path):
+    page = write_page(_sample(2020), tmp_path / "p2020.html", Variant(t2_2019=True, t3_2019=True))
+    result = import_report(page)
+    assert result.data.format is FORMATS["gov-2019"]
+    assert result.findings == []
+    assert [f.code for f in check_report(result.data) if f.is_error] == []
+    values = result.data.values
+    assert (values["t2.normative_documents.new_made"], values["t2.normative_documents.published_total"]) == (69, 665)
+    assert (values["t2.licensing.decisions"], values["t2.penalty.decisions"]) == (2293, 1282)
+    assert values["t3.other_processing.total"] == _sample(2020).values["t3.other_other.total"]
+
+
+@pytest.mark.parametrize("form", ["html", "txt"])
+def test_the_2019_layout_in_a_2023_report_is_one_error_and_invents_nothing(tmp_path, form):
+    page = write_page(_sample(2023), tmp_path / "p2023.html", Variant(t2_2019=True))
+    if form == "txt":  # the page as a web archive flattens it: every cell's digits run together
+        flat = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        assert "行政许可002293" in flat
+        page = tmp_path / "p2023.txt"
+        page.write_text(flat, encoding="utf-8")
+    result = import_report(page)
+    assert result.data.format is FORMATS["gov-2021"]
+    t2 = [f for f in result.findings if f.location and f.location.sheet == "表二"]
+    assert [f.code for f in t2] == ["import-obsolete-layout"]
+    assert "规章、行政规范性文件、行政事业性收费在现行格式中含义不同或分为几行，无法对应，已留空" in t2[0].message
+    values = {k: v for k, v in result.data.values.items() if k.startswith("t2.")}
+    assert values == {**{k: None for k in values}, "t2.licensing.decisions": 2293, "t2.penalty.decisions": 1282,
+                      "t2.coercion.decisions": 42}
+
+
+def test_check_names_unreadable_cells_and_fix_leaves_them(tmp_path):
+    out = tmp_path / "平潭.xlsx"
+    imported = run_reportgen("import", IMPORT / "pingtan-2021.txt", "-o", out)
+    assert imported.returncode == 1, imported.stderr
+    checked = run_reportgen("check", out)
+    assert "【错误】导入时未能读取的格子（3 处）  [unreadable-cell]" in checked.stdout
+    assert "表二 B7（第二十条第（一）项 行政规范性文件 / 本年制发件数）：这一格导入已发布的报告时未能读取（原文“693665”" \
+        in checked.stdout
+    assert "blank-value" not in checked.stdout and "reportgen fix" not in checked.stdout
+    fixed = tmp_path / "修正.xlsx"
+    assert run_reportgen("fix", out, "-o", fixed).returncode == 0
+    sheet = load_workbook(fixed)["表二"]
+    assert [sheet[c].value for c in ("B7", "C7", "D7")] == [None, None, None]
+    assert "未能读取" in sheet["B7"].comment.text
+
+
+def test_negation_is_scoped_to_what_it_negates():
+    fmt = get_format("gov-2021")
+    data = ReportData(fmt, values={f.key: 0 for f in fmt.fields})
+    data.values["t3.new_received.total"] = 2
+    from reportgen.data.model import Paragraph
+    data.text = {"overview": [Paragraph("本年度收到政府信息公开申请2件，目前未收到该申请人提交的补正材料。")]}
+    assert not [f for f in check_report(data) if f.code == "text-table-mismatch"]
+
+
+def test_the_signature_goes_back_into_the_details():
+    data = import_report(PUBLISHED / "pingtan-jtj-2021.txt").data
+    assert (data.info["publication_date"], data.info["contact"]) == ("2022-01-07", "联系人：林耀，联系方式：0591-23163387")
+    assert data.text["other_matters"][-1].text.endswith("本年度没有产生信息公开处理费。")
+    page = import_report(PUBLISHED / "pingtan-jjp-2022.html").data
+    assert page.info["publication_date"] == "2023-01-04"
+    assert [p.text[-8:] for p in page.text["other_matters"]] == ["没有产生信息公开处理费。"[-8:]]
+
+
+def test_settling_keeps_what_it_cannot_decide():
+    result = import_report(IMPORT / "pingtan-2021.txt")
+    before = [f.key for f in result.findings if f.code == "import-uncertain"]
+    after = settle_doubts(result.data, result.findings)
+    assert [f.key for f in after if f.code == "import-uncertain"] == before
+
+
+def test_text_facts_are_read_from_part_three_too():
+    """“共收到申请0条” before 表三 is compared with the table (2 applications), and the
+    negated “未收到该申请人提交的补正” in the same sentence is not a second statement."""
+    text = (PUBLISHED / "pingtan-jsp-2023.txt").read_text(encoding="utf-8")
+    heading = "三、收到和处理政府信息公开申请情况"
+    text = text.replace(heading, heading + " 2023年，本机关共收到申请0条，目前未收到该申请人提交的补正。", 1)
+    data, _ = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
+    mismatch = [f for f in check_report(data) if f.code == "text-table-mismatch"]
+    assert [(f.location.row_label, f.value, f.expected) for f in mismatch] == [(heading, "0", "2")]
+    # Said in the text part instead, the same sentence is the same statement.
+    assert data.values["t3.new_received.total"] == 2
+
+
+@pytest.mark.parametrize("sentence, tail", [
+    ("根据《条例》要求，现公布某某县科学技术局2023年政府信息公开工作年度报告。", ""),  # the first sentence
+    ("根据《条例》要求，现予公布。", "某某县科学技术局\n2024年1月20日\n"),  # the 落款
+])
+def test_the_agency_when_the_title_lacks_it(sentence, tail):
+    """A clause of the body (“…现公布某某县科学技术局”) is never the agency."""
+    text = (f"2023年政府信息公开工作年度报告\n{sentence}\n一、总体情况\n正文。\n二、主动公开政府信息情况\n"
+            "三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n问题。\n"
+            f"六、其他需要报告的事项\n本年度未收取信息处理费。\n{tail}")
+    data, _ = read_document(document_from_text(text, "t.txt"), get_format("gov-2021"))
+    assert (data.agency, data.year) == ("某某县科学技术局", 2023)
+    assert data.section_text("other_matters") == "本年度未收取信息处理费。"
+
+
+def test_cells_the_2019_layout_has_no_number_for_are_unreadable_not_blank(tmp_path):
+    """Imported, a 2021 report in the 2019 layout leaves 表二's 规章/行政规范性文件/收费 cells and the
+    split of （六）其他处理 blank: ``check`` calls them not read (not “blank, fill 0”)."""
+    out = tmp_path / "旧格式.xlsx"
+    run_reportgen("import", IMPORT / "layout-2019.html", "-o", out)
+    checked = run_reportgen("check", out)
+    assert "【错误】导入时未能读取的格子（13 处）  [unreadable-cell]" in checked.stdout
+    assert "（六）其他处理”一行这一列是 " in checked.stdout and "无法拆分" in checked.stdout
+    assert "blank-value" not in checked.stdout and "reportgen fix" not in checked.stdout
+
+
+def test_page_furniture_is_not_report_text():
+    """The crawler's header, the CMS's breadcrumb and share buttons, the repeated title, and what a
+    site prints after the 落款 are not paragraphs of the report."""
+    furniture = ("标题:", "本地目录", "当前位置", "微信 微博", "相关链接", "附件下载", "扫一扫", "MsoNormalTable")
+    for path in sorted(PUBLISHED.glob("*.txt")) + sorted(PUBLISHED.glob("*.html")):
+        data = import_report(path).data
+        text = "".join(p.plain() for paragraphs in data.text.values() for p in paragraphs)
+        assert not [word for word in furniture if word in text], path.name
+        preamble = data.section_text("preamble")
+        assert not preamble.startswith(data.agency), path.name
+
+
+def test_a_row_with_a_cell_too_few_is_not_read_and_not_taken_for_blanks(tmp_path):
+    """jjp 2022 as page text: “四、结转下年度继续办理 0 00000” — 6 digits for 7 cells (the page left one
+    cell empty, which cell the text does not say).  The row is an 错误 of the report; its cells
+    in the imported workbook are not read, not blanks for ``fix`` to fill with 0."""
+    out = tmp_path / "金井.xlsx"
+    imported = run_reportgen("import", PUBLISHED / "pingtan-jjp-2022.txt", "-o", out)
+    assert "表三 D31:J31（四、结转下年度继续办理）：只找到 6 个数字，这一行应有 7 个" in imported.stdout
+    checked = run_reportgen("check", out)
+    assert "【错误】导入时未能读取的格子（7 处）  [unreadable-cell]" in checked.stdout
+    assert "原文这一行是“0 00000”，只有 6 个数字，应有 7 格" in checked.stdout
+    assert "blank-value" not in checked.stdout
