@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from openpyxl import load_workbook
 
 from reportgen.cli import main
@@ -25,6 +28,50 @@ SEED = "xiangxiang-kjgxj-2023"
 CASES = ("xiangxiang-kjgxj-2023", "pingtan-2021", "hongze-2023")
 sys.path.insert(0, str(ROOT / "tools"))  # build scripts some tests compare against (build_docx_template)
 CASES_DIR = ROOT / "tests" / "data" / "cases"  # the real published reports (public), copied into the repository
+
+# reportgen's cache on disk (compiled templates): one of this test run's own, never the
+# developer's ~/.cache; worker and command subprocesses inherit it.
+os.environ["REPORTGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="reportgen-test-cache-")
+os.environ.pop("REPORTGEN_CACHE", None)
+os.environ.pop("REPORTGEN_CACHE_MAX_MB", None)
+
+# Hypothesis: on a developer's machine the property tests replay the same examples
+# (a run is reproducible, a failure stays put); in CI (CI set) every run draws fresh
+# examples from a new seed — the tests go on searching — and the seed is printed
+# with the results when a test failed.  REPORTGEN_HYPOTHESIS_SEED=N reruns a seed;
+# HYPOTHESIS_PROFILE=ci|dev picks a profile explicitly.
+IN_CI = bool(os.environ.get("CI"))
+settings.register_profile("dev", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("ci", derandomize=False, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
+HYPOTHESIS_SEED: int | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Choose (or take) the seed of a searching run before Hypothesis reads it."""
+    global HYPOTHESIS_SEED
+    if settings.default.derandomize:
+        return
+    given_seed = config.getoption("hypothesis_seed", None) or os.environ.get("REPORTGEN_HYPOTHESIS_SEED")
+    HYPOTHESIS_SEED = int(given_seed) if given_seed and str(given_seed).isdigit() else random.randrange(2**32)
+    config.option.hypothesis_seed = str(HYPOTHESIS_SEED)
+
+
+def pytest_report_header(config):
+    if HYPOTHESIS_SEED is not None:
+        return f"hypothesis: fresh examples, seed {HYPOTHESIS_SEED}"
+    return "hypothesis: derandomized (the same examples each run; CI=1 searches)"
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ["REPORTGEN_CACHE_DIR"], ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if HYPOTHESIS_SEED is not None and terminalreporter.stats.get("failed"):
+        terminalreporter.write_line(f"hypothesis seed of this run: {HYPOTHESIS_SEED} — rerun it with "
+                                    f"REPORTGEN_HYPOTHESIS_SEED={HYPOTHESIS_SEED} (or --hypothesis-seed={HYPOTHESIS_SEED})")
 
 
 def sample(name: str) -> Path:

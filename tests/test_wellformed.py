@@ -22,6 +22,7 @@ from lxml import etree
 
 from conftest import CASES, sample
 from reportgen import read_workbook
+from reportgen.core import compat
 from reportgen.core.errors import TemplateProblem
 from reportgen.render import docx as word
 from reportgen.render.context import build_context
@@ -29,7 +30,7 @@ from reportgen.render.environment import docx_environment, find_template
 from reportgen.render.wellformed import W_URI, BodyProof
 
 THOROUGH = bool(os.environ.get("REPORTGEN_THOROUGH") or os.environ.get("CI"))
-SETTINGS = dict(max_examples=300 if THOROUGH else 120, derandomize=True, deadline=None,
+SETTINGS = dict(max_examples=300 if THOROUGH else 120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 WP_URI = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 ROOTS = [
@@ -65,7 +66,7 @@ def render(source: str, data: dict) -> tuple[list[str], str] | None:
         pieces = docx_environment().from_string(source).render_pieces(shielded)
     except (TemplateError, TemplateProblem):
         return None
-    xml, listed = word._finish_listed("".join(pieces), lambda text: text)
+    xml, listed = compat.finish_rendered_part("".join(pieces), lambda text: text)
     return None if listed else (pieces, xml)
 
 

@@ -32,7 +32,7 @@ from reportgen.data.workbook.xlsx import read_sheet
 # REPORTGEN_THOROUGH=1, as tests/hostile/test_properties.py does, 100 otherwise.
 THOROUGH = bool(os.environ.get("REPORTGEN_THOROUGH") or os.environ.get("CI"))
 EXAMPLES = 200 if THOROUGH else 100
-SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED = ["甲", "x005F_y", "", "a&b"]

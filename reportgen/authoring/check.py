@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import io
 import re
 import zipfile
 import zlib
@@ -18,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from lxml import etree
 
+from reportgen.core import compat
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.fileio import read_regular_file
 from reportgen.core.zipguard import open_package, read_members, verify_package
@@ -351,9 +350,9 @@ class _Checker:
         ``package``: the file's bytes, every member verified by the zip guard
         (:func:`check_docx`) before python-docx inflates them."""
         try:
-            doc = DocxTemplate(io.BytesIO(package))
-            doc.init_docx()
-            xml = doc.patch_xml(doc.get_xml())
+            doc = compat.docxtpl_template(package)
+            compat.load_document(doc)
+            xml = compat.patch_xml(doc, compat.document_body_xml(doc))
             self.env.parse(xml)
         except TemplateSyntaxError as exc:
             self.add("syntax-error", path.name, "整个文档", jinja_message(exc))

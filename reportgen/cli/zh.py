@@ -2,13 +2,14 @@
 
 click looks every message up through ``gettext`` (``_`` and ``ngettext`` in each of
 its modules) but ships no Chinese catalogue.  :func:`install` points those lookups
-at :data:`MESSAGES`; a message not listed stays as click wrote it.  The keys are
-click's own message ids (click 8.1–8.x); the values keep their ``{placeholders}``.
+at :data:`MESSAGES` (through :func:`reportgen.core.compat.install_click_messages`);
+a message not listed stays as click wrote it.  The keys are click's own message
+ids (click 8.1–8.x); the values keep their ``{placeholders}``.
 """
 
 from __future__ import annotations
 
-import importlib
+from reportgen.core import compat
 
 MESSAGES = {
     # help and usage
@@ -73,10 +74,6 @@ MESSAGES = {
     "{name} {filename!r} is not executable.": "{name}“{filename}”不能执行。",
 }
 
-# The click modules that look messages up.
-_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
-
-
 def gettext(message: str) -> str:
     return MESSAGES.get(message, message)
 
@@ -88,12 +85,4 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def install() -> None:
     """Make click speak Chinese (idempotent; before commands are declared, since
     click reads some help texts when an option is declared)."""
-    for name in _MODULES:
-        try:
-            module = importlib.import_module(f"click.{name}")
-        except ImportError:  # pragma: no cover - a click without that module
-            continue
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+    compat.install_click_messages(gettext, ngettext)

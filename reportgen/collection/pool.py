@@ -10,6 +10,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from reportgen.core import compat
+
 # --------------------------------------------------------------------------- parallel work
 MIN_TASKS_FOR_WORKERS = 8
 # What starting worker processes costs (spawn, imports, a template's first use), in
@@ -188,8 +190,7 @@ def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: lis
                         f"处理这个文件超过 {time_limit:g} 秒，已停止（其他文件不受影响）"))
                 # A running task cannot be cancelled: end the pool's processes; the
                 # other tasks in flight come back as lost and are run again.
-                for process in list(getattr(pool, "_processes", {}).values()):
-                    process.kill()
+                compat.end_pool_processes(pool)
                 broken = True
     except BaseException:  # Ctrl-C or a caller's error: do not wait for hundreds of queued files
         pool.shutdown(wait=False, cancel_futures=True)

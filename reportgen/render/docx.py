@@ -6,7 +6,7 @@ What does not depend on the data is done once per template and process
 patching (``{%p``, ``{%tr``, split runs), the Jinja compile, and checking every
 part the render leaves alone.  Per report only the parts holding tags are
 rendered (document.xml, headers/footers with tags, the core properties), the
-rendered XML is parsed strictly, and the package is written by copying the
+rendered XML is proven sound or parsed strictly, and the package is written by copying the
 unchanged members still compressed (:mod:`.zippack`).  The result is the file
 docxtpl's own ``render`` + ``save`` gives, part for part: document.xml as the same
 XML (written as rendered once it parsed, not re-serialised), the others byte for
@@ -14,20 +14,24 @@ byte (the test tests/test_speed_equivalence.py compares them).
 
 - Jinja runs sandboxed with escaping on (``docx_environment()``), so ``& < >`` and
   ``{{ }}`` in the data come out literally.
-- The rendered XML is parsed strictly before anything else sees it, so nothing is
-  dropped silently.
+- The rendered XML is known well-formed before anything else sees it, so nothing is
+  dropped silently: headers and footers are parsed strictly; the body is parsed
+  strictly and checked the first time, and afterwards written unparsed only when
+  its template pieces and escaped data prove it sound (:mod:`.wellformed`);
+  otherwise — or always, with ``REPORTGEN_FULL_PARSE=1`` — it is parsed and checked.
 - Every table cell holds a paragraph, and no template mark is left in the text
   beyond those the data itself holds.
 
 Compiled templates live in a per-process cache keyed by the file's path, size and
 modification time, so each worker of a collection (spawned, not forked) compiles
-its own once.
+its own once; their preparation is also kept in the user's cache on disk
+(:mod:`reportgen.core.cache`).  Every name of docxtpl and python-docx used here is
+in :mod:`reportgen.core.compat`.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import os
 import re
 import threading
@@ -40,6 +44,8 @@ from typing import Any, Callable
 from jinja2 import TemplateError
 from lxml import etree
 
+from reportgen.core import compat
+from reportgen.core.cache import user_cache
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.safety import document_property
 from reportgen.core.fileio import read_regular_file
@@ -51,18 +57,14 @@ from reportgen.render.zippack import Member, stored_members, write_package
 W = f"{{{W_URI}}}"
 WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 TAG_MARKS = ("{{", "}}", "{%", "%}")
-REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-# The core properties docxtpl renders (its render_properties list).
-CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+CORE_PROPERTIES = compat.DOCXTPL_CORE_PROPERTIES
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
 _CACHE_SIZE = 8  # templates kept compiled per process (a web intake may see several folders)
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 _PLACEHOLDER = b"<w:body/>"
 _XMLNS = re.compile(rb'\s+xmlns(?::([\w.-]+))?="([^"]*)"')
-_OXML = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)  # python-docx's settings
+_OXML = etree.XMLParser(**compat.OXML_PARSER_OPTIONS)  # python-docx's settings
 
 def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> None:
     """Render ``template_path`` with ``context`` into ``target`` (a path the caller
@@ -71,19 +73,15 @@ def render_docx(template_path: Path, context: dict[str, Any], target: Path) -> N
 
 
 def _finish(xml: str, resolve_listing: Callable[[str], str]) -> str:
-    """What docxtpl's render_xml_part does after Jinja (``resolve_listing``: docxtpl's,
-    which turns tabs and line breaks in the text into Word's)."""
-    return _finish_listed(xml, resolve_listing)[0]
+    """What docxtpl's render_xml_part does after Jinja (see :func:`compat.finish_rendered_part`)."""
+    return compat.finish_rendered_part(xml, resolve_listing)[0]
 
 
-def _finish_listed(xml: str, resolve_listing: Callable[[str], str]) -> tuple[str, bool]:
-    """:func:`_finish`, and whether resolve_listing ran (it changes markup)."""
-    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = re.sub(r"\n<w:p([ >])", …)
-    if "{_" in xml or "_}" in xml:  # docxtpl's escaped marks {_{ }_} {_% %_}: replaced only when there
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if any(ch in xml for ch in "\t\a\n\f"):  # otherwise resolve_listing changes nothing
-        return resolve_listing(xml), True
-    return xml, False
+def full_parse_forced() -> bool:
+    """``REPORTGEN_FULL_PARSE=1``: every rendered Word body is parsed strictly and checked
+    in full, never taken as sound from its pieces (:mod:`.wellformed`): for CI, and for
+    anyone who wants the parse whatever the proof says."""
+    return os.environ.get("REPORTGEN_FULL_PARSE", "").strip().lower() not in ("", "0", "no", "false", "off")
 
 
 def _has_tag(source: str) -> bool:
@@ -118,8 +116,8 @@ class CompiledDocx:
     """A Word template prepared once: what every render of it shares.
 
     The preparation that needs docxtpl (reading the document with python-docx, its tag
-    patching, checking every part) is kept on disk beside Jinja's compiled code
-    (:func:`_prepared_state`), keyed by the package's bytes: the next process using the
+    patching, checking every part) is kept in the user's cache beside the compiled
+    templates (:func:`_prepared_state`), keyed by the package's bytes: the next process using the
     same template — each worker of a collection, each ``render`` command — neither
     imports docxtpl nor prepares the template again."""
 
@@ -167,41 +165,37 @@ class CompiledDocx:
     @functools.cached_property
     def docxtpl(self):
         """docxtpl's template object, for its table and line-break fixes (rarely needed)."""
-        from docxtpl import DocxTemplate
-
-        return DocxTemplate(io.BytesIO(self._package))
+        return compat.docxtpl_template(self._package)
 
     def _prepare(self, package: bytes, archive: zipfile.ZipFile) -> dict[str, Any]:
         """What rendering needs from the template, as plain data (see :func:`_prepared_state`)."""
-        from docxtpl import DocxTemplate  # heavy: only when a template is prepared
-
         contents = {m.name: read_member(archive, m.name, self.name) for m in self.members}
         self._check_parts(contents)
-        template = DocxTemplate(io.BytesIO(package))
+        template = compat.docxtpl_template(package)
         try:
-            template.init_docx()
+            compat.load_document(template)
         except Exception as exc:  # python-docx refuses what is not a Word document
             raise TemplateProblem(f"Word 模板 {self.name} 不是有效的 Word 文档（{exc}）。") from None
-        if any(part.content_type == FOOTNOTES_TYPE for part in template.docx.part.package.parts):
+        if compat.has_footnotes(template):
             return {"fast": False}
         parts: dict[str, str | bytes] = {}
         try:
-            for name in self._header_footer_parts(template):
-                source = self._source(template, self._part_xml(contents[name]))
+            for name in compat.header_footer_part_names(template):
+                source = compat.part_source(template, self._part_xml(contents[name]))
                 if _has_tag(source):
                     parts[name] = source
                 else:  # no tag: render it now
                     xml = docx_environment().from_string(source).render({})
-                    parts[name] = self._serialise_part(_finish(xml, template.resolve_listing))
+                    parts[name] = self._serialise_part(_finish(xml, functools.partial(compat.resolve_listing, template)))
         except TemplateError as exc:
             raise template_error(self.name, exc) from None
         prefix, suffix, declared = self._document_shell(contents[DOCUMENT_PART])
         core = contents.get(CORE_PART)
         return {
             "fast": True,
-            "body": self._source(template, template.get_xml()),
+            "body": compat.part_source(template, compat.document_body_xml(template)),
             "parts": parts,
-            "properties": {p: getattr(template.docx.core_properties, p) or "" for p in CORE_PROPERTIES},
+            "properties": compat.core_property_texts(template),
             # Every property's element present, as docxtpl's render leaves them: a render only sets their text.
             "core": None if core is None else _core_properties(core, dict.fromkeys(CORE_PROPERTIES, "")),
             "prefix": prefix, "suffix": suffix, "declared": declared,
@@ -223,21 +217,8 @@ class CompiledDocx:
             raise TemplateProblem(f"Word 模板 {self.name} 中没有 {DOCUMENT_PART}，不是 Word 文档。")
 
     @staticmethod
-    def _source(template, xml: str) -> str:
-        """docxtpl's patched source of one part, as its render_xml_part compiles it."""
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
-
-    @staticmethod
     def _part_xml(data: bytes) -> str:
         return etree.tostring(etree.fromstring(data, _OXML), encoding="unicode")
-
-    @staticmethod
-    def _header_footer_parts(template) -> list[str]:
-        names = []
-        for rel in template.docx.part.rels.values():
-            if rel.reltype in (REL_HEADER, REL_FOOTER) and not rel.is_external and rel.target_part.blob:
-                names.append(str(rel.target_part.partname).lstrip("/"))
-        return names
 
     @staticmethod
     def _document_shell(document: bytes) -> tuple[bytes, bytes, dict[str, str]]:
@@ -284,7 +265,7 @@ class CompiledDocx:
         restore = unshield if shielded is not None else (lambda text: text)
         try:
             pieces = self.body.render_pieces(data)
-            body_xml, listed = _finish_listed("".join(pieces), self._resolve_listing)
+            body_xml, listed = compat.finish_rendered_part("".join(pieces), self._resolve_listing)
             rendered = {name: restore_bytes(self._serialise_part(self._finish(part.render(data))))
                         for name, part in self.parts.items() if not isinstance(part, bytes)}
             properties = {p: t if isinstance(t, str) else restore(t.render(data)) for p, t in self.properties.items()}
@@ -294,7 +275,7 @@ class CompiledDocx:
         # With the data's marks shielded and no line breaks or tabs for docxtpl to turn
         # into markup, the body's soundness may be known from its pieces (.wellformed);
         # otherwise it is parsed strictly and checked, and its tables learnt.
-        provable = shielded is not None and not listed
+        provable = shielded is not None and not listed and not full_parse_forced()
         if provable and self.proof.holds(pieces):
             document = self._prefix + body_bytes + self._suffix
         else:
@@ -317,7 +298,7 @@ class CompiledDocx:
         return _finish(xml, self._resolve_listing)
 
     def _resolve_listing(self, xml: str) -> str:
-        return self.docxtpl.resolve_listing(xml)
+        return compat.resolve_listing(self.docxtpl, xml)
 
     def _body_tree(self, xml: bytes):
         """(the rendered body parsed strictly, with tables and drawing ids fixed as docxtpl
@@ -331,7 +312,7 @@ class CompiledDocx:
             if _TABLE_WITHOUT_GRID(tree):  # docxtpl's fix_tables would fail on it
                 raise TemplateProblem(f"Word 模板 {self.name} 中有表格缺少列宽定义（w:tblGrid），Word/WPS 保存的文件都有。"
                                       f"请用 Word/WPS 打开模板后重新保存。")
-            tree, changed = self.docxtpl.fix_tables(xml), True
+            tree, changed = compat.fix_tables(self.docxtpl, xml), True
         for number, element in enumerate(_DOC_PR(tree), start=1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
             changed = True
@@ -384,21 +365,10 @@ def _core_properties(core: bytes, values: dict[str, str]) -> bytes:
             # A property holds at most 255 characters (a 300-character 机关名称 makes a longer title).
             element.text = document_property(value)
         return etree.tostring(root, encoding="UTF-8", standalone=True)
-    from docx.opc.coreprops import CoreProperties
-    from docx.opc.oxml import serialize_part_xml
-    from docx.oxml.parser import parse_xml
-
-    element = parse_xml(core)
-    properties = CoreProperties(element)
-    for name, value in values.items():
-        setattr(properties, name, document_property(value))
-    return serialize_part_xml(element)
+    return compat.core_properties_by_python_docx(core, {name: document_property(v) for name, v in values.items()})
 
 
-_DC = "{http://purl.org/dc/elements/1.1/}"
-# python-docx's element for each core property docxtpl renders.
-_CORE_ELEMENTS = {"author": f"{_DC}creator", "comments": f"{_DC}description", "identifier": f"{_DC}identifier",
-                  "language": f"{_DC}language", "subject": f"{_DC}subject", "title": f"{_DC}title"}
+_CORE_ELEMENTS = compat.CORE_PROPERTY_ELEMENTS
 
 
 # --------------------------------------------------------------------------- prepared templates on disk
@@ -406,77 +376,47 @@ _STATE_MAGIC = b"reportgen-docx-1\n"
 
 
 def _prepared_state(package: bytes, prepare) -> dict[str, Any]:
-    """``prepare()`` for this package, from the disk cache when this reportgen (this
-    module's source) and this docxtpl (its source files) prepared the same bytes
-    before.  Stored with :mod:`marshal` (plain data only) in Jinja's private cache
-    folder; an unreadable or foreign entry is prepared anew."""
+    """``prepare()`` for this package, from the user's cache (:mod:`reportgen.core.cache`)
+    when this reportgen (this module's source) and this docxtpl (its source files)
+    prepared the same bytes before.  Stored with :mod:`marshal` (plain data only); an
+    unreadable or foreign entry is prepared anew."""
     import hashlib
     import marshal
 
-    from reportgen.render.environment import _bytecode_cache
-
-    cache = _bytecode_cache()
-    docxtpl_source = _docxtpl_source()
+    cache = user_cache()
+    docxtpl_source = compat.docxtpl_fingerprint()
     if cache is None or docxtpl_source is None:
         return prepare()
-    key = hashlib.sha256(Path(__file__).read_bytes() + docxtpl_source + b"\0" + package).hexdigest()
-    entry = Path(cache.directory) / f"reportgen-docx-{key}.cache"
-    try:
-        stored = entry.read_bytes()
-        if stored.startswith(_STATE_MAGIC):
+    key = "docx-" + hashlib.sha256(_MODULE_SOURCE + docxtpl_source + b"\0" + package).hexdigest()
+    stored = cache.get(key)
+    if stored is not None and stored.startswith(_STATE_MAGIC):
+        try:
             state = marshal.loads(stored[len(_STATE_MAGIC):])
             if isinstance(state, dict) and "fast" in state:
                 return state
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
+        except (ValueError, EOFError, TypeError):
+            pass
     state = prepare()
-    try:
-        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_STATE_MAGIC + marshal.dumps(state))
-        os.replace(tmp, entry)
-    except OSError:
-        pass  # a full or read-only disk only costs the preparation next time
+    cache.put(key, _STATE_MAGIC + marshal.dumps(state))  # a full or read-only disk only costs the preparation next time
     return state
 
 
-@functools.lru_cache(maxsize=1)
-def _docxtpl_source() -> bytes | None:
-    """The source of the installed docxtpl (its modules' bytes, in name order), found
-    without importing it or reading package metadata (importlib.metadata alone takes
-    50 ms to import); None when it cannot be read."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("docxtpl")
-        folder = Path(spec.origin).parent
-        return b"\0".join(path.name.encode() + b"\0" + path.read_bytes() for path in sorted(folder.glob("*.py")))
-    except (ImportError, AttributeError, TypeError, ValueError, OSError):
-        return None
+_MODULE_SOURCE = Path(__file__).read_bytes()
 
 
 def _render_with_docxtpl(template_path: Path, context: dict[str, Any], target: Path) -> None:
     """docxtpl's own render and save, for templates the compiled path does not handle."""
-    from docxtpl import DocxTemplate
 
-    class StrictDocxTemplate(DocxTemplate):
-        def render_properties(self, context, jinja_env=None):
-            super().render_properties(context, jinja_env)
-            for name in CORE_PROPERTIES:  # at most 255 characters each
-                setattr(self.docx.core_properties, name, document_property(getattr(self.docx.core_properties, name) or ""))
+    def check_xml(xml) -> None:
+        try:
+            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
 
-        def fix_tables(self, xml):
-            try:
-                etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, _STRICT)
-            except etree.XMLSyntaxError as exc:
-                raise TemplateProblem(f"渲染后的 Word 内容不是有效的 XML（{exc}）。请用 reportgen templates check 检查模板。") from None
-            return super().fix_tables(xml)
-
-    doc = StrictDocxTemplate(str(template_path))
     try:
-        doc.render(context, jinja_env=docx_environment(), autoescape=True)
+        compat.render_with_docxtpl(template_path, context, target, docx_environment(), document_property, check_xml)
     except TemplateError as exc:
         raise template_error(template_path.name, exc) from None
-    doc.save(str(target))
     validate_docx(target, expected_marks=count_marks(context))
 
 

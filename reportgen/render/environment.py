@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import hashlib
+import marshal
 import math
 import os
 import re
 import shutil
 import stat
+import sys
 import time
 import zipfile
 import zlib
@@ -33,15 +35,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import jinja2
 from jinja2 import (BaseLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, TemplateSyntaxError,
                     UndefinedError, nodes, pass_eval_context)
-from jinja2.runtime import LoopContext, markup_join, str_join
-from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
+from markupsafe import soft_str
 
+from reportgen.core import compat
+from reportgen.core.cache import user_cache
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.fileio import read_regular_file
 from reportgen.core.limits import LIMITS, MB
@@ -136,9 +139,8 @@ def confined_file(folder: Path, name: str) -> Path:
     otherwise a TemplateProblem saying which file and why."""
     folder = Path(folder)
     shown = f"模板文件 {name}（{folder}）"
-    try:
-        pieces = split_template_path(name)
-    except TemplateNotFound:
+    pieces = template_path_pieces(name)
+    if pieces is None:
         raise TemplateProblem(f"模板引用了模板文件夹之外的文件“{name}”（路径中有“..”）。模板只能使用模板文件夹里的文件。") from None
     path = folder.joinpath(*pieces)
     try:
@@ -156,6 +158,19 @@ def confined_file(folder: Path, name: str) -> Path:
     if size > LIMITS.max_file_bytes:
         raise TemplateProblem(f"{shown} 有 {size // MB} MB，超过了模板文件的上限 {LIMITS.max_file_bytes // MB} MB。")
     return path
+
+
+def template_path_pieces(name: str) -> list[str] | None:
+    """The folders and file of a template name (``a/b.html``), or None when a piece
+    would lead out of the template folder (``..``, or a separator of this system
+    inside a piece, as ``a\\..\\b`` on Windows)."""
+    pieces = []
+    for piece in name.split("/"):
+        if os.path.sep in piece or (os.path.altsep and os.path.altsep in piece) or piece == os.path.pardir:
+            return None
+        if piece and piece != ".":
+            pieces.append(piece)
+    return pieces
 
 
 def read_template_text(folder: Path, name: str) -> str:
@@ -228,11 +243,9 @@ class ConfinedLoader(BaseLoader):
 
     def get_source(self, environment, template: str):
         for folder in self.folders:
-            try:
-                pieces = split_template_path(template)
-            except TemplateNotFound:
+            pieces = template_path_pieces(template)
+            if pieces is None:
                 confined_file(folder, template)  # raises the “outside the folder” message
-                raise
             path = folder.joinpath(*pieces)
             if not os.path.lexists(path):
                 continue
@@ -275,7 +288,7 @@ def _current_budget() -> RenderBudget:
 
 
 def _counted(iterable: Any) -> Iterable[Any]:
-    """The filter every ``{% for %}`` loop's sequence goes through (see :meth:`ReportEnvironment._parse`).
+    """The filter every ``{% for %}`` loop's sequence goes through (see :meth:`ReportEnvironment.bounded`).
 
     A short list (a table's rows and cells) is charged at once and iterated as it is;
     anything else one item at a time, so the time is looked at every thousand."""
@@ -306,9 +319,13 @@ def _range(*args: int) -> range:
     return numbers
 
 
-def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 - Jinja's names
-    """Jinja's placeholder text, with sizes a template cannot blow up."""
-    return generate_lorem_ipsum(n=_small(n), html=html, min=_small(min), max=_small(max))
+def _bounded_lipsum(lipsum: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's ``lipsum`` global (placeholder text), with sizes a template cannot blow up."""
+
+    def bounded(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 - Jinja's names
+        return lipsum(n=_small(n), html=html, min=_small(min), max=_small(max))
+
+    return bounded
 
 
 def _small(number: Any, cap: int = 1000) -> Any:
@@ -344,16 +361,9 @@ def escape(value: Any) -> Markup:
 _new_string = str.__new__
 
 
-class BoundedTemplate(Template):
-    """A template whose every render is bounded: output size, loops, recursion."""
-
-    @classmethod
-    def _from_namespace(cls, environment, namespace, globals):  # noqa: A002 - Jinja's signature
-        # The compiled module's own name for markupsafe.escape (it imports it from
-        # jinja2.runtime): every {{ value }} of this template and its macros goes
-        # through it.
-        namespace["escape"] = escape
-        return super()._from_namespace(environment, namespace, globals)
+class BoundedTemplate(compat.with_escape(Template, escape)):
+    """A template whose every render is bounded: output size, loops, recursion; every
+    ``{{ value }}`` of it and its macros is escaped by :func:`escape`."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         return "".join(self.render_pieces(*args, **kwargs))
@@ -367,7 +377,7 @@ class BoundedTemplate(Template):
         try:
             pieces: list[str] = []
             size = 0
-            for piece in self.root_render_func(self.new_context(dict(*args, **kwargs))):
+            for piece in self.generate(*args, **kwargs):
                 size += len(piece)
                 if size > LIMITS.max_output_bytes:
                     raise budget.too_large("输出内容")
@@ -376,10 +386,6 @@ class BoundedTemplate(Template):
         except RecursionError:
             raise TemplateProblem(f"{budget.template} 嵌套过深：模板（或宏）直接或间接地包含了自己。"
                                   f"请检查 include、import、extends 和宏的调用。") from None
-        except (TemplateProblem, MemoryError):
-            raise
-        except Exception:
-            return self.environment.handle_exception()
         finally:
             _budget.reset(token)
 
@@ -393,6 +399,7 @@ class ReportEnvironment(SandboxedEnvironment):
 
     ``from_string`` compiles each distinct source once per process: docxtpl hands the
     whole document XML to it on every render, and compiling is most of a render's time.
+    Compiled code is also kept in the user's cache (:meth:`compile`).
     """
 
     template_class = BoundedTemplate
@@ -404,7 +411,7 @@ class ReportEnvironment(SandboxedEnvironment):
         kwargs.setdefault("keep_trailing_newline", True)
         super().__init__(*args, **kwargs)
         self.globals["range"] = _range
-        self.globals["lipsum"] = _lipsum
+        self.globals["lipsum"] = _bounded_lipsum(self.globals["lipsum"])
         self.filters["reportgen_counted"] = _counted
         self.filters["reportgen_concat"] = _concat
         for name in ("center", "indent", "wordwrap", "batch", "slice", "truncate", "join", "replace", "format"):
@@ -417,36 +424,44 @@ class ReportEnvironment(SandboxedEnvironment):
         key = hashlib.sha1(source.encode("utf-8")).hexdigest()
         template = self._compiled.get(key)
         if template is None:
-            template = self._compiled[key] = self.template_class.from_code(self, self._code(source),
-                                                                           self.make_globals(None), None)
+            template = self._compiled[key] = super().from_string(source)
         return template
 
-    def _code(self, source: str):
-        """The compiled code of ``source``, from Jinja's bytecode cache on disk when this
-        source was compiled before by the same reportgen, Jinja and Python: the Word
-        template's body takes ≈ 0.15 s to compile, which every worker of a collection
-        and every ``render`` command would pay again."""
-        cache = _bytecode_cache()
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        """Jinja's compile (which ``from_string`` and the loader call), with reportgen's
+        bounds written into the template (:meth:`bounded`), and the compiled code kept
+        in the user's cache (:mod:`reportgen.core.cache`) by everything it depends on:
+        the Word template's body takes ≈ 0.15 s to compile, which every worker of a
+        collection and every ``render`` command would pay again."""
+        if not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        if raw or defer_init:  # Python source for a developer, or a module: nothing cached
+            return self._compile_now(source, name, filename, raw, defer_init)
+        cache = user_cache()
         if cache is None:
-            return self.compile(source)
-        # Jinja keys an entry by the name alone (the source only has to match): the name
-        # holds the source's hash and how this environment escapes.
-        digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
-        bucket = cache.get_bucket(self, f"{self.autoescape!r}-{digest}", None, source)
-        if bucket.code is None:
-            bucket.code = self.compile(source)
+            return self._compile_now(source, name, filename)
+        escaping = self.autoescape(name) if callable(self.autoescape) else self.autoescape
+        key = "jinja-" + hashlib.sha256("\0".join(
+            (_CODE_STAMP, repr(escaping), name or "", filename or "", source)).encode("utf-8")).hexdigest()
+        stored = cache.get(key)
+        if stored is not None:
             try:
-                cache.set_bucket(bucket)
-            except OSError:
-                pass  # a full or read-only disk only costs the compile next time
-        return bucket.code
+                return marshal.loads(stored)
+            except (ValueError, EOFError, TypeError):
+                pass  # damaged: compiled anew
+        code = self._compile_now(source, name, filename)
+        cache.put(key, marshal.dumps(code))
+        return code
 
-    def _parse(self, source, name, filename):
+    def _compile_now(self, source: str, name, filename, raw: bool = False, defer_init: bool = False):
+        return super().compile(self.bounded(self.parse(source, name, filename)), name, filename, raw, defer_init)
+
+    @staticmethod
+    def bounded(tree: nodes.Template) -> nodes.Template:
         """Every ``{% for %}`` loop iterates through the ``reportgen_counted`` filter,
         so the render's budget sees each iteration (nested and included loops too);
         every ``a ~ b`` goes through ``reportgen_concat``, which refuses a result
         beyond the output limit (``s ~ s`` in a loop doubles)."""
-        tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "reportgen_counted", [], [], None, None, lineno=loop.lineno)
         for parent in list(tree.find_all(nodes.Node)):
@@ -507,32 +522,16 @@ class ReportEnvironment(SandboxedEnvironment):
         return result
 
 
-# This module's own source, hashed: compiled templates cached by another version of
-# the sandbox (which rewrites loops and ``~``) are never used.
-_ENVIRONMENT_STAMP = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
-@lru_cache(maxsize=1)
-def _bytecode_cache():
-    """Jinja's bytecode cache in a private folder of the system's temp folder (Jinja
-    checks that it belongs to this user and no one else may write to it), its entries
-    keyed by this sandbox's version too; None when there is no such folder."""
-    from jinja2 import FileSystemBytecodeCache
-
-    class ReportBytecodeCache(FileSystemBytecodeCache):
-        def get_cache_key(self, name: str, filename: str | None = None) -> str:
-            return super().get_cache_key(f"reportgen-{_ENVIRONMENT_STAMP}-{name}", filename)
-
-    try:
-        return ReportBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
+# What compiled code depends on besides its source: this module (the sandbox rewrites
+# loops and ``~``), Jinja's release (the code calls its runtime) and Python's (marshal).
+_CODE_STAMP = "\0".join((hashlib.sha1(Path(__file__).read_bytes()).hexdigest(),
+                         getattr(jinja2, "__version__", ""), sys.implementation.cache_tag or sys.version))
 
 
 # The report data's own view classes: fields only, no methods (see ReportEnvironment.getattr).
 _VIEW_FIELDS = {view: frozenset(f.name for f in dataclasses.fields(view)) for view in TEMPLATE_VIEWS}
 # A for loop's ``loop``: its counters, properties computed from the loop itself.
-_VIEW_FIELDS[LoopContext] = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
+_VIEW_FIELDS[compat.jinja_loop_type()] = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
                                         "depth", "depth0", "previtem", "nextitem"})
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -544,12 +543,15 @@ def _bounded_concat(node: nodes.Concat) -> nodes.Filter:
 
 @pass_eval_context
 def _concat(eval_ctx, items: list) -> str:
-    """``a ~ b ~ c`` as Jinja computes it (escaping when autoescape is on), refusing a
-    result beyond the output limit before building it."""
-    texts = [item if isinstance(item, str) else str(item) for item in items]
+    """``a ~ b ~ c`` as Jinja computes it — with autoescape on, a result holding markup
+    is markup and the plain text in it is escaped — refusing a result beyond the output
+    limit before building it."""
+    texts = [soft_str(item) for item in items]
     if sum(len(t) for t in texts) > LIMITS.max_output_bytes:
         raise _current_budget().too_large("拼接（~）的文字")
-    return markup_join(items) if eval_ctx.autoescape else str_join(items)
+    if eval_ctx.autoescape and any(hasattr(t, "__html__") for t in texts):
+        return Markup("").join(texts)
+    return "".join(str(t) for t in texts)
 
 
 def _huge_power(base: Any, exponent: Any) -> bool:
@@ -589,8 +591,8 @@ def docx_environment() -> ReportEnvironment:
 @lru_cache(maxsize=16)
 def html_environment(user_dir: str | None) -> ReportEnvironment:
     loader = ConfinedLoader(template_dirs(Path(user_dir) if user_dir else None))
-    # Compiled templates are cached on disk by file name and path (the source must match).
-    return ReportEnvironment(loader=loader, autoescape=_escape_unless_css, bytecode_cache=_bytecode_cache())
+    # Compiled templates are cached on disk by file name, path and source (ReportEnvironment.compile).
+    return ReportEnvironment(loader=loader, autoescape=_escape_unless_css)
 
 
 def _escape_unless_css(name: str | None) -> bool:

@@ -30,7 +30,7 @@ from reportgen.render.environment import find_template
 from reportgen.render.html import render_html
 from reportgen.data.workbook import read_workbook, write_workbook
 
-SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Writing and reading a whole workbook, or rendering a Word file, takes about half a
 # second to a second: those properties run 40 (Word: 10 × 20 strings) examples so
 # a developer's run stays fast; CI (CI=true) and REPORTGEN_THOROUGH=1 run 200 of each
