@@ -2,7 +2,8 @@
 
 Exit codes: 0 fine; 1 the report has 错误 (or a template check failed);
 2 the input is unusable or the command was used wrongly; 3 an internal error;
-130 cancelled with Ctrl-C (the shells' convention for SIGINT).
+130 cancelled with Ctrl-C, 143 stopped by SIGTERM (the shells' convention: 128 + the
+signal); either way the run's scratch files are removed first (core/interrupt.py).
 Every failure prints one plain-Chinese line; no traceback reaches a clerk.
 """
 
@@ -18,6 +19,7 @@ import click
 from reportgen.core.version import __version__
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.fileio import os_error_message
+from reportgen.core.interrupt import Interrupted, stop_cleanly_on_signals
 from reportgen.cli import zh
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -56,17 +58,25 @@ class _Group(_Command, click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-def main() -> None:
+@click.option("--no-cache", is_flag=True,
+              help="不读取也不写入磁盘上的缓存（编译好的模板）。也可设置环境变量 REPORTGEN_CACHE=off。")
+def main(no_cache: bool = False) -> None:
     """政府信息公开工作年度报告工具：生成标准工作簿、检查、生成报告。"""
+    if no_cache:  # through the environment, so the worker processes of a collection see it too
+        os.environ["REPORTGEN_CACHE"] = "off"
 
 
 def run() -> None:
     """The console entry point: no traceback reaches a clerk (REPORTGEN_DEBUG=1 shows it)."""
     _console_never_fails()
+    stop_cleanly_on_signals()
     try:
         code = main(standalone_mode=False)
-    except click.exceptions.Abort:  # click turns Ctrl-C (and end of input at a prompt) into Abort
-        _cancelled()
+    except click.exceptions.Abort as exc:  # click turns Ctrl-C, SIGTERM (see below), end of input into Abort
+        cause = exc.__cause__
+        _cancelled(cause.exit_code if isinstance(cause, Interrupted) else EXIT_CANCELLED)
+    except Interrupted as exc:  # SIGTERM or SIGINT: every finally has run (scratch files removed)
+        _cancelled(exc.exit_code)
     except KeyboardInterrupt:
         _cancelled()
     except click.ClickException as exc:  # wrong usage: click's message, in Chinese (see zh.py)
@@ -86,9 +96,9 @@ def run() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-def _cancelled() -> NoReturn:
-    click.echo("已取消。", err=True)
-    sys.exit(EXIT_CANCELLED)
+def _cancelled(code: int = EXIT_CANCELLED) -> NoReturn:
+    click.echo("已取消。" if code == EXIT_CANCELLED else "已停止（收到结束信号）。未完成的文件已删除。", err=True)
+    sys.exit(code)
 
 
 def _console_never_fails() -> None:

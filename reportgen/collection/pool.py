@@ -192,7 +192,10 @@ def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: lis
                 # other tasks in flight come back as lost and are run again.
                 compat.end_pool_processes(pool)
                 broken = True
-    except BaseException:  # Ctrl-C or a caller's error: do not wait for hundreds of queued files
+    except BaseException:  # Ctrl-C, SIGTERM or a caller's error: do not wait for hundreds of queued files
+        # End the workers and wait for them, so none writes a file after the caller has
+        # cleaned up (what a worker killed mid-write leaves bears the caller's pid).
+        compat.end_pool_processes(pool, wait_seconds=5.0)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

@@ -89,8 +89,9 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
     another year: :func:`~reportgen.collection.rules.judge_batch`) keeps no report, even
     if its worker wrote one before the whole batch was known."""
     from reportgen.collection.rules import judge_batch
-    from reportgen.core.fileio import clean_scratch
     from reportgen.authoring.vet import vet_templates
+    from reportgen.core.fileio import clean_scratch, remove_own_scratch
+    from reportgen.core.interrupt import held
 
     # A template that fails its check refuses the whole run, once, before any worker starts.
     omitted = vet_templates(templates, allow_incomplete_template) if templates is not None else []
@@ -108,14 +109,22 @@ def check_and_render_collection(found: Collected, out_dir: Path, formats: Sequen
                 _remove_provisional(status.outputs)
                 status.outputs = []
         rendered = [s for s in statuses if s.outputs]
-        for status, stem in zip(rendered, _name_outputs(rendered)):
-            _move_outputs(status, out_dir, stem)
-    finally:  # interrupted half-way: no provisionally named file stays behind
+        with held():  # a signal waits until every report has its name (a few renames)
+            for status, stem in zip(rendered, _name_outputs(rendered)):
+                _move_outputs(status, out_dir, stem)
+    except BaseException:  # interrupted half-way (Ctrl-C, SIGTERM): the workers have ended (run_parallel)
+        remove_own_scratch(out_dir)
+        raise
+    finally:  # no provisionally named file stays behind
         for status in statuses:
             _remove_provisional(status.outputs)
     if "pdf" in formats:
         done = [s for s in statuses if s.outputs]
-        _convert_pdfs(done, "docx" in formats, font_dirs, notes)
+        try:
+            _convert_pdfs(done, "docx" in formats, font_dirs, notes)
+        except BaseException:  # stopped mid-batch: LibreOffice has ended (render/pdf.py)
+            remove_own_scratch(out_dir)
+            raise
     return statuses
 
 
@@ -155,6 +164,7 @@ def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[P
     """The PDF of every rendered report, by one LibreOffice instance; a report whose PDF
     fails becomes RENDER_FAILED, the others go on."""
     from reportgen.core.errors import TemplateProblem
+    from reportgen.core.fileio import scratch_stem
     from reportgen.render import PdfConverter, font_note
 
     def docx_of(status: FileStatus) -> Path:
@@ -176,12 +186,13 @@ def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[P
         with PdfConverter(font_dirs) as converter:
             for start in range(0, len(done), PDF_BATCH):
                 batch = done[start:start + PDF_BATCH]
-                pairs = [(docx_of(s), docx_of(s).parent / f".reportgen-pdf-{start + i}.pdf")
-                         for i, s in enumerate(batch)]
+                # Scratch names: a run stopped mid-batch leaves nothing the next run does not remove.
+                pairs = [(docx_of(s), docx_of(s).parent / f"{scratch_stem()}.pdf") for s in batch]
                 try:
                     converter.convert_many(pairs)
-                    for status, (_, tmp) in zip(batch, pairs):
-                        finish(status, tmp)
+                    with held():  # the batch's PDFs all get their names (a few renames)
+                        for status, (_, tmp) in zip(batch, pairs):
+                            finish(status, tmp)
                 except TemplateProblem:
                     for status, pair in zip(batch, pairs):
                         try:

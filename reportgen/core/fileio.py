@@ -175,6 +175,31 @@ def clean_scratch(folder: Path) -> list[Path]:
     return removed
 
 
+def remove_own_scratch(folder: Path) -> list[Path]:
+    """Remove the scratch files and folders of this process (and of the workers that
+    write under its name, :func:`scratch_stem`) in ``folder``: for a run that is
+    stopping, once its workers have ended."""
+    removed = []
+    own = str(os.getpid())
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _SCRATCH_NAME.fullmatch(entry.name)
+        if match is None or match.group(1) != own:
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass  # in use (Windows): the next run removes it
+    return removed
+
+
 def _is_stale_scratch(entry: Path) -> bool:
     match = _SCRATCH_NAME.fullmatch(entry.name)
     if match is None:

@@ -9,13 +9,15 @@ or not at all (written to a temporary name, then renamed).
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from reportgen.core import safety
 from reportgen.core.errors import TemplateProblem
-from reportgen.core.fileio import atomic_path, scratch_file
+from reportgen.core.fileio import scratch_file
+from reportgen.core.interrupt import held
 from reportgen.core.limits import LIMITS
 from reportgen.data.model import ReportData
 from reportgen.render.context import TITLE_BREAK_MARKS, build_context
@@ -96,10 +98,11 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = [out_dir / f"{stem}{SUFFIXES[fmt]}" for fmt in formats]
     # Every format is written to a scratch file beside its target, and the targets are
-    # replaced only once all of them were written: a failure leaves out_dir as it was,
-    # and a run killed half-way leaves scratch files the next run recognises and removes.
+    # replaced only once all of them were written (a signal waits for those renames):
+    # a failure or SIGTERM/SIGINT leaves out_dir as it was, scratch files removed, and a
+    # run killed half-way leaves scratch files the next run recognises and removes.
     with ExitStack() as stack:
-        writing = _removed_on_failure if in_place else atomic_path
+        writing = _removed_on_failure if in_place else (lambda target: scratch_file(out_dir, target.suffix))
         rendered = {fmt: stack.enter_context(writing(target)) for fmt, target in zip(formats, targets)}
         if "pdf" in formats and "docx" not in rendered:
             rendered["docx"] = stack.enter_context(scratch_file(out_dir, ".docx"))  # the PDF is made from it
@@ -123,6 +126,10 @@ def render_report(data: ReportData, out_dir: Path, formats: Iterable[str] = DEFA
                 used = list(converter.substitutes.values())
             if used and notes is not None:
                 notes.append(font_note(used))
+        if not in_place:
+            with held():
+                for fmt, target in zip(formats, targets):
+                    os.replace(rendered[fmt], target)
     return targets
 
 
