@@ -31,7 +31,7 @@ CASES_DIR = ROOT / "tests" / "data" / "cases"  # the real published reports (pub
 
 # reportgen's cache on disk (compiled templates): one of this test run's own, never the
 # developer's ~/.cache; worker and command subprocesses inherit it.
-os.environ["REPORTGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="reportgen-test-cache-")
+TEST_CACHE = os.environ["REPORTGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="reportgen-test-cache-")
 os.environ.pop("REPORTGEN_CACHE", None)
 os.environ.pop("REPORTGEN_CACHE_MAX_MB", None)
 
@@ -65,7 +65,7 @@ def pytest_report_header(config):
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ["REPORTGEN_CACHE_DIR"], ignore_errors=True)
+    shutil.rmtree(TEST_CACHE, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

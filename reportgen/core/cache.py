@@ -48,21 +48,26 @@ def cache_folder() -> Path | None:
     chosen = os.environ.get("REPORTGEN_CACHE_DIR")
     if chosen:
         return Path(chosen)
+    system = _system()
+    if system == "windows":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "reportgen" / "Cache" if base else None
     try:
         home = Path.home()
     except (RuntimeError, KeyError, OSError):  # no home folder (a service account without one)
-        home = None
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA")
-        return Path(base) / "reportgen" / "Cache" if base else None
-    if home is None:
         return None
-    if sys.platform == "darwin":
+    if system == "macos":
         return home / "Library" / "Caches" / "reportgen"
     xdg = os.environ.get("XDG_CACHE_HOME")
     # XDG: a relative path is invalid and must be ignored.
     base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".cache"
     return base / "reportgen"
+
+
+def _system() -> str:
+    if os.name == "nt":
+        return "windows"
+    return "macos" if sys.platform == "darwin" else "other"
 
 
 def _max_bytes() -> int:

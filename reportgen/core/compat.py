@@ -23,7 +23,7 @@ allow; NOTES-internals.md):
   (``jinja2.nodes``), the sandbox's ``intercepted_binops``/``call_binop``,
   ``Template.generate``, the ``lipsum`` global, ``Environment.getattr`` and
   ``SandboxedEnvironment.call``.
-- **click 8.1–8.x** (each module's ``_``/``ngettext`` message lookups): ``click<8.5``.
+- **click 8.1–8.5** (each module's ``_``/``ngettext`` message lookups): ``click<8.6``.
 - **CPython 3.10–3.13**'s ``concurrent.futures.ProcessPoolExecutor._processes``
   (the worker processes, to end them: the executor has no way to stop a running task).
 
