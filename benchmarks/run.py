@@ -155,14 +155,13 @@ def naive_against_compiled(paths: list[Path], work: Path) -> tuple[list[float], 
     from reportgen.render.docx import render_docx
     from reportgen.render.environment import ReportEnvironment, find_template
 
-    from reportgen.render import environment
-
     template = find_template("report.docx", None)
     contexts = [build_context(check_workbook(p).data) for p in paths]
     naive, compiled = [], []
     render_docx(template, contexts[0], work / "warm.docx")  # compile once, as a worker does first
     # The naive loop compiles every time: without reportgen's disk cache of compiled templates.
-    disk_cache, environment._bytecode_cache = environment._bytecode_cache, lambda: None
+    cache_switch = os.environ.get("REPORTGEN_CACHE")
+    os.environ["REPORTGEN_CACHE"] = "off"
     try:
         for i, context in enumerate(contexts):
             start = time.perf_counter()
@@ -174,7 +173,10 @@ def naive_against_compiled(paths: list[Path], work: Path) -> tuple[list[float], 
             render_docx(template, context, work / f"fast-{i}.docx")
             compiled.append(time.perf_counter() - start)
     finally:
-        environment._bytecode_cache = disk_cache
+        if cache_switch is None:
+            os.environ.pop("REPORTGEN_CACHE", None)
+        else:
+            os.environ["REPORTGEN_CACHE"] = cache_switch
     return naive, compiled
 
 
