@@ -157,13 +157,31 @@ def clean_scratch(folder: Path) -> list[Path]:
     Only names reportgen makes are touched, and only when no running reportgen can
     own them: the process named in the name has ended, or the entry is old.
     """
+    return _remove_scratch(folder, _is_stale_scratch)
+
+
+def remove_own_scratch(folder: Path) -> list[Path]:
+    """Remove the scratch files and folders of this process (and of the workers that
+    write under its name, :func:`scratch_stem`) in ``folder``: for a run that is
+    stopping, once its workers have ended."""
+    own = str(os.getpid())
+
+    def is_own(entry: Path) -> bool:
+        match = _SCRATCH_NAME.fullmatch(entry.name)
+        return match is not None and match.group(1) == own
+
+    return _remove_scratch(folder, is_own)
+
+
+def _remove_scratch(folder: Path, chosen) -> list[Path]:
+    """Remove the entries of ``folder`` that ``chosen(entry)`` picks; returns them."""
     removed = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:
         return removed
     for entry in entries:
-        if _is_stale_scratch(entry):
+        if chosen(entry):
             try:
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry)
@@ -171,32 +189,7 @@ def clean_scratch(folder: Path) -> list[Path]:
                     entry.unlink()
                 removed.append(entry)
             except OSError:
-                pass  # in use (Windows) or not ours to remove: leave it
-    return removed
-
-
-def remove_own_scratch(folder: Path) -> list[Path]:
-    """Remove the scratch files and folders of this process (and of the workers that
-    write under its name, :func:`scratch_stem`) in ``folder``: for a run that is
-    stopping, once its workers have ended."""
-    removed = []
-    own = str(os.getpid())
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _SCRATCH_NAME.fullmatch(entry.name)
-        if match is None or match.group(1) != own:
-            continue
-        try:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-            removed.append(entry)
-        except OSError:
-            pass  # in use (Windows): the next run removes it
+                pass  # in use (Windows) or not ours to remove: leave it (the next run removes it)
     return removed
 
 
