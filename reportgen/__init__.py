@@ -40,7 +40,7 @@ __getattr__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = [
-    "CATALOGUE", "CheckResult", "DEFAULT_FORMAT", "FORMATS", "Finding", "Location", "Paragraph",
+    "__version__", "CATALOGUE", "CheckResult", "DEFAULT_FORMAT", "FORMATS", "Finding", "Location", "Paragraph",
     "ReportData", "Severity", "UnusableInput", "annotate_workbook", "check_report", "check_workbook",
     "get_format", "read_workbook", "write_workbook",
 ]

@@ -51,4 +51,11 @@ if TYPE_CHECKING:  # for editors and type checkers
     from reportgen.collection.status import FileStatus, counts, refresh_status, sort_for_action, status_of_check
 
 __getattr__ = lazy_exports(__name__, _LAZY, globals())
-__all__ = sorted(_LAZY)
+__all__ = ["Collected", "DUPLICATE", "ERRORS", "FileStatus", "INTERNAL", "MIN_TASKS_FOR_WORKERS", "NEEDS_ACTION",
+    "NOT_RETURNED", "NOT_WORKBOOK", "NOT_XLSX", "OK", "OTHER_YEAR", "Progress", "RENDER_FAILED", "RESAVE_SUFFIXES",
+    "Roster", "SET_ASIDE", "STATUS_LABELS", "STATUS_ORDER", "Tally", "UNUSABLE", "WARNINGS", "WORKBOOK_SUFFIXES",
+    "WORKER_GC_THRESHOLD", "annotate_one", "batch_year", "check_and_render_collection", "check_and_render_one",
+    "check_collection", "check_one", "collect", "counts", "default_jobs", "describe_failure", "identify_one",
+    "index_by_agency", "internal_error", "judge_batch", "normalise_agency", "read_roster", "refresh_status",
+    "rejected_statuses", "resolve_use", "run_parallel", "sort_for_action", "start_worker", "status_of_check",
+    "tally", "unique_names"]

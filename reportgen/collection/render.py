@@ -165,6 +165,7 @@ def _convert_pdfs(done: list[FileStatus], keep_docx: bool, font_dirs: Sequence[P
     fails becomes RENDER_FAILED, the others go on."""
     from reportgen.core.errors import TemplateProblem
     from reportgen.core.fileio import scratch_stem
+    from reportgen.core.interrupt import held
     from reportgen.render import PdfConverter, font_note
 
     def docx_of(status: FileStatus) -> Path:

@@ -10,7 +10,6 @@ that 24252.311082 never passes through a binary float.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any, Union
 
 from reportgen.core.errors import UnusableInput
-from reportgen.core.safety import CONTROL_CHARS
 from reportgen.core.fileio import read_regular_file
 from reportgen.core.limits import LIMITS
 from reportgen.formats import get_format

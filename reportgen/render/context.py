@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from reportgen.core.memo import per_object
-from reportgen.data.model import CONTROL_CHARS, ReportData, Value, nest
-from reportgen.core.safety import clean_text
+from reportgen.data.model import ReportData, Value, nest
+from reportgen.core.safety import CONTROL_CHARS, clean_text
 from reportgen.formats.spec import ReportFormat, Table
 
 def clean(text: Any) -> str:

@@ -23,7 +23,8 @@ from lxml import etree
 from conftest import SAMPLES, SEED
 from reportgen.checks import check_report
 from reportgen.formats import DEFAULT_FORMAT as FMT
-from reportgen.data.model import CONTROL_CHARS, Paragraph, ReportData
+from reportgen.core.safety import CONTROL_CHARS
+from reportgen.data.model import Paragraph, ReportData
 from reportgen.render.context import build_context
 from reportgen.render.docx import render_docx
 from reportgen.render.environment import find_template

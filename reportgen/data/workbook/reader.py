@@ -26,7 +26,8 @@ from reportgen.core.errors import UnusableInput
 from reportgen.formats.findings import Finding, Location
 from reportgen.formats import get_format
 from reportgen.core.limits import LIMITS
-from reportgen.data.model import CONTROL_CHARS, Paragraph, ReportData, Value
+from reportgen.core.safety import CONTROL_CHARS
+from reportgen.data.model import Paragraph, ReportData, Value
 from reportgen.formats.spec import Field, GridCell, ReportFormat, Table, column_index_from_string, coordinate_from_string
 from reportgen.data.workbook import layout as L
 from reportgen.data.workbook.xlsx import read_cells
