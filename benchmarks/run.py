@@ -153,7 +153,8 @@ def naive_against_compiled(paths: list[Path], work: Path) -> tuple[list[float], 
     from reportgen.checks import check_workbook
     from reportgen.render.context import build_context
     from reportgen.render.docx import render_docx
-    from reportgen.render.environment import ReportEnvironment, find_template
+    from reportgen.render.environment import ReportEnvironment
+    from reportgen.render.template_files import find_template
 
     template = find_template("report.docx", None)
     contexts = [build_context(check_workbook(p).data) for p in paths]
@@ -246,7 +247,7 @@ def profile(sample: Path, work: Path) -> str:
     from reportgen.checks import check_workbook
     from reportgen.render.context import build_context
     from reportgen.render.docx import render_docx
-    from reportgen.render.environment import find_template
+    from reportgen.render.template_files import find_template
 
     out = io.StringIO()
     context = build_context(check_workbook(sample).data)

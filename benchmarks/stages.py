@@ -26,7 +26,7 @@ def stage_times(paths: list[Path], work: Path, rounds: int) -> dict[str, list[fl
     from reportgen.render import render_report
     from reportgen.render.context import build_context
     from reportgen.render.docx import render_docx
-    from reportgen.render.environment import find_template
+    from reportgen.render.template_files import find_template
     from reportgen.render.html import render_html
 
     template = find_template("report.docx", None)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import re
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 
@@ -102,7 +101,7 @@ def test_a_forced_full_parse_parses_every_body_and_writes_the_same_report(tmp_pa
     from reportgen import read_workbook
     from reportgen.render import docx as word
     from reportgen.render.context import build_context
-    from reportgen.render.environment import find_template
+    from reportgen.render.template_files import find_template
     from reportgen.render.wellformed import BodyProof
 
     monkeypatch.delenv("REPORTGEN_FULL_PARSE", raising=False)  # CI also runs this file with the full parse forced

@@ -37,7 +37,7 @@ from reportgen.core.errors import TemplateProblem
 from reportgen.render import render_report
 from reportgen.render.context import build_context
 from reportgen.render.docx import _render_with_docxtpl, render_docx
-from reportgen.render.environment import find_template
+from reportgen.render.template_files import find_template
 from reportgen.data.workbook.xlsx import read_cells
 from test_render_docx import _hostile_data
 

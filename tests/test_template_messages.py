@@ -12,7 +12,8 @@ import pytest
 from jinja2 import TemplateSyntaxError
 
 from conftest import ROOT, SEED, sample
-from reportgen.render.environment import ReportEnvironment, jinja_message
+from reportgen.render.environment import ReportEnvironment
+from reportgen.render.template_files import jinja_message
 
 DOCS_HINT = "模板变量和各项检查的说明：运行 reportgen templates docs {folder} 生成 templates.md。\n"
 

@@ -26,7 +26,8 @@ from reportgen.core import compat
 from reportgen.core.errors import TemplateProblem
 from reportgen.render import docx as word
 from reportgen.render.context import build_context
-from reportgen.render.environment import docx_environment, find_template
+from reportgen.render.environment import docx_environment
+from reportgen.render.template_files import find_template
 from reportgen.render.wellformed import W_URI, BodyProof
 
 THOROUGH = bool(os.environ.get("REPORTGEN_THOROUGH") or os.environ.get("CI"))

@@ -28,8 +28,9 @@ from reportgen.formats import DEFAULT_FORMAT
 from reportgen.formats.spec import ReportFormat
 from reportgen.render.context import variable_reference
 from reportgen.render.docx import W, paragraph_text
-from reportgen.render.environment import (ReportEnvironment, builtin_templates_dir, check_docx_package, confined_file,
-                                          jinja_message, read_template_text, template_dirs)
+from reportgen.render.environment import ReportEnvironment
+from reportgen.render.template_files import (builtin_templates_dir, check_docx_package, confined_file, jinja_message,
+                                              read_template_text, template_dirs)
 from reportgen.render.html import IMG_SRC, find_asset, is_local_reference
 from reportgen.authoring.content import check_docx_content, check_html_content
 

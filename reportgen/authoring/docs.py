@@ -121,7 +121,8 @@ def templates_markdown() -> str:
     from reportgen.formats import DEFAULT_FORMAT
     from reportgen.core.limits import LIMITS, MB
     from reportgen.render.context import variable_reference
-    from reportgen.render.environment import ReportEnvironment, TEMPLATE_FILES
+    from reportgen.render.environment import ReportEnvironment
+    from reportgen.render.template_files import TEMPLATE_FILES
     from reportgen.authoring.check import TEMPLATE_CATALOGUE
 
     env = ReportEnvironment()

@@ -53,7 +53,7 @@ def check_template_limits(folder: Path | None, fmt: ReportFormat = DEFAULT_FORMA
     sample data; one issue per distinct refusal."""
     from reportgen.render import html as html_render
     from reportgen.render.docx import render_docx
-    from reportgen.render.environment import find_template
+    from reportgen.render.template_files import find_template
 
     issues: list[TemplateIssue] = []
     seen: set[tuple[str, str]] = set()

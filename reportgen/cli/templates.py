@@ -22,7 +22,7 @@ def templates() -> None:
 @click.option("--force", is_flag=True, help="覆盖文件夹中已有的模板文件。")
 def templates_export(folder: Path, force: bool) -> None:
     """把自带模板复制到 FOLDER，修改后用 render --templates FOLDER 使用。"""
-    from reportgen.render.environment import export_templates
+    from reportgen.authoring.export import export_templates
 
     try:
         written = export_templates(folder, force)

@@ -22,7 +22,7 @@ from reportgen.core.limits import LIMITS
 from reportgen.data.model import ReportData
 from reportgen.render.context import TITLE_BREAK_MARKS, build_context
 from reportgen.render.docx import render_docx
-from reportgen.render.environment import find_template
+from reportgen.render.template_files import find_template
 from reportgen.render.html import render_html
 from reportgen.render.pdf import INSTALL_HINT, PdfConverter, find_soffice
 from reportgen.render.stamp import omitted_sentence, stamp_docx, stamp_html

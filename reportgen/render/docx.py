@@ -50,7 +50,8 @@ from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.core.safety import document_property
 from reportgen.core.fileio import read_regular_file
 from reportgen.core.zipguard import open_package, read_member
-from reportgen.render.environment import docx_environment, template_error
+from reportgen.render.environment import docx_environment
+from reportgen.render.template_files import template_error
 from reportgen.render.wellformed import W_URI, BodyProof
 from reportgen.render.zippack import Member, stored_members, write_package
 

@@ -16,7 +16,8 @@ from typing import Any
 from jinja2 import TemplateError
 
 from reportgen.core.errors import TemplateProblem
-from reportgen.render.environment import html_environment, template_dirs, template_error
+from reportgen.render.environment import html_environment
+from reportgen.render.template_files import template_dirs, template_error
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".gif": "image/gif", ".webp": "image/webp"}

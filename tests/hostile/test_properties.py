@@ -27,7 +27,7 @@ from reportgen.core.safety import CONTROL_CHARS
 from reportgen.data.model import Paragraph, ReportData
 from reportgen.render.context import build_context
 from reportgen.render.docx import render_docx
-from reportgen.render.environment import find_template
+from reportgen.render.template_files import find_template
 from reportgen.render.html import render_html
 from reportgen.data.workbook import read_workbook, write_workbook
 
