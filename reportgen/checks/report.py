@@ -51,7 +51,7 @@ def check_text(context: CheckContext) -> Iterator[Finding]:
         if section.required and not data.section_text(section.key).strip():
             yield F.make("missing-text", _section_location(section.label), label=section.label, hint=section.hint)
     other = data.section_text("other_matters")
-    if other.strip() and not states_fee(other, fmt.fee_keyword):
+    if fmt.fee_keyword and other.strip() and not states_fee(other, fmt.fee_keyword):
         where, cells = _paragraphs_location(data, "other_matters")
         yield F.make("fee-not-reported", where, cells=cells, sentence=fee_sentence(data.year))
     for section in fmt.text_sections:

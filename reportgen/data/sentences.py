@@ -133,7 +133,7 @@ def draft_from_tables(data: ReportData) -> dict[str, list[Paragraph]]:
         if section in empty:
             drafted[section] = paragraphs
     other = data.section_text("other_matters")
-    if other.strip() and not states_fee(other, fmt.fee_keyword):
+    if fmt.fee_keyword and other.strip() and not states_fee(other, fmt.fee_keyword):
         # 六 holds other matters but not the fee: the fee sentence is added after them
         drafted["other_matters"] = [Paragraph(DRAFT_MARK + fee_sentence(data.year))]
     return drafted

@@ -89,6 +89,9 @@ def build() -> ReportFormat:
         text_facts=_TEXT_FACTS,
         other_share_key="t3.other_processing.total",
         stock_rules=(),  # 对外公开总数量 is not a stock of documents in force
+        # The 信息处理费 (国办函〔2020〕109号) is charged from 2021 on: a 2019 or 2020 report
+        # has no fee to state, and its part 六 may well say only “无”.
+        fee_keyword="",
         obsolete_layouts=(),
     )
 

@@ -257,6 +257,8 @@ class ReportFormat:
     balance_rules: tuple[BalanceRule, ...]
     # Checks that need more than arithmetic read these, so that a province's
     # variant can change them as data.
+    # "" for a format whose reports need not state the fee (the 2019 format: the fee rules,
+    # 国办函〔2020〕109号, apply from 2021 on).
     fee_keyword: str = "信息处理费"
     overview_max_chars: int = 1000
     other_share_key: str = ""  # （六）3.其他 total

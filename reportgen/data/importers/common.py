@@ -89,15 +89,37 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
 
 
+def _year_first_regex(fmt: ReportFormat) -> re.Pattern[str]:
+    """The same title with the year before the agency: “2019年上海市人民政府办公厅政府信息公开工作
+    年度报告”, “2023年长春市二道区人民政府信息公开工作年度报告” (where 人民政府 and 政府信息 share
+    政府)."""
+    tail = fmt.title_pattern.split("{year}", 1)[1]
+    first, rest = tail[0], tail[1:]  # “年”, “政府信息公开工作年度报告”
+    literal = r"\s*".join(re.escape(c) for c in rest).replace(r"工\s*作", r"(?:工\s*作)?", 1)
+    return re.compile(r"(?P<year>[0-9０-９]{4})\s*" + re.escape(first) + r"度?\s*"
+                      r"(?P<agency>[\u4e00-\u9fff（）()]{2,40}?)\s*" + literal)
+
+
+def _year_first_agency(m: re.Match[str]) -> str:
+    agency = normalise(m.group("agency"))
+    return agency + "政府" if agency.endswith("人民") else agency
+
+
 def _info(job: _Import) -> int:
     """Agency and year from the title (the first time the report names itself); returns where
     the title ends in the flat text.  A title without the agency (“2023年政府信息公开工作年度
     报告”) gives the year only: the agency then comes from the 落款 or the first sentence (see
-    _closing, _agency_from_text), never from a clause that happens to precede a later mention."""
+    _closing, _agency_from_text), never from a clause that happens to precede a later mention.
+    Titles also put the year first (“2019年上海市人民政府办公厅政府信息公开工作年度报告”)."""
     regex = _title_regex(job.fmt)
     bare = re.compile("(?P<year>" + regex.pattern.split("(?P<year>", 1)[1])
+    year_first = _year_first_regex(job.fmt)
     for text, in_doc in ((job.doc.flat, True), (job.doc.title_hint, False)):
-        first = bare.search(text)
+        first, before = bare.search(text), year_first.search(text)
+        if before is not None and (first is None or before.start() < first.start()):
+            job.data.info["year"] = int(normalise(before.group("year")))
+            job.data.info["agency"] = _year_first_agency(before)
+            return before.end() if in_doc else 0
         if first is None:
             continue
         job.data.info["year"] = int(normalise(first.group("year")))
