@@ -24,7 +24,7 @@ from reportgen.formats.spec import Field, ObsoleteLayout, ReportFormat, Table
 from reportgen.formats import get_format
 from reportgen.data.workbook.reader import parse_number
 from reportgen.data.importers.digits import RowReadings, resolve, row_options, uncertain, unread_note
-from reportgen.data.importers.document import CELL, RUN, Document, Match, find_label, normalise
+from reportgen.data.importers.document import CELL, MONEY_CELL, RUN, Document, Match, find_label, normalise
 
 # Chinese numerals of the part headings, and the other ways reports write them.
 _NUMERALS = "一二三四五六七八九十"
@@ -675,6 +675,16 @@ def _parse(job: _Import, f: Field, text: str) -> Value:
     def report(finding: Finding) -> None:
         if finding.code != "number-as-text":
             job.add(finding)
+    money = MONEY_CELL.fullmatch(normalise(text).replace(",", ""))
+    if money:
+        # “251000元” is that number only in an amount column whose label names no unit or
+        # the same one (the 2019 采购总金额 names none); elsewhere the cell is not read,
+        # never converted or taken for a count.
+        unit = re.search(r"单位[:：]?(万元|元)", normalise(f.col_label))
+        if f.kind != "amount" or (unit and unit.group(1) != money.group("unit")):
+            job.add(F.make("not-a-number", Location.of(f), value=text.strip(), key=f.key))
+            return None
+        text = money.group("number")
     return parse_number(text, f, Location.of(f), report)
 
 

@@ -37,11 +37,16 @@ def normalise(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
 
 
+# A sum of money printed with its unit in the cell (“251000元”): read only into an amount
+# column, and only where the column names no other unit (see common._parse).
+MONEY_CELL = re.compile(r"(?P<number>[+-]?\d[\d,]*(?:\.\d+)?)(?P<unit>万元|元)")
+
+
 def is_value_cell(text: str) -> bool:
     """A table cell that holds a number or a placeholder for one (not a label)."""
     compact = normalise(text).replace(",", "")
     return compact.lower() in PLACEHOLDERS or bool(NUMBER_CELL.fullmatch(compact)) or compact.endswith("件") and \
-        bool(NUMBER_CELL.fullmatch(compact[:-1]))
+        bool(NUMBER_CELL.fullmatch(compact[:-1])) or bool(MONEY_CELL.fullmatch(compact))
 
 
 @dataclass
