@@ -343,3 +343,26 @@ def test_a_2019_report_need_not_state_the_information_fee(corpus):
     from reportgen.data.model import Paragraph
     data.text = {"other_matters": [Paragraph("无。")]}
     assert "fee-not-reported" in {f.code for f in check_report(data)}
+
+
+def test_a_page_text_that_lost_its_blank_cells_invents_no_number(tmp_path):
+    """The Shanghai page flattened as a web archive's page text: its empty cells leave no trace
+    (“258 | 12 | | | 1 | 1 | ” becomes “25812 11”), so a row can hold exactly as many digits as cells
+    and still not be one digit a cell.  No cell comes out other than the page printed it; the rows
+    whose only splits break their own total are named as reading doubts, not read."""
+    html = (PUBLISHED / "shanghai-szfbgt-2019.html").read_text(encoding="utf-8")
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.replace("&nbsp;", " "))).strip()
+    assert "（一）予以公开25812 11 （二）" in flat
+    page = tmp_path / "shanghai-2019.txt"
+    page.write_text(flat, encoding="utf-8")
+    result = import_report(page)
+    printed = import_report(PUBLISHED / "shanghai-szfbgt-2019.html").data.values
+    assert {k: v for k, v in result.data.values.items() if v is not None and v != printed[k]} == {}
+    lost = [f for f in result.findings if f.code == "import-cells-lost"]
+    assert [(f.location.cell, f.value) for f in lost] == [
+        ("D7:J7", "82135 21859"), ("D9:J9", "25812 11"), ("D28:J28", "76735 21805")]
+    assert all(f.is_doubt for f in lost)
+    assert all(result.data.unread.get(f"t3.granted.{c}") for c in ("natural_person", "commercial", "total"))
+    for f in result.findings:  # every doubt lists what the page printed
+        if f.code == "import-uncertain" and printed[f.key] is not None:
+            assert str(printed[f.key]) in f.expected.split("、"), f.key

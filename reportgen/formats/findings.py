@@ -231,6 +231,13 @@ _TYPES = (
                 "导入的工作簿中这一行是空的，并记为“未能读取”；请对照原文。",
                 "Run-together digits that no split gives the row's cells from (e.g. “005” for two cells); the "
                 "row is left blank (a reading doubt).", doubt=True),
+    FindingType("import-cells-lost", E, "网页文字中丢了空格子，这一行无法确定",
+                "原文这一行是“{value}”。本表有的行在网页文字中少了数字（网页上的空格子在文字里没有留下痕迹），"
+                "而这一行能分成 {expected} 格的读法都不符合本行的合计，很可能也丢了空格子。"
+                "导入的工作簿中这一行是空的，并记为“未能读取”；请对照原文。",
+                "Run-together digits of a row whose every split breaks the row's own total, in a table where other "
+                "rows show that blank cells vanished from the page text: the split is not trusted (a reading "
+                "doubt, not a fault of the report); the row is left blank.", doubt=True),
     FindingType("import-label-old", E, "表格标签是旧格式的名称",
                 "这一行的标签应是“{expected}”，报告中是{layout}的名称“{value}”。数字已按这一行读取。",
                 "A row label of an earlier format (规范性文件 for 行政规范性文件) in a report of a later year: "

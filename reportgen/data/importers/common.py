@@ -23,7 +23,7 @@ from reportgen.data.model import Paragraph, ReportData, Value
 from reportgen.formats.spec import Field, ObsoleteLayout, ReportFormat, Table
 from reportgen.formats import get_format
 from reportgen.data.workbook.reader import parse_number
-from reportgen.data.importers.digits import RowReadings, resolve, row_options, uncertain, unread_note
+from reportgen.data.importers.digits import RowReadings, breaks_row, resolve, row_options, uncertain, unread_note
 from reportgen.data.importers.document import CELL, MONEY_CELL, RUN, Document, Match, find_label, normalise
 
 # Chinese numerals of the part headings, and the other ways reports write them.
@@ -414,6 +414,7 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
     stops = sorted({r.match.start for r in rows if r.match} |
                    {m.start for m in (find_label(norm, g, lo, hi, 2.0) for g in groups) if m} | {hi})
     pending: list[RowReadings] = []
+    before = len(job.findings)
     for row in rows:
         if row.label and row.match is None:
             job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
@@ -428,7 +429,29 @@ def _table(job: _Import, table: Table, region: tuple[int, int]) -> list[RowReadi
         reading = _read_row(job, row, _values_after(job, start, _next_stop(stops, start), first=not row.label))
         if reading is not None:
             pending.append(reading)
-    return pending
+    return _without_lost_cells(job, rows, pending, job.findings[before:])
+
+
+def _without_lost_cells(job: _Import, rows: list[TableRow], pending: list[RowReadings],
+                        found: list[Finding]) -> list[RowReadings]:
+    """Rows of run-together digits whose every split breaks the row's own total are read as
+    printed (a fault of the report) — unless other rows of the table came out short of digits:
+    then the page text lost blank cells (“258 | 12 | | | 1 | 1 | ” → “25812 11”), a short row may
+    look full, and its only split (2, 5, 8, 1, 2, 1, 1) would be a number the report never printed.
+    Such a row is left unread, named as a reading doubt."""
+    if not any(f.code == "import-cell-count" and f.value < f.expected for f in found):
+        return pending
+    by_keys = {tuple(f.key for f in row.fields): row for row in rows}
+    kept = []
+    for reading in pending:
+        if reading.options and all(breaks_row(job.fmt, reading.keys, o) for o in reading.options):
+            row = by_keys[reading.keys]
+            job.add(F.make("import-cells-lost", _row_location(row), value=reading.joined, expected=len(reading.keys),
+                           cells=_cells(row)))
+            _unread_row(job, row, f"原文这一行是“{reading.joined}”，网页文字可能丢了空格子，分不出各格")
+        else:
+            kept.append(reading)
+    return kept
 
 
 def _renamed(fmt: ReportFormat, table: Table) -> dict[str, str]:

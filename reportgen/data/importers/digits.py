@@ -80,6 +80,11 @@ def _holds(fmt: ReportFormat, values: dict[str, object]) -> bool:
     return True
 
 
+def breaks_row(fmt: ReportFormat, keys: tuple[str, ...], reading: tuple[str, ...]) -> bool:
+    """True when a reading of one row breaks a rule inside that row (its total)."""
+    return not _holds(fmt, dict(zip(keys, reading)))
+
+
 def row_options(fmt: ReportFormat, keys: tuple[str, ...], runs: list[str]) -> list[tuple[str, ...]] | None:
     """Readings of one row that satisfy the rules inside the row; every reading when
     none does (the published row itself is wrong, which the checks will report).
