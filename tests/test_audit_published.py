@@ -58,7 +58,7 @@ def _expected_values(name: str) -> dict[str, object]:
 
 def test_the_corpus_is_every_published_report():
     assert sorted(REFERENCE) == sorted(p.name for p in PUBLISHED.iterdir() if p.suffix in (".txt", ".html"))
-    assert len(REFERENCE) == 34
+    assert len(REFERENCE) == 35
 
 
 def test_the_cells_still_not_read_are_known():
@@ -124,7 +124,8 @@ def test_no_faultless_report_is_called_faulty_and_doubts_are_counted_apart(corpu
     verdicts = {name: s.verdict for name, s in corpus.items()}
     assert {n for n, v in verdicts.items() if v == "有错误"} == {n for n, r in REFERENCE.items() if "fault" in r}
     doubts = sorted(n for n, v in verdicts.items() if v == "需对照原文核对")
-    assert doubts == ["pingtan-gwh-2023.txt", "pingtan-gwh-2024.txt", "pingtan-jjp-2019.txt", "pingtan-jjp-2020.txt",
+    assert doubts == ["pingtan-gwh-2020.txt", "pingtan-gwh-2023.txt", "pingtan-gwh-2024.txt", "pingtan-jjp-2019.txt",
+                      "pingtan-jjp-2020.txt",
                       "pingtan-jtj-2024.txt", "pingtan-lyy-2024.txt"]
     for name in doubts:  # only reading doubts: no fault of the report among its 错误
         assert all(f.is_doubt for f in corpus[name].findings if f.is_error)
@@ -366,3 +367,23 @@ def test_a_page_text_that_lost_its_blank_cells_invents_no_number(tmp_path):
     for f in result.findings:  # every doubt lists what the page printed
         if f.code == "import-uncertain" and printed[f.key] is not None:
             assert str(printed[f.key]) in f.expected.split("、"), f.key
+
+
+def test_a_fall_and_an_amount_with_decimals_in_run_together_digits(corpus):
+    """gwh 2020 (2019 format) as page text: “行政许可1-10” is 1, −1 (本年增/减) and 0 — not “1 number
+    of 3”; “政府集中采购1973601627.4元” may be cut before the amount's decimals (197 and 3601627.4
+    are among the readings) — not “unsplittable”."""
+    status = corpus["pingtan-gwh-2020.txt"]
+    assert [status.values[f"t2.licensing.{c}"] for c in ("last_year_items", "change", "decisions")] == [1, -1, 0]
+    codes = {f.code for f in status.findings}
+    assert "import-cell-count" not in codes and "import-unsplittable" not in codes
+    readings = {f.key: f.expected.split("、") for f in status.findings if f.code == "import-uncertain"}
+    assert "197" in readings["t2.procurement.items"] and "3601627.4" in readings["t2.procurement.amount"]
+    assert not any(v.startswith(("0", ".")) and v != "0" and not v.startswith("0.")
+                   for values in readings.values() for v in values)
+    fmt = get_format("gov-2019")  # a fall only where 本年增/减 is: never in a count
+    from reportgen.data.importers.digits import row_options
+    keys = ("t2.penalty.last_year_items", "t2.penalty.change", "t2.penalty.decisions")
+    assert row_options(fmt, keys, ["1", "-10"]) == [("1", "-1", "0")]
+    assert row_options(fmt, ("t2.regulations.new_made", "t2.regulations.new_published",
+                             "t2.regulations.published_total"), ["1", "-10"]) == []

@@ -647,7 +647,7 @@ def _read_row(job: _Import, row: TableRow, pieces) -> RowReadings | None:
     n = len(row.fields)
     if any(p.kind == RUN for p in pieces):
         runs = [normalise(p.text) for p in pieces]
-        digits = sum(len(r.replace(".", "")) for r in runs)
+        digits = sum(len(r.replace(".", "").replace("-", "")) for r in runs)
         printed = " ".join(runs)
         if digits < n:
             job.add(F.make("import-cell-count", _row_location(row), value=digits, expected=n, cells=_cells(row)))

@@ -24,9 +24,15 @@ MAX_COMBINATIONS = 200_000  # across rows, when rows are still ambiguous
 
 
 def _cuts(run: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """Every way to cut ``run`` into ``parts`` numbers without a leading zero."""
+    """Every way to cut ``run`` into ``parts`` numbers without a leading zero (a run that
+    starts with a minus sign starts with a negative number)."""
+    if run.startswith("-"):
+        for cut in _cuts(run[1:], parts):
+            if cut[0] != "0":  # “-0” is not how a fall is printed
+                yield ("-" + cut[0],) + cut[1:]
+        return
     if parts == 1:
-        if run == "0" or not run.startswith("0") or "." in run:
+        if run == "0" or run[:1] not in ("0", ".") or run.startswith("0."):
             yield (run,)
         return
     if run.startswith("0"):
@@ -47,8 +53,9 @@ def readings(runs: list[str], cells: int) -> Iterator[tuple[str, ...]]:
             yield ()
         return
     first, rest = runs[0], runs[1:]
-    # A run with a decimal point is one number (the fee); others hold one or more cells.
-    most = 1 if "." in first else len(first)
+    # Each digit may be a cell of its own; a decimal point can only be in the run's last
+    # cell (“1973601627.4”: 197 items, then the amount 3601627.4), see _cuts.
+    most = len(first.replace(".", "").replace("-", ""))
     for k in range(1, min(most, cells - len(rest)) + 1):
         for head in _cuts(first, k):
             for tail in readings(rest, cells - k):
@@ -89,11 +96,15 @@ def row_options(fmt: ReportFormat, keys: tuple[str, ...], runs: list[str]) -> li
     """Readings of one row that satisfy the rules inside the row; every reading when
     none does (the published row itself is wrong, which the checks will report).
     None when there are too many to consider."""
+    kinds = [fmt.field(key).kind for key in keys]
     options: list[tuple[str, ...]] = []
     for n, reading in enumerate(readings(runs, len(keys))):
         if n >= MAX_READINGS:
             return None
-        options.append(reading)
+        # Only a change (本年增/减) falls below 0, only an amount has decimals.
+        if all((not v.startswith("-") or kind == "change") and ("." not in v or kind == "amount")
+               for v, kind in zip(reading, kinds)):
+            options.append(reading)
     fitting = [o for o in options if _holds(fmt, dict(zip(keys, o)))]
     return fitting or options
 

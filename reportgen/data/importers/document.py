@@ -23,7 +23,9 @@ from difflib import SequenceMatcher
 # What published tables hold for "nothing" (the workbook reader's list, and a few more).
 from reportgen.data.workbook.reader import PLACEHOLDERS
 
-DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+# A digit run of running text; a minus sign right after a digit starts a run of its own
+# (“行政许可1-10”: 1, then −1 and 0 — 2019's 本年增/减 may fall).
+DIGIT_RUN = re.compile(r"(?:(?<=\d)-)?\d+(?:\.\d+)?")
 NUMBER_CELL = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂‘’'"})
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
