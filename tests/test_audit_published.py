@@ -58,7 +58,7 @@ def _expected_values(name: str) -> dict[str, object]:
 
 def test_the_corpus_is_every_published_report():
     assert sorted(REFERENCE) == sorted(p.name for p in PUBLISHED.iterdir() if p.suffix in (".txt", ".html"))
-    assert len(REFERENCE) == 35
+    assert len(REFERENCE) == 37
 
 
 def test_the_cells_still_not_read_are_known():
@@ -125,7 +125,7 @@ def test_no_faultless_report_is_called_faulty_and_doubts_are_counted_apart(corpu
     assert {n for n, v in verdicts.items() if v == "有错误"} == {n for n, r in REFERENCE.items() if "fault" in r}
     doubts = sorted(n for n, v in verdicts.items() if v == "需对照原文核对")
     assert doubts == ["pingtan-gwh-2020.txt", "pingtan-gwh-2023.txt", "pingtan-gwh-2024.txt", "pingtan-jjp-2019.txt",
-                      "pingtan-jjp-2020.txt",
+                      "pingtan-jjp-2020.txt", "pingtan-jtj-2020.txt",
                       "pingtan-jtj-2024.txt", "pingtan-lyy-2024.txt"]
     for name in doubts:  # only reading doubts: no fault of the report among its 错误
         assert all(f.is_doubt for f in corpus[name].findings if f.is_error)
@@ -387,3 +387,21 @@ def test_a_fall_and_an_amount_with_decimals_in_run_together_digits(corpus):
     assert row_options(fmt, keys, ["1", "-10"]) == [("1", "-1", "0")]
     assert row_options(fmt, ("t2.regulations.new_made", "t2.regulations.new_published",
                              "t2.regulations.published_total"), ["1", "-10"]) == []
+
+
+def test_a_reworded_heading_run_into_its_text_is_taken_whole(corpus):
+    """nyn 2020 (page text): “一、概述2020年，…”, “五、政府信息公开存在的问题及改进措施（一）…”,
+    “六、需要说明的其他事项与附表 本年度…”.  The reworded heading is named whole, and its last
+    words do not open the part's text (before: “一、概” / “述2020年…”, “…与附表” in part 六)."""
+    status = corpus["pingtan-nyn-2020.txt"]
+    changed = [f.value for f in status.findings if f.code == "import-heading-changed"]
+    assert changed == ["一、概述", "五、政府信息公开存在的问题及改进措施", "六、需要说明的其他事项与附表"]
+    data = import_report(PUBLISHED / "pingtan-nyn-2020.txt").data
+    assert data.section_text("overview").startswith("2020年，我局高度重视")
+    assert data.section_text("problems").startswith("（一）主要问题。")
+    assert data.section_text("other_matters") == "本年度无其他事项需说明。"
+    # nyn 2021: “六、需要说明的其他事项与附表按照《…” has no stop after the heading, but the
+    # report's own list of its parts (“…需要说明的其他事项与附表等六部分组成”) names it whole.
+    later = import_report(PUBLISHED / "pingtan-nyn-2021.txt")
+    assert "六、需要说明的其他事项与附表" in [f.value for f in later.findings if f.code == "import-heading-changed"]
+    assert later.data.section_text("other_matters").startswith("按照《国务院办公厅")

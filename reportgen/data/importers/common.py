@@ -184,6 +184,7 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
         if m2:
             found[part.heading] = (m2.start, m2.end)
         elif m3:
+            m3 = _whole_heading(job.doc, m3)
             found[part.heading] = m3
             shown = job.doc.original(Match(m3[0], m3[1], "", False))
             job.add(F.make("import-heading-changed", Location("报告", "", part.heading), value=shown,
@@ -191,6 +192,34 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
         else:
             job.add(F.make("import-missing-part", Location("报告", "", part.heading), label=part.heading))
     return sorted((a, b, h) for h, (a, b) in found.items())
+
+
+# Where a reworded heading run into its text ends: a number, a bracket, a space or a stop.
+_HEADING_END = re.compile(r"[\s\d（(。，,；;：:、]")
+HEADING_TAIL_CHARS = 6  # a reworded heading ends this close to where it stops resembling the format's
+
+
+_LIST_SEPARATORS = "、，,；;。和及等"
+
+
+def _whole_heading(doc: Document, span: tuple[int, int]) -> tuple[int, int]:
+    """A reworded heading found by resemblance ends where the words still resemble the
+    format's heading (“一、概” of “一、概述2020年，…”, “…及改进” of “…及改进措施（一）…”); its
+    last words would then open the part's text.  It runs on as far as the report's own list of
+    its parts names it (“本报告由概述、…、需要说明的其他事项与附表等六部分组成”), or else to the
+    next number, bracket, space or stop when that is a few characters on; else the resemblance
+    decides."""
+    start, end = span
+    norm = doc.norm
+    core_start = start + next((i for i, c in enumerate(norm[start:end]) if "\u4e00" <= c <= "\u9fff" and i >= 1), 0)
+    listed = norm[:start]
+    for tail in range(HEADING_TAIL_CHARS, 0, -1):
+        name = norm[core_start:end + tail]
+        if len(name) > tail and any(name + sep in listed for sep in _LIST_SEPARATORS):
+            return start, end + tail
+    flat_end = doc.to_flat(end - 1) + 1
+    m = _HEADING_END.search(doc.flat, flat_end, flat_end + HEADING_TAIL_CHARS + 1)
+    return (start, doc.to_norm(m.start())) if m else span
 
 
 def _numbered_heading(norm: str, heading: str, lo: int, hi: int) -> tuple[int, int] | None:
