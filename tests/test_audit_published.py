@@ -58,7 +58,7 @@ def _expected_values(name: str) -> dict[str, object]:
 
 def test_the_corpus_is_every_published_report():
     assert sorted(REFERENCE) == sorted(p.name for p in PUBLISHED.iterdir() if p.suffix in (".txt", ".html"))
-    assert len(REFERENCE) == 37
+    assert len(REFERENCE) == 39
 
 
 def test_the_cells_still_not_read_are_known():
@@ -125,8 +125,8 @@ def test_no_faultless_report_is_called_faulty_and_doubts_are_counted_apart(corpu
     assert {n for n, v in verdicts.items() if v == "有错误"} == {n for n, r in REFERENCE.items() if "fault" in r}
     doubts = sorted(n for n, v in verdicts.items() if v == "需对照原文核对")
     assert doubts == ["pingtan-gwh-2020.txt", "pingtan-gwh-2023.txt", "pingtan-gwh-2024.txt", "pingtan-jjp-2019.txt",
-                      "pingtan-jjp-2020.txt", "pingtan-jtj-2020.txt",
-                      "pingtan-jtj-2024.txt", "pingtan-lyy-2024.txt"]
+                      "pingtan-jjp-2020.txt", "pingtan-jtj-2020.txt", "pingtan-jtj-2024.txt", "pingtan-lyy-2024.txt",
+                      "pingtan-spp-2020.txt"]
     for name in doubts:  # only reading doubts: no fault of the report among its 错误
         assert all(f.is_doubt for f in corpus[name].findings if f.is_error)
 
@@ -405,3 +405,30 @@ def test_a_reworded_heading_run_into_its_text_is_taken_whole(corpus):
     later = import_report(PUBLISHED / "pingtan-nyn-2021.txt")
     assert "六、需要说明的其他事项与附表" in [f.value for f in later.findings if f.code == "import-heading-changed"]
     assert later.data.section_text("other_matters").startswith("按照《国务院办公厅")
+
+
+def test_a_cover_letter_title_and_a_signature_run_into_the_last_words(corpus):
+    """spp 2020 is titled “…管理局关于报送2020年度政府信息公开工作年度报告的函”, repeats that title
+    run into “区办公室：根据…”, and ends “六、其他需要报告的事项暂无平潭综合实验区苏平片区管理局
+    2021年1月26日”.  The agency is what stands before 关于; the repeated title is not the preamble's;
+    “暂无” stays part 六's text (before: the 落款 took it, and part 六 was “empty”, a false 错误)."""
+    status = corpus["pingtan-spp-2020.txt"]
+    assert status.agency == "平潭综合实验区苏平片区管理局"
+    assert "missing-text" not in {f.code for f in status.findings}
+    data = import_report(PUBLISHED / "pingtan-spp-2020.txt").data
+    assert data.section_text("preamble").startswith("区办公室：根据《中华人民共和国政府信息公开条例》")
+    assert (data.section_text("other_matters"), data.info["publication_date"]) == ("暂无", "2021-01-26")
+
+
+def test_a_title_with_guanyu_a_unit_after_a_number_and_a_renumbered_part(corpus):
+    """lyy 2020: “平潭综合实验区旅游与文化体育局 关于2020年度…报告”; “政府集中采购 3个 3443000元”
+    (a unit after a number is part of its cell, not the end of the row: before, “1 number of 2”);
+    seven parts, the format's 二…六 printed as 三…七 — the number is part of the heading."""
+    status = corpus["pingtan-lyy-2020.txt"]
+    assert status.agency == "平潭综合实验区旅游与文化体育局"
+    assert (status.values["t2.procurement.items"], status.values["t2.procurement.amount"]) == (3, Decimal("3443000"))
+    renumbered = [(f.expected[:2], f.value[:2]) for f in status.findings if f.code == "import-heading-changed"]
+    assert renumbered == [("二、", "三、"), ("三、", "四、"), ("四、", "五、"), ("五、", "六、"), ("六、", "七、")]
+    data = import_report(PUBLISHED / "pingtan-lyy-2020.txt").data
+    assert data.section_text("preamble").startswith("根据《中华人民共和国政府信息公开条例》")
+    assert data.section_text("other_matters") == "本年度无收取信息处理费情况。"

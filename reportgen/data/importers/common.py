@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -57,6 +58,7 @@ class _Import:
     fmt: ReportFormat
     data: ReportData
     findings: list[Finding] = field(default_factory=list)
+    title: str = ""  # the title as the document prints it first (normalised), to know it again
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -86,7 +88,9 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     literal = literal.replace("年", "年度?", 1) if tail.startswith("年") else literal
     # “工作” is often left out of a title (“…2021年政府信息公开年度报告”).
     literal = literal.replace(r"工\s*作", r"(?:工\s*作)?", 1)
-    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?P<year>[0-9０-９]{4})\s*" + literal)
+    # “某某局 关于2020年度…报告” (关于 is cut off the agency by _info).
+    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?:关于\s*)?(?P<year>[0-9０-９]{4})\s*"
+                      + literal)
 
 
 def _year_first_regex(fmt: ReportFormat) -> re.Pattern[str]:
@@ -126,10 +130,27 @@ def _info(job: _Import) -> int:
         m = next((m for m in regex.finditer(text, max(0, first.start() - 60), first.end() + 1)
                   if m.end() == first.end()), None)
         agency = normalise(VERB_BEFORE_AGENCY.sub("", m.group("agency"))) if m else ""
+        end = first.end() + (len(t.group(0)) if (t := TITLE_TAIL.match(text, first.end())) else 0)
+        start = m.start() if m else first.start()
+        if "关于" in agency:
+            # “某某局关于报送2020年度…年度报告的函”, “某某局 关于2020年度…报告”: the agency is what
+            # stands before 关于 (on the same line when 关于 opens the match).
+            agency = agency.split("关于", 1)[0]
+            before = AGENCY_BEFORE.search(text, max(0, start - 40), start) if not agency else None
+            if before:
+                agency, start = normalise(before.group("agency")), before.start()
         if len(agency) >= 2:
             job.data.info["agency"] = agency
-        return first.end() if in_doc else 0
+        if in_doc:
+            job.title = normalise(text[start:end])
+        return end if in_doc else 0
     return 0
+
+
+# A cover letter's title goes on after the report's name: “…年度报告的函”.
+TITLE_TAIL = re.compile(r"\s*的函")
+# The words on a line just before where the text stands (“某某局 关于2020年度…”).
+AGENCY_BEFORE = re.compile(r"(?P<agency>[\u4e00-\u9fff（）()]{2,40})[ \t\u3000]*$")
 
 
 # Words of a sentence that may stand before an agency's name (“现公布某某局2023年…报告”).
@@ -181,7 +202,14 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
                         after[0] if after else len(norm), min_ratio=0.75)
         lo2, hi2 = before[-1] if before else job.doc.to_norm(start), after[0] if after else len(norm)
         m3 = None if m2 else _numbered_heading(norm, part.heading, lo2, hi2)
-        if m2:
+        if m2 and m2.start > 0 and norm[m2.start - 1] in _NUMERALS and norm[m2.start - 1] != part.heading[0] \
+                and not m2.found[:1].isdigit() and m2.found[:1] in "、.．,，":
+            # The part's words under another number (“三、主动公开政府信息情况” where the format has
+            # 二: the report inserted a part of its own): the number is part of the heading.
+            found[part.heading] = (m2.start - 1, m2.end)
+            job.add(F.make("import-heading-changed", Location("报告", "", part.heading),
+                           value=job.doc.original(Match(m2.start - 1, m2.end, "", False)), expected=part.heading))
+        elif m2:
             found[part.heading] = (m2.start, m2.end)
         elif m3:
             m3 = _whole_heading(job.doc, m3)
@@ -283,6 +311,14 @@ def _without_page_head(job: _Import, paragraph: Paragraph) -> Paragraph:
     title = _title_regex(job.fmt).match(text)
     if title and title.end() < len(text) and text[title.end()].isspace():
         text = text[title.end():].lstrip()  # the title, repeated before the first sentence
+    elif job.title:
+        # The title as the document printed it first, run into the first sentence
+        # (“…年度报告的函区办公室：根据…”).
+        folded = unicodedata.normalize("NFKC", text)
+        again = re.match(r"\s*".join(re.escape(c) for c in job.title), folded)
+        # (Not a title that is the subject of the first sentence: “…年度报告，是根据…”.)
+        if again and len(folded) == len(text) and folded[again.end():again.end() + 1] not in tuple("，,。；;：:、"):
+            text = text[again.end():].lstrip()
     return Paragraph(text=text, heading=paragraph.heading)
 
 
@@ -334,6 +370,12 @@ def _closing(job: _Import) -> None:
              if len(CONTACT.sub("", m.group("rest")).strip()) <= SIGNATURE_REST_CHARS]
     if found:
         m = found[-1]
+        cut = m.start()
+        known, signed = job.data.info.get("agency"), normalise(m.group("agency"))
+        if known and signed != known and signed.endswith(known):
+            # “暂无平潭…管理局 2021年1月26日”: the 落款 is the agency the title names; what
+            # stands before it in the same run of characters is the report's last words.
+            cut = m.start("agency") + len(signed) - len(known)
         date = re.findall(r"\d+", normalise(m.group("date")))
         job.data.info.setdefault("publication_date", f"{int(date[0]):04d}-{int(date[1]):02d}-{int(date[2]):02d}")
         if not job.data.info.get("agency"):
@@ -344,10 +386,10 @@ def _closing(job: _Import) -> None:
         # Keep the text before the 落款: whole paragraphs, and the start of the one it begins in.
         kept, offset = [], 0
         for p in tail:
-            if offset + len(p.text) < m.start():
+            if offset + len(p.text) < cut:
                 kept.append(p)
-            elif offset <= m.start():
-                kept.append(Paragraph(text=p.text[:m.start() - offset].strip(), heading=p.heading))
+            elif offset <= cut:
+                kept.append(Paragraph(text=p.text[:cut - offset].strip(), heading=p.heading))
             offset += len(p.text) + 1
         paragraphs = paragraphs[:-len(tail)] + kept
     agency = job.data.info.get("agency")

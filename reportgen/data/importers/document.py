@@ -41,6 +41,8 @@ def normalise(text: str) -> str:
 
 # A sum of money printed with its unit in the cell (“251000元”): read only into an amount
 # column, and only where the column names no other unit (see common._parse).
+# Units a flattened table prints after a number in its cell.
+CELL_UNIT = re.compile(r"件|个|条|项|次|元|万元")
 MONEY_CELL = re.compile(r"(?P<number>[+-]?\d[\d,]*(?:\.\d+)?)(?P<unit>万元|元)")
 
 
@@ -147,6 +149,8 @@ class Document:
             text = piece.text[a - piece.start:b - piece.start]
             if piece.kind in (CELL, RUN):
                 out.append(Piece(piece.kind, text, a))
+            elif piece.kind == TEXT and out and out[-1].kind == RUN and CELL_UNIT.fullmatch(text.strip()):
+                continue  # “3个 3443000元”: a unit after a number belongs to its cell
             elif piece.kind == TEXT and text.strip():
                 break
             elif piece.kind == BREAK and out and out[-1].kind == RUN:
