@@ -222,8 +222,9 @@ def _headings(job: _Import, start: int) -> list[tuple[int, int, str]]:
     return sorted((a, b, h) for h, (a, b) in found.items())
 
 
-# Where a reworded heading run into its text ends: a number, a bracket, a space or a stop.
-_HEADING_END = re.compile(r"[\s\d（(。，,；;：:、]")
+# Where a reworded heading run into its text ends: a number, a bracket, a space or a pause
+# (not a full stop: a heading does not end in one, so “…与附表无。” is a heading and its text).
+_HEADING_END = re.compile(r"[\s\d（(，,；;：:、]")
 HEADING_TAIL_CHARS = 6  # a reworded heading ends this close to where it stops resembling the format's
 
 
@@ -235,8 +236,8 @@ def _whole_heading(doc: Document, span: tuple[int, int]) -> tuple[int, int]:
     format's heading (“一、概” of “一、概述2020年，…”, “…及改进” of “…及改进措施（一）…”); its
     last words would then open the part's text.  It runs on as far as the report's own list of
     its parts names it (“本报告由概述、…、需要说明的其他事项与附表等六部分组成”), or else to the
-    next number, bracket, space or stop when that is a few characters on; else the resemblance
-    decides."""
+    next number, bracket, space or pause when that is a few characters on (and no sentence ends
+    on the way); else the resemblance decides."""
     start, end = span
     norm = doc.norm
     core_start = start + next((i for i, c in enumerate(norm[start:end]) if "\u4e00" <= c <= "\u9fff" and i >= 1), 0)
@@ -247,7 +248,9 @@ def _whole_heading(doc: Document, span: tuple[int, int]) -> tuple[int, int]:
             return start, end + tail
     flat_end = doc.to_flat(end - 1) + 1
     m = _HEADING_END.search(doc.flat, flat_end, flat_end + HEADING_TAIL_CHARS + 1)
-    return (start, doc.to_norm(m.start())) if m else span
+    if m is None or any(c in doc.flat[flat_end:m.start()] for c in "。！？!?"):
+        return span  # (a sentence ended: the words are the part's text, “…与附表无。”)
+    return start, doc.to_norm(m.start())
 
 
 def _numbered_heading(norm: str, heading: str, lo: int, hi: int) -> tuple[int, int] | None:
