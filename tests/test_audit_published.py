@@ -72,10 +72,11 @@ def test_an_amount_printed_with_its_unit_is_read_only_where_the_unit_fits():
     the 2021 fee column (单位：万元) is not read — never converted, never a count."""
     data = import_report(PUBLISHED / "shanghai-szfbgt-2019.html").data
     assert (data.values["t2.procurement.items"], data.values["t2.procurement.amount"]) == (6, Decimal("251000"))
-    from reportgen.data.importers.common import _Import, _parse
+    from reportgen.data.importers.job import ImportJob
+    from reportgen.data.importers.tables import _parse
     from reportgen.data.importers.document import Document
     fmt = get_format("gov-2021")
-    job = _Import(Document("t.html", "网页"), fmt, ReportData(fmt))
+    job = ImportJob(Document("t.html", "网页"), fmt, ReportData(fmt))
     assert _parse(job, fmt.field("t2.fees.amount"), "5000元") is None
     assert _parse(job, fmt.field("t2.fees.amount"), "0.5万元") == Decimal("0.5")
     assert _parse(job, fmt.field("t2.licensing.decisions"), "12元") is None
