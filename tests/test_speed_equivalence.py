@@ -462,7 +462,7 @@ def test_a_prepared_word_template_is_reused_by_the_next_process_without_docxtpl(
         "from reportgen import read_workbook\n"
         "from reportgen.render.context import build_context\n"
         "from reportgen.render.docx import render_docx\n"
-        "from reportgen.render.environment import find_template\n"
+        "from reportgen.render.template_files import find_template\n"
         f"data = read_workbook({str(sample(CASES[0]))!r}).data\n"
         "render_docx(find_template('report.docx', None), build_context(data), Path(sys.argv[1]))\n"
         "print('docxtpl' in sys.modules, 'docx' in sys.modules)\n"
