@@ -50,17 +50,21 @@ def fee_sentence(year: int | None) -> str:
 # 行政事业性收费 is another fee, and a cited title (《…信息处理费管理办法》) or document
 # number states nothing, so both are removed first.
 FEE_WORDS = re.compile(r"信息(?:公开)?处理费|处理费|费用|收费|免费|免收|缴费|付费|计费|工本费|复制费|邮寄费")
+# 免, 无 and 没 only where they negate: not in 避免, 无论/无纸化, 没收.
 NEGATION_OR_ZERO = re.compile(
-    r"未|没有|没|无(?!论)|不(?:收|予|涉及|产生|存在|需|发生|计|用)|免|零|(?<![0-9.０-９])[0０](?:\.0+)?(?:万)?元"
-    r"|为[0０](?![0-9０-９.])")
-CHARGE_VERB = re.compile(r"收取|征收|计收|收了|缴纳")
+    r"未|没有|没(?!收)|无(?!论|纸)|不(?:收|予|涉及|产生|存在|需|发生|计|用)|(?<!避)免|零"
+    r"|(?<![0-9.０-９])[0０](?:\.0+)?(?:万)?元|为[0０](?![0-9０-９.])")
+CHARGE_VERB = re.compile(r"收取|征收|计收|收了|收到|缴纳")
+# The fee itself named beside a sum of money states how much (“信息处理费共计300元”).
+THE_FEE = re.compile(r"信息(?:公开)?处理费|处理费")
+MONEY = re.compile(r"[0-9０-９][0-9０-９.,，]*(?:万)?元|[一二两三四五六七八九十百千万]+(?:万)?元")
 AMOUNT = re.compile(r"[0-9０-９][0-9０-９.,，]*(?:万)?元|[一二两三四五六七八九十百千万]+(?:万)?元|[0-9０-９一二两三四五六七八九十]+(?:笔|件|次)")
 CHARGING = re.compile(r"收取|收费|征收|计收|收")
 OTHER_FEES = re.compile(r"行政事业性收费")
 CITATIONS = re.compile(r"《[^》]*》|[（(][^）)]*[〔\[][^）)]*[）)]")  # titles and document numbers cited
 DATES = re.compile(r"[0-9０-９〇零一二]{4}年(?:[0-9０-９]{1,2}月)?(?:[0-9０-９]{1,2}日)?")
 SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-CLAUSE_END = re.compile(r"[，,、]")
+CLAUSE_END = re.compile(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９]{3})|、")  # a comma, but not in “1,200元”
 
 # The rule's examples: the docs (docs/checks.md) print them and a test checks each one.
 FEE_EXAMPLES: tuple[tuple[str, bool], ...] = (
@@ -73,11 +77,16 @@ FEE_EXAMPLES: tuple[tuple[str, bool], ...] = (
     ("按照《政府信息公开信息处理费管理办法》，本年度收取信息处理费0元。", True),
     ("本机关办理政府信息公开申请，免费提供。", True),
     ("在信息处理费方面，本年度未收取。", True),
+    ("本年度收取信息处理费合计1,200元。", True),
+    ("本年度共收到信息处理费300元。", True),
+    ("信息处理费共计300元。", True),
     ("无。", False),
     ("无其他需要报告的事项。", False),
     ("本年度行政事业性收费9116.36万元。", False),
     ("信息处理费按规定执行。", False),
     ("根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）执行。", False),
+    ("严格执行信息处理费管理办法，避免乱收费。", False),
+    ("推进无纸化办公，规范收费行为。", False),
 )
 
 
@@ -86,6 +95,8 @@ def _clause_states_fee(clause: str, following: str) -> bool:
     if NEGATION_OR_ZERO.search(clause):
         return True
     if CHARGE_VERB.search(clause) and AMOUNT.search(clause):
+        return True
+    if THE_FEE.search(clause) and MONEY.search(clause):
         return True
     # “在信息处理费方面，本年度未收取”: the statement follows in the next clause
     return bool(following and CHARGING.search(following)
