@@ -298,3 +298,29 @@ def test_marks_the_data_forms_across_heading_and_text_are_not_caught(tmp_path):
     target = _render_word(docx_template(tmp_path, "{{ line }}"), data)
     shown = document_text(target)
     assert "小标题{{正文%}" in shown and "%}下一段{{" in shown
+
+
+def _with_bad_crc(source: Path, target: Path, member: str) -> Path:
+    """``source`` re-zipped with ``member`` stored and one byte of it changed (its CRC no longer fits)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info), zipfile.ZIP_STORED if info.filename == member
+                          else zipfile.ZIP_DEFLATED)
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as z:
+        info = z.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x20  # inside the member's bytes
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("command", ["check", "distribute"])
+def test_a_member_with_a_bad_crc_is_refused_in_words_not_as_an_internal_error(tmp_path, command):
+    """zipfile's own reader (bad CRC, broken stream, encryption) ends in one refusal for every caller."""
+    damaged = _with_bad_crc(sample(SEED), tmp_path / "损坏.xlsx", "xl/workbook.xml")
+    args = ["check", damaged] if command == "check" else ["distribute", damaged, "-o", tmp_path / "out", "--year", "2024"]
+    proc = run_reportgen(*args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "损坏.xlsx 中的 xl/workbook.xml 已损坏或设置了密码，无法读取。" in proc.stdout + proc.stderr
+    assert "内部错误" not in proc.stdout + proc.stderr
