@@ -137,3 +137,29 @@ def test_what_sigkill_leaves_is_removed_by_the_next_run(collection, tmp_path):
     assert scratch_in(out) == []
     assert old.read_bytes() == b"last year's report, kept"
     assert (out / "测试县第7局2023年政府信息公开工作年度报告.docx").is_file()
+
+
+def test_a_hold_in_another_thread_neither_delays_nor_receives_the_stop(monkeypatch):
+    """The web intake renders in a thread: its held() must not swallow the server's SIGTERM
+    (the job would stay "running" and the server never stop)."""
+    from reportgen.core import interrupt
+
+    monkeypatch.setattr(interrupt, "_state", {"holding": 0, "pending": None, "stopping": False})
+    inside, release, raised = threading.Event(), threading.Event(), []
+
+    def render_all():
+        try:
+            with interrupt.held():
+                inside.set()
+                release.wait(5)
+        except BaseException as exc:  # noqa: BLE001 - the test records whatever escapes
+            raised.append(exc)
+
+    worker = threading.Thread(target=render_all)
+    worker.start()
+    assert inside.wait(5)
+    with pytest.raises(interrupt.Interrupted):
+        interrupt._on_signal(15, None)  # the main thread stops at once
+    release.set()
+    worker.join(5)
+    assert raised == []  # and the thread is not the one that receives it

@@ -64,7 +64,12 @@ def _on_signal(signum: int, frame) -> None:
 @contextmanager
 def held() -> Iterator[None]:
     """Within, a signal waits: files put in place here are all put in place (a few
-    renames), then the signal stops the process."""
+    renames), then the signal stops the process.  Only the main thread, where signals are
+    handled, holds them: a worker thread (the web intake's render-all) neither delays
+    the main thread's stop nor receives it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     _state["holding"] += 1
     try:
         yield
