@@ -34,6 +34,11 @@ def _short(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
+def _label(data: ReportData, key: str) -> str:
+    """The format's own label of a basic-information field (机关名称, 发布日期 …)."""
+    return next(i.label for i in data.format.info_fields if i.key == key)
+
+
 def _shown(value: object) -> str:
     return "（空）" if value is None or value == "" else str(value)
 
@@ -44,7 +49,8 @@ def compare_published(published: ReportData, accepted: ReportData, accepted_name
         yield F.make("against-format", Location("报告"), value=published.format.name, expected=accepted.format.name,
                      workbook=accepted_name)
         return
-    for key, label in (("agency", "机关名称"), ("year", "报告年度")):
+    for key in ("agency", "year"):
+        label = _label(published, key)
         if published.info.get(key) != accepted.info.get(key):
             yield F.make("against-title", Location("标题", "", label), value=_shown(published.info.get(key)),
                          expected=_shown(accepted.info.get(key)), label=label, workbook=accepted_name)
@@ -83,11 +89,13 @@ def _text(published: ReportData, accepted: ReportData, key: str, label: str, acc
 def _closing(published: ReportData, accepted: ReportData, accepted_name: str) -> Iterator[Finding]:
     date, expected = published.info.get("publication_date") or "", accepted.info.get("publication_date") or ""
     if expected and date != expected:
-        yield F.make("against-signature", Location("落款", "", "发布日期"), value=_shown(date), expected=expected,
-                     label="成文日期", workbook=accepted_name)
+        label = _label(published, "publication_date")
+        yield F.make("against-signature", Location("落款", "", label), value=_shown(date), expected=expected,
+                     label=label, workbook=accepted_name)
     everything = re.sub(r"\s", "", "".join(str(v) for v in published.info.values()) + "".join(
         p.heading + p.text for paragraphs in published.text.values() for p in paragraphs)).lower()
-    for key, label in (("website", "网站地址"), ("contact", "联系方式")):
+    for key in ("website", "contact"):
+        label = _label(published, key)
         wanted = re.sub(r"^https?://|/$", "", re.sub(r"\s", "", str(accepted.info.get(key) or "")).lower())
         if wanted and wanted not in everything:
             yield F.make("against-signature", Location("结束语", "", label), value="（没有找到）",
