@@ -18,6 +18,7 @@ would only measure the filling.  Nothing in the test suite asserts a time."""
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -41,12 +42,36 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """Processor time so far (user + system) of the process and its children (the
+    server's check workers), from /proc."""
+    def own(p: int) -> float:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    total = own(pid)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                total += own(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass  # ended meanwhile
+    return total
+
+
+def load() -> str:
+    """The machine's load (it is shared): every figure is printed with it."""
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--uploaders", type=int, default=20)
     parser.add_argument("--uploads", type=int, default=10, help="uploads per uploader")
     parser.add_argument("--agencies", type=int, default=3000)
     parser.add_argument("--accepted", type=int, default=1000)
+    parser.add_argument("--workers", type=int, help="the server's check workers (default: its own default)")
+    parser.add_argument("--only-uploads", action="store_true", help="measure (1) only")
     args = parser.parse_args()
 
     from collection_tree import base_workbook, clone
@@ -56,7 +81,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="reportgen-web-bench-"))
     data = work / "data"
     base = base_workbook(work / "base")
-    server = Server(data).start()
+    server = Server(data, None, *(["--workers", str(args.workers)] if args.workers is not None else [])).start()
     print(f"server: {server.url}  data: {data}")
     try:
         office = office_on(server)
@@ -85,15 +110,23 @@ def main() -> None:
                     times.append(elapsed)
 
         threads = [threading.Thread(target=uploader, args=(n,)) for n in names]
+        print(f"    before (1): {load()}")
+        cpu = cpu_seconds(server.proc.pid)
+        client = time.process_time()  # this process: the 20 uploaders' own share of the two cores
         wall = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - wall
+        cpu = cpu_seconds(server.proc.pid) - cpu
+        client = time.process_time() - client
         print(f"(1) upload → findings page, {args.uploaders} at once, {len(times)} uploads in {wall:.1f} s: "
               f"p50 {percentile(times, 50) * 1000:.0f} ms, p95 {percentile(times, 95) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms  (targets 100 / 300 ms)")
+              f"max {max(times) * 1000:.0f} ms  (targets 100 / 300 ms); server CPU {cpu / len(times) * 1000:.1f} ms "
+              f"an upload (the uploaders {client / len(times) * 1000:.1f} ms); after: {load()}")
+        if args.only_uploads:
+            return
 
         # ---------------------------------------------------------------- (2) the dashboard
         from reportgen.web.conf import setup

@@ -24,12 +24,14 @@ INSTALL_HINT = '网上报送需要另外安装：pip install "reportgen[web]"'
                    "不给则使用数据文件夹里的 SQLite）。")
 @click.option("--proxy", is_flag=True,
               help="在 HTTPS 反向代理之后运行：信任代理的 X-Forwarded-Proto/For，Cookie 只经 HTTPS 发送。")
+@click.option("--workers", type=click.IntRange(0, 64), default=None, metavar="个数",
+              help="检查上传工作簿的工作进程数（默认每个处理器核一个，最多 4 个；0 表示在服务进程内检查）。")
 @click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path),
               help="把全部记录导出为 JSON 文件后退出（用于迁移到 PostgreSQL；上传的文件留在数据文件夹）。")
 @click.option("--import", "import_from", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="把 --export 导出的 JSON 导入（新的、空的）数据库后退出。")
-def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, export_to: Path | None,
-          import_from: Path | None) -> None:
+def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, workers: int | None,
+          export_to: Path | None, import_from: Path | None) -> None:
     """启动网上报送：各机关用个人链接上传工作簿、立即看到检查结果；汇总单位查看、接收或退回、生成全部报告和汇总。"""
     try:
         import django  # noqa: F401
@@ -61,5 +63,5 @@ def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, e
     if link:
         click.secho(f"请在浏览器中打开下面的一次性链接，创建第一个管理员账号：\n  {address}{link}", bold=True)
     click.echo("按 Ctrl-C 停止。")
-    server.serve(host, port, proxy=proxy)  # returns on Ctrl-C (waitress ends its loop)
+    server.serve(host, port, proxy=proxy, workers=workers)  # returns on Ctrl-C (waitress ends its loop)
     click.echo("网上报送已停止。")

@@ -74,12 +74,21 @@ def application():
     return get_wsgi_application()
 
 
-def serve(host: str, port: int, *, proxy: bool = False) -> None:
+def serve(host: str, port: int, *, proxy: bool = False, workers: int | None = None) -> None:
+    """waitress on ``host:port``; uploads are checked in ``workers`` processes (default:
+    :func:`.checker.default_workers`; 0: in the server's threads)."""
     from waitress import serve as waitress_serve
+
+    from reportgen.web import checker
+
+    checker.start(checker.default_workers() if workers is None else workers)
 
     options = dict(host=host, port=port, threads=THREADS, max_request_body_size=BODY_LIMIT,
                    ident="reportgen", channel_timeout=120, connection_limit=200)
     if proxy:
         options.update(trusted_proxy="*", trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
                        clear_untrusted_proxy_headers=True)
-    waitress_serve(application(), **options)
+    try:
+        waitress_serve(application(), **options)
+    finally:
+        checker.stop()

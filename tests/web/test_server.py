@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from webtools import (ROOT, Server, base, database, office_on, round_on, upload_to, workbook)  # noqa: F401
 
@@ -22,6 +25,27 @@ def export(data: Path, database_url: str | None, target: Path) -> list[dict]:
         args += ["--database", database_url]
     subprocess.run(args, check=True, capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
     return json.loads(target.read_text(encoding="utf-8"))
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass  # ended meanwhile
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for whoever adopted it to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
 
 
 def test_serve_prints_the_address_and_a_one_time_administrator_link(tmp_path, database):
@@ -43,7 +67,7 @@ def test_serve_prints_the_address_and_a_one_time_administrator_link(tmp_path, da
 
 def test_a_server_killed_mid_upload_keeps_every_acknowledged_version(tmp_path, database, workbook):
     data = tmp_path / "d"
-    server = Server(data, database).start()
+    server = Server(data, database, "--workers", "2").start()
     names = [f"示范市第{i}局" for i in range(6)]
     office = office_on(server)
     _, links = round_on(office, names)
@@ -72,7 +96,14 @@ def test_a_server_killed_mid_upload_keeps_every_acknowledged_version(tmp_path, d
     half = socket.create_connection(("127.0.0.1", server.port))
     half.sendall(f"POST {links[names[0]]}upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500000\r\n"
                  f"Content-Type: multipart/form-data; boundary=x\r\n\r\n--x\r\n".encode() + b"y" * 1000)
+    workers = children(server.proc.pid)
+    assert workers, "the server checks uploads in worker processes"
     server.kill()
+    # The check workers end with the server: none is left behind as an orphan.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and [p for p in workers if alive(p)]:
+        time.sleep(0.1)
+    assert not [p for p in workers if alive(p)], "check workers outlived the killed server"
     stop.set()
     for t in threads:
         t.join(60)
@@ -118,3 +149,27 @@ def test_the_server_refuses_a_body_over_the_limit_from_its_headers(tmp_path):
             assert answer.startswith(b"HTTP/1.1 413"), answer
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("pdeathsig", ["1", "0"], ids=["linux-parent-death-signal", "parent-pipe-only"])
+def test_check_workers_end_when_their_server_is_killed(tmp_path, pdeathsig):
+    """Either way a worker learns its server is gone — the kernel's signal on Linux, the
+    pipe from the server everywhere (what Windows and macOS rely on) — it ends."""
+    script = ("import sys, time\n"
+              "from reportgen.web import checker\n"
+              "checker.start(2)\n"
+              "print(*checker.running(), flush=True)\n"
+              "time.sleep(120)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), REPORTGEN_WORKER_PDEATHSIG=pdeathsig)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(p) for p in workers)
+    finally:
+        proc.kill()
+        proc.wait(10)
+        proc.stdout.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and [p for p in workers if alive(p)]:
+        time.sleep(0.1)
+    assert not [p for p in workers if alive(p)]

@@ -124,8 +124,8 @@ def free_port() -> int:
 class Server:
     """``reportgen serve`` in a subprocess on a loopback port of its own."""
 
-    def __init__(self, data: Path, database: str | None = None) -> None:
-        self.data, self.database = data, database
+    def __init__(self, data: Path, database: str | None = None, *options: str) -> None:
+        self.data, self.database, self.options = data, database, options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
@@ -137,6 +137,7 @@ class Server:
         args = [sys.executable, "-m", "reportgen", "serve", "--data", str(self.data), "--port", str(self.port)]
         if self.database:
             args += ["--database", self.database]
+        args += self.options
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
                                      encoding="utf-8")
         lines = []
