@@ -43,8 +43,10 @@ def start(workers: int) -> None:
 
 def running() -> list[int]:
     """The process ids of the workers (for tests)."""
+    from reportgen.web import library as lib
+
     pool = _pool
-    return sorted(getattr(pool, "_processes", {}) or {}) if pool is not None else []
+    return sorted(p.pid for p in lib.pool_processes(pool)) if pool is not None else []
 
 
 def check(path: Path, previous: Path | None):

@@ -17,6 +17,7 @@ from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLS
                                          UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)
 from reportgen.collection.status_sheet import write_status  # noqa: F401
 from reportgen.checks import check_report  # noqa: F401  (imported up front by the check workers)
+from reportgen.core.compat import pool_processes  # noqa: F401
 from reportgen.core.errors import UnusableInput  # noqa: F401
 from reportgen.core.safety import safe_filename, write_cell  # noqa: F401
 from reportgen.core.zipguard import open_package, read_member  # noqa: F401
