@@ -173,3 +173,22 @@ def test_check_workers_end_when_their_server_is_killed(tmp_path, pdeathsig):
     while time.monotonic() < deadline and [p for p in workers if alive(p)]:
         time.sleep(0.1)
     assert not [p for p in workers if alive(p)]
+
+
+def test_a_check_in_a_worker_finds_what_check_finds_here(tmp_path, workbook):
+    from reportgen.web import checker
+    from reportgen.web import library as lib
+
+    faulty = workbook("示范市丑局", faulty=True)
+    last = workbook("示范市丑局", year=2022, name="上年.xlsx")
+    here = lib.check_one(faulty, last)
+    checker.start(1)
+    try:
+        (worker,) = checker.running()
+        there = checker.check(faulty, last)
+    finally:
+        checker.stop()
+    assert worker != os.getpid() and checker.running() == []
+    assert there.errors == here.errors >= 1 and there.note == here.note == "与上年 上年.xlsx 比较"
+    assert [f.to_json() for f in there.findings] == [f.to_json() for f in here.findings]
+    assert any(f.location and f.location.cell == "D11" for f in there.findings)
