@@ -24,6 +24,7 @@ from pathlib import Path
 _pool = None  # a ProcessPoolExecutor, once start() ran
 _workers = 0
 _lock = threading.Lock()
+STARTUP_SECONDS = 120  # a worker's start (spawn, imports) on a slow, busy machine
 
 
 def default_workers() -> int:
@@ -80,16 +81,22 @@ def stop() -> None:
 def _new_pool() -> None:
     global _pool
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
-    old = _pool
+    old, _pool = _pool, None
+    if old is not None:
+        old.shutdown(wait=False, cancel_futures=True)
     pool = ProcessPoolExecutor(max_workers=_workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(os.getpid(),))
     # Spawned now, one per task submitted while none is idle; each imports the checks first.
-    wait([pool.submit(_ready) for _ in range(_workers)])
+    try:
+        for started in [pool.submit(_ready) for _ in range(_workers)]:
+            started.result(timeout=STARTUP_SECONDS)
+    except Exception:  # workers cannot start here: the uploads are checked in the server, as without workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        print("检查用的工作进程无法启动，改为在服务进程内检查上传的工作簿。", file=sys.stderr)
+        return
     _pool = pool
-    if old is not None:
-        old.shutdown(wait=False, cancel_futures=True)
 
 
 def _ready() -> bool:

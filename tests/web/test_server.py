@@ -192,3 +192,24 @@ def test_a_check_in_a_worker_finds_what_check_finds_here(tmp_path, workbook):
     assert there.errors == here.errors >= 1 and there.note == here.note == "与上年 上年.xlsx 比较"
     assert [f.to_json() for f in there.findings] == [f.to_json() for f in here.findings]
     assert any(f.location and f.location.cell == "D11" for f in there.findings)
+
+
+def test_an_upload_is_still_checked_when_its_worker_dies_and_a_new_worker_takes_over(tmp_path, workbook):
+    import signal
+
+    from reportgen.web import checker
+
+    faulty = workbook("示范市寅局", faulty=True)
+    checker.start(1)
+    try:
+        (first,) = checker.running()
+        os.kill(first, signal.SIGKILL)  # out of memory, or an office's administrator
+        deadline = time.monotonic() + 20
+        while alive(first) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status = checker.check(faulty, None)  # the broken pool is noticed here: checked in this process
+        (second,) = checker.running()
+        again = checker.check(faulty, None)
+    finally:
+        checker.stop()
+    assert second != first and status.errors == again.errors >= 1
