@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from reportgen.web.library import ERRORS, OK, STATUS_LABELS, WARNINGS
 
@@ -111,6 +112,13 @@ class Version(models.Model):
     @property
     def can_render(self) -> bool:
         return self.status in (OK, WARNINGS)
+
+    @property
+    def uploaded(self) -> str:
+        """When it was uploaded, local time, as the pages show it (what ``|date:"Y-m-d H:i"``
+        prints, without the template filter's per-call formatting machinery: the agency's
+        page lists every version)."""
+        return timezone.localtime(self.uploaded_at).strftime("%Y-%m-%d %H:%M")
 
 
 
