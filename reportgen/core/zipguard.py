@@ -114,7 +114,7 @@ def read_member(archive: Package, member: str | zipfile.ZipInfo, name: str, limi
             content = _streamed(archive, info, limit)
         except (zipfile.BadZipFile, zlib.error, RuntimeError, EOFError, NotImplementedError):
             # a bad CRC, a broken stream, an encrypted member: every caller gets one refusal
-            raise UnusableInput(f"{name} 中的 {info.filename} 已损坏或设置了密码，无法读取。"
+            raise UnusableInput(f"{name} 已损坏：其中的 {info.filename} 无法解压（或设置了密码），无法读取。"
                                 f"请用 Excel、WPS 或 Word 打开后重新保存再试。") from None
     if len(content) > limit:
         raise _too_large(name, info, cap) if limit == cap else _lying(name, info)

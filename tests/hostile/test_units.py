@@ -322,5 +322,5 @@ def test_a_member_with_a_bad_crc_is_refused_in_words_not_as_an_internal_error(tm
     args = ["check", damaged] if command == "check" else ["distribute", damaged, "-o", tmp_path / "out", "--year", "2024"]
     proc = run_reportgen(*args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "损坏.xlsx 中的 xl/workbook.xml 已损坏或设置了密码，无法读取。" in proc.stdout + proc.stderr
+    assert "损坏.xlsx 已损坏：其中的 xl/workbook.xml 无法解压（或设置了密码），无法读取。" in proc.stdout + proc.stderr
     assert "内部错误" not in proc.stdout + proc.stderr
