@@ -304,7 +304,7 @@ def dashboard(request, pk: int):
         "not_uploaded": sum(1 for a in agencies if a.uploaded_at is None)})
 
 
-@login_required
+@administrator  # the sheet holds every agency's link: whoever has it can upload as any agency
 @require_GET
 def links_sheet(request, pk: int):
     rnd = get_object_or_404(Round, pk=pk)
