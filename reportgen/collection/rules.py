@@ -101,6 +101,19 @@ def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: It
     return out
 
 
+def foreign_agency(status: FileStatus, expected_name: str) -> F.Finding | None:
+    """An 错误 when a workbook sent for ``expected_name`` (an agency's own link on the web)
+    names another agency: added to ``status`` first (it can no longer be rendered) and
+    returned; None when the names agree (as the batch compares them) or none was read."""
+    if status.status not in (OK, WARNINGS, ERRORS) or not status.agency \
+            or normalise_agency(status.agency) == normalise_agency(expected_name):
+        return None
+    finding = F.make("web-other-agency", _at("agency"), value=status.agency, expected=expected_name)
+    status.findings.insert(0, finding)
+    status.status = ERRORS
+    return finding
+
+
 def batch_year(statuses: Sequence[FileStatus], year: int | None = None) -> int | None:
     """The batch's year: ``year`` if given, else the one most common year; None on a tie."""
     if year is not None:

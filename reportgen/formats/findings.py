@@ -192,6 +192,11 @@ _TYPES = (
                 "机关名称“{value}”不在名单 {roster} 上。{hint}请核对机关名称是否写错，或名单是否漏了这个机关。",
                 "With ``--roster``: a workbook's agency is not on the office's list (the closest agency of the list "
                 "that sent nothing is suggested)."),
+    FindingType("web-other-agency", E, "工作簿是另一个机关的",
+                "这份工作簿的机关名称是“{value}”，但这是“{expected}”的报送链接。请上传{expected}的工作簿；"
+                "若只是机关名称填错了，请改为“{expected}”后重新上传。",
+                "An upload through an agency's personal link (``serve``) names another agency: not rendered, so "
+                "one agency cannot report in another's name."),
     # ---- importing a published report (importers/)
     FindingType("import-missing-part", E, "报告缺少一个部分",
                 "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",

@@ -295,6 +295,7 @@ def receive(agency: Agency, handle, filename: str, address: str) -> Version:
     digest, size = store().put_file(handle)
     rnd = agency.round
     status = check_stored(digest, filename, previous_year_file(agency), rnd.year, rnd)
+    lib.foreign_agency(status, agency.name)  # a link reports for its own agency only
     with writing():
         count = Agency.objects.select_for_update().values_list("versions_count", flat=True).get(pk=agency.pk)
         version = Version.objects.create(
