@@ -28,6 +28,12 @@ from reportgen.web.models import ACCEPT, RETURN, STATUSES, Agency, Event, Invite
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SHOWN_PER_GROUP = 20  # as the console: a sample of each kind, the annotated copy has every cell
+REPORT_FORMATS = ("docx", "html")  # what a page offers; PDF is the command line's
+
+
+class NotFound(Http404):
+    """A 404 with our own plain-Chinese message, shown on the page (Django's own 404s,
+    e.g. get_object_or_404's English, are not: the page then says 页面不存在。)."""
 
 
 def download(path: Path, name: str, content_type: str) -> FileResponse:
@@ -45,7 +51,7 @@ def _with_scratch(build, name: str, content_type: str):
 def _agency(token: str) -> Agency:
     agency = svc.agency_for(token)
     if agency is None:
-        raise Http404("链接无效或已停用。请向汇总单位索取新的链接。")
+        raise NotFound("链接无效或已停用。请向汇总单位索取新的链接。")
     return agency
 
 
@@ -115,14 +121,16 @@ def agency_report(request, token: str, number: int, fmt: str):
 
 def _annotated(version: Version):
     if version.status not in (lib.OK, lib.WARNINGS, lib.ERRORS):
-        raise Http404("这个文件无法读取，没有标注副本。")
+        raise NotFound("这个文件无法读取，没有标注副本。")
     name = f"{Path(lib.safe_filename(Path(version.filename).stem))}-标注.xlsx"
     return _with_scratch(lambda folder: svc.annotated_copy(version, folder / "annotated.xlsx"), name, XLSX)
 
 
 def _report(version: Version, fmt: str):
+    if fmt not in REPORT_FORMATS:
+        raise NotFound("只能下载 Word（.docx）或网页（.html）版报告。")
     if not version.can_render:
-        raise Http404("这一版有错误，改正后才能生成报告。")
+        raise NotFound("这一版有错误，改正后才能生成报告。")
     path = svc.rendered(version, fmt)
     return download(path, path.name, DOCX if fmt == "docx" else "text/html; charset=utf-8")
 
@@ -132,7 +140,7 @@ def _report(version: Version, fmt: str):
 def invite(request, token: str):
     found = Invite.objects.filter(token_hash=svc.token_hash(token), used_at__isnull=True).first()
     if found is None:
-        raise Http404("这个链接已经用过或无效。")
+        raise NotFound("这个链接已经用过或无效。")
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         User = get_user_model()
@@ -148,7 +156,7 @@ def invite(request, token: str):
         if not form.errors:
             with transaction.atomic():
                 if Invite.objects.filter(pk=found.pk, used_at__isnull=True).update(used_at=timezone.now()) != 1:
-                    raise Http404("这个链接已经用过或无效。")
+                    raise NotFound("这个链接已经用过或无效。")
                 user = User.objects.create_user(form.cleaned_data["username"], password=form.cleaned_data["password"],
                                                 is_staff=found.administrator)
                 svc.log("account-created", user.get_username(), client_address(request),
@@ -407,7 +415,7 @@ def office_file(request, pk: int, what: str):
     version = get_object_or_404(Version.objects.select_related("agency"), pk=pk)
     if what == "annotated":
         return _annotated(version)
-    if what in ("docx", "html"):
+    if what in REPORT_FORMATS:
         return _report(version, what)
     if what == "original":
         name = lib.safe_filename(Path(version.filename).stem) + (Path(version.filename).suffix.lower()[:8] or ".bin")
@@ -450,7 +458,7 @@ def _job(pk: int, job_id: str):
     rnd = get_object_or_404(Round, pk=pk)
     job = jobs.get(job_id, rnd.pk)
     if job is None:
-        raise Http404("没有找到这次生成（服务重新启动过？请重新生成）。")
+        raise NotFound("没有找到这次生成（服务重新启动过？请重新生成）。")
     return rnd, job
 
 
@@ -474,7 +482,7 @@ def render_state(request, pk: int, job_id: str):
 def render_zip(request, pk: int, job_id: str):
     rnd, job = _job(pk, job_id)
     if job.path is None:
-        raise Http404("还没有生成完。")
+        raise NotFound("还没有生成完。")
     return FileResponse(open(job.path, "rb"), as_attachment=True, filename=f"{lib.safe_filename(rnd.name)}-报告.zip",
                         content_type="application/zip")
 
@@ -515,7 +523,7 @@ def static(request, name: str):
 
 
 def not_found(request, exception=None):
-    message = str(exception) if exception and str(exception) and not str(exception).startswith("{") else "页面不存在。"
+    message = str(exception) if isinstance(exception, NotFound) and str(exception) else "页面不存在。"
     return render(request, "web/error.html", {"message": message}, status=404)
 
 
