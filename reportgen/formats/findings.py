@@ -175,12 +175,12 @@ _TYPES = (
     # ---- a collection of workbooks (collection.py)
     FindingType("collection-duplicate-agency", E, "同一机关交了不止一份工作簿",
                 "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。这几份都不生成报告、不计入汇总，"
-                "直到确定用哪一份：请把不用的移出文件夹，或加 --use {file} 指定用这一份。",
+                "直到确定用哪一份：请把不用的移出文件夹{choose}。",
                 "Two or more workbooks of a batch name the same agency (with the other files' names): none is "
                 "rendered or summed until the office takes the others out or names the one to use (``--use``)."),
     FindingType("collection-other-year", E, "报告年度与本批其他工作簿不同",
                 "报告年度是 {value}，本批是 {expected} 年的工作簿。这一份不生成报告、不计入汇总：请换交 {expected} 年的"
-                "工作簿；确实要用这一份的，加 --use {file}。",
+                "工作簿{choose}。",
                 "A workbook's year differs from the batch's (``--year``, or the most common year): not rendered or "
                 "summed unless the office names it (``--use``)."),
     FindingType("collection-mixed-years", W, "本批工作簿的年度不一致",

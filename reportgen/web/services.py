@@ -241,7 +241,8 @@ def check_stored(digest: str, filename: str, last: Version | None, year: int | N
             return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
                                                              f"文件已保存，请联系汇总单位。")
         # The batch's rules, the round being the batch: a workbook of another year is held, as `check` holds it.
-        lib.judge_batch([status], year, roster=roster_for(rnd, status) if rnd is not None else None)
+        lib.judge_batch([status], year, roster=roster_for(rnd, status) if rnd is not None else None,
+                        can_choose=False)  # no --use on the web
         return status
 
 

@@ -224,7 +224,8 @@ def round_new(request):
                     for chunk in data["roster"].chunks():
                         handle.write(chunk)
                 try:
-                    names += lib.read_roster(path, (data.get("column") or "").strip() or None).names
+                    names += lib.read_roster(path, (data.get("column") or "").strip() or None,
+                                             option="“机关名称所在的列”").names
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
         if not form.errors:
