@@ -149,11 +149,18 @@ def new_invite(administrator: bool) -> str:
     return token
 
 
-def import_last_year(rnd: Round, handle, filename: str, user, address: str) -> tuple[int, list[str]]:
-    """Last year's accepted workbooks (a .zip of .xlsx) for ``rnd``: kept as an accepted round
-    of the year before (its links revoked at once), so pre-fill and the cross-year checks
-    find them as they find a round run on this server.  Returns (how many imported, and
-    why the others were not), in plain Chinese."""
+@dataclass
+class LastYear:
+    """Last year's workbooks read from a .zip, stored and checked: what to import."""
+
+    kept: list  # (name, digest, size, FileStatus) of each workbook that can be imported
+    skipped: list[str]  # why the others cannot, in plain Chinese
+
+
+def read_last_year(handle, filename: str, year: int) -> LastYear:
+    """Last year's accepted workbooks (a .zip of .xlsx) for a round of ``year``, stored and
+    checked.  Called before the round's transaction: checking takes seconds, and SQLite's
+    write lock is held from a transaction's start (see conf.database_settings)."""
     import zipfile as zf
 
     data = handle.read()
@@ -171,11 +178,20 @@ def import_last_year(rnd: Round, handle, filename: str, user, address: str) -> t
                 continue
             content = lib.read_member(archive, info, filename)
             digest, size = store().put(iter([content]))
-            status = check_stored(digest, name, None, rnd.year - 1)
+            status = check_stored(digest, name, None, year - 1)
             if status.can_render and status.agency:
                 kept.append((name, digest, size, status))
             else:
                 skipped.append(f"{name}（{status.label}：{status.first_findings(1)}）")
+    return LastYear(kept, skipped)
+
+
+def import_last_year(rnd: Round, found: LastYear, user, address: str) -> tuple[int, list[str]]:
+    """What :func:`read_last_year` found, kept as an accepted round of the year before
+    ``rnd``'s (its links revoked at once), so pre-fill and the cross-year checks find them
+    as they find a round run on this server.  Only inserts: quick inside a transaction.
+    Returns (how many imported, and why the others were not), in plain Chinese."""
+    kept, skipped = found.kept, list(found.skipped)
     if not kept:
         return 0, skipped
     with transaction.atomic():
@@ -238,7 +254,7 @@ def check_stored(digest: str, filename: str, last: Version | None, year: int | N
         try:
             status = checker.check(path, previous)
         except Exception as exc:  # a bug of ours: the upload is kept and the agency told plainly
-            return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
+            return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现{lib.describe_failure(exc)}。"
                                                              f"文件已保存，请联系汇总单位。")
         # The batch's rules, the round being the batch: a workbook of another year is held, as `check` holds it.
         lib.judge_batch([status], year, roster=roster_for(rnd, status) if rnd is not None else None,

@@ -228,22 +228,23 @@ def round_new(request):
                                              option="“机关名称所在的列”").names
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
+        last_year = None
+        if not form.errors and data.get("last_year"):
+            # Read, stored and checked before the transaction (seconds of work would hold SQLite's write lock);
+            # a zip that cannot be read leaves no round behind.
+            try:
+                last_year = svc.read_last_year(data["last_year"], data["last_year"].name or "上年.zip", data["year"])
+            except lib.UnusableInput as exc:
+                form.add_error("last_year", str(exc))
         if not form.errors:
-            with transaction.atomic():  # a last-year zip that cannot be read leaves no round behind
+            with transaction.atomic():
                 rnd = svc.create_round(data["name"], data["office"], data["year"], data["deadline"], names,
                                        request.user, client_address(request))
-                if data.get("last_year"):
-                    try:
-                        done, skipped = svc.import_last_year(rnd, data["last_year"], data["last_year"].name or "上年.zip",
-                                                             request.user, client_address(request))
-                    except lib.UnusableInput as exc:
-                        form.add_error("last_year", str(exc))
-                        transaction.set_rollback(True)
-                    else:
-                        request.session[f"round-note-{rnd.pk}"] = (
-                            f"已导入上年的工作簿 {done} 份。" + (f"未导入：{'；'.join(skipped)}。" if skipped else ""))
-            if not form.errors:
-                return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
+                if last_year is not None:
+                    done, skipped = svc.import_last_year(rnd, last_year, request.user, client_address(request))
+                    request.session[f"round-note-{rnd.pk}"] = (
+                        f"已导入上年的工作簿 {done} 份。" + (f"未导入：{'；'.join(skipped)}。" if skipped else ""))
+            return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
     return render(request, "web/round_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
