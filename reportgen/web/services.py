@@ -408,6 +408,16 @@ def file_statuses(versions: Sequence[Version]) -> list:
                            title=v.title, findings=findings_of(v)) for v in versions]
 
 
+def batch_statuses(rnd: Round) -> list:
+    """The round as ``check --summary --roster`` sees a folder of its latest versions: the
+    batch's rules over them all (two agencies' links with one agency's workbook are
+    duplicates) and a 未交 row for every agency that sent nothing."""
+    statuses = file_statuses(latest_versions(rnd))
+    for s in statuses:  # told at upload against the same roster; judged again below, not twice
+        s.findings = [f for f in s.findings if f.code != "collection-not-on-roster"]
+    return lib.judge_batch(statuses, rnd.year, roster=round_roster(rnd), can_choose=False)
+
+
 def latest_versions(rnd: Round) -> list[Version]:
     return [a.latest for a in rnd.agencies.select_related("latest").order_by("position") if a.latest]
 

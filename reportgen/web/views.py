@@ -75,7 +75,7 @@ def agency_page(request, token: str):
             svc.log("link-opened", f"机关：{agency.name}", client_address(request), agency.round, agency)
     versions, latest, previous = _versions(agency)
     context = {"agency": agency, "round": agency.round, "token": token, "form": UploadForm(),
-               "versions": versions, "latest": latest, "past_deadline": dt.date.today() > agency.round.deadline,
+               "versions": versions, "latest": latest, "past_deadline": timezone.localdate() > agency.round.deadline,
                "has_last_year": svc.previous_year_file(agency) is not None}
     if latest is not None:
         findings = svc.findings_of(latest)
@@ -211,7 +211,7 @@ def office_home(request):
 @administrator
 @require_http_methods(["GET", "POST"])
 def round_new(request):
-    form = RoundForm(request.POST or None, request.FILES or None, initial={"year": dt.date.today().year - 1})
+    form = RoundForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         names = [n for n in (data.get("names") or "").splitlines() if n.strip()]
@@ -309,7 +309,7 @@ def dashboard(request, pk: int):
         "round": rnd, "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "shown": len(rows), "counts": counts,
         "note": request.session.pop(f"round-note-{rnd.pk}", ""),
         "total": len(agencies), "wanted": wanted, "sort": sort, "late": late,
-        "past_deadline": dt.date.today() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
+        "past_deadline": timezone.localdate() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
         "page_numbers": range(1, pages + 1), "query": query,
         "not_uploaded": sum(1 for a in agencies if a.uploaded_at is None)})
 
@@ -346,7 +346,7 @@ def links_sheet(request, pk: int):
 @require_GET
 def status_sheet(request, pk: int):
     rnd = get_object_or_404(Round, pk=pk)
-    statuses = lib.sort_for_action(svc.file_statuses(svc.latest_versions(rnd)))
+    statuses = lib.sort_for_action(svc.batch_statuses(rnd))
     return _with_scratch(lambda folder: lib.write_status(folder / "status.xlsx", statuses),
                          f"{lib.safe_filename(rnd.name)}-状态表.xlsx", XLSX)
 
