@@ -51,13 +51,19 @@ def scratch() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def safe_name(name: str) -> str:
+    """A sender's file name made safe for a disk or a download: no path, no control
+    character, a short alphanumeric suffix kept (lower-cased), any other made .bin."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > UPLOAD_SUFFIX_CHARS or not suffix.isalnum() or not suffix.isascii():
+        stem, suffix = name, "bin"
+    return f"{lib.safe_filename(stem or 'upload')}.{suffix.lower()}"
+
+
 def working_copy(digest: str, folder: Path, name: str) -> Path:
     """The stored file under a readable name in ``folder`` (messages name the file as its
     sender did); ``name`` is made safe here and is never a path of its own."""
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or len(suffix) > UPLOAD_SUFFIX_CHARS or not suffix.isalnum():
-        stem, suffix = name, "bin"
-    target = folder / f"{lib.safe_filename(stem or 'upload')}.{suffix.lower()}"
+    target = folder / safe_name(name)
     source = store().path(digest)
     try:
         os.link(source, target)  # same disk: no copy

@@ -420,7 +420,7 @@ def office_file(request, pk: int, what: str):
     if what in REPORT_FORMATS:
         return _report(version, what)
     if what == "original":
-        name = lib.safe_filename(Path(version.filename).stem) + (Path(version.filename).suffix.lower()[:8] or ".bin")
+        name = svc.safe_name(version.filename)  # as the working copies are named
         with svc.store().open(version.sha256) as handle:
             return FileResponse(io.BytesIO(handle.read()), as_attachment=True, filename=name,
                                 content_type="application/octet-stream")
