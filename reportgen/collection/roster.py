@@ -1,6 +1,6 @@
 """An office's list of agencies (名单): which column holds the names, and the names.
 
-    from reportgen.roster import read_roster
+    from reportgen.collection.roster import read_roster
     roster = read_roster("名单.xlsx")              # .xlsx / .csv / .txt
     roster.names, roster.where                     # ['示范市教育局', …], '名单.xlsx 的 B 列（单位名称）'
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
-import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
@@ -73,8 +72,13 @@ def agency_page(request, token: str):
         with transaction.atomic():
             Agency.objects.filter(pk=agency.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
             svc.log("link-opened", f"机关：{agency.name}", client_address(request), agency.round, agency)
+    return render(request, "web/agency.html", _agency_context(agency, token, UploadForm()))
+
+
+def _agency_context(agency: Agency, token: str, form: UploadForm) -> dict:
+    """The agency's page: its versions and the latest one's result (also under a refused upload)."""
     versions, latest, previous = _versions(agency)
-    context = {"agency": agency, "round": agency.round, "token": token, "form": UploadForm(),
+    context = {"agency": agency, "round": agency.round, "token": token, "form": form,
                "versions": versions, "latest": latest, "past_deadline": timezone.localdate() > agency.round.deadline,
                "has_last_year": svc.previous_year_file(agency) is not None}
     if latest is not None:
@@ -83,7 +87,7 @@ def agency_page(request, token: str):
         context["verdict"] = "" if latest.reason else lib.verdict(latest)  # a file that could not be read: its reason
         if previous is not None:
             context["comparison"] = svc.compare(previous, latest)
-    return render(request, "web/agency.html", context)
+    return context
 
 
 @require_POST
@@ -94,9 +98,7 @@ def agency_upload(request, token: str):
         return plain(429, TOO_MANY)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "web/agency.html", {"agency": agency, "round": agency.round, "token": token,
-                                                   "form": form, "versions": list(agency.versions.order_by("-number"))},
-                      status=400)
+        return render(request, "web/agency.html", _agency_context(agency, token, form), status=400)
     upload = form.cleaned_data["workbook"]
     svc.receive(agency, upload, upload.name or "工作簿.xlsx", address)
     return HttpResponseRedirect(f"/a/{token}/#result")
@@ -180,7 +182,11 @@ def office_login(request):
             svc.log("login", user.get_username(), address)
             target = request.GET.get("next", "/office/")
             return HttpResponseRedirect(target if target.startswith("/office/") else "/office/")
-        svc.log("login-failed", request.POST.get("username", "")[:150], address)
+        # Only a real account's name is logged: whatever else was typed there may be a password.
+        typed = request.POST.get("username", "")
+        known = get_user_model().objects.filter(username=typed).exists()
+        svc.log("login-failed", typed if known else "（不存在的用户名）", address,
+                detail="密码不正确" if known else "用户名不存在")
         error = "用户名或密码不正确。"
     return render(request, "web/login.html", {"error": error})
 
