@@ -63,5 +63,7 @@ def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, w
     if link:
         click.secho(f"请在浏览器中打开下面的一次性链接，创建第一个管理员账号：\n  {address}{link}", bold=True)
     click.echo("按 Ctrl-C 停止。")
-    server.serve(host, port, proxy=proxy, workers=workers)  # returns on Ctrl-C (waitress ends its loop)
-    click.echo("网上报送已停止。")
+    try:
+        server.serve(host, port, proxy=proxy, workers=workers)
+    finally:  # Ctrl-C or SIGTERM arrives as an exception (exit 130/143 by cli.base): say so first
+        click.echo("网上报送已停止。")

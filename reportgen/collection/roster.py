@@ -1,6 +1,6 @@
 """An office's list of agencies (名单): which column holds the names, and the names.
 
-    from reportgen.roster import read_roster
+    from reportgen.collection.roster import read_roster
     roster = read_roster("名单.xlsx")              # .xlsx / .csv / .txt
     roster.names, roster.where                     # ['示范市教育局', …], '名单.xlsx 的 B 列（单位名称）'
 
@@ -67,7 +67,10 @@ class Roster:
         return out
 
 
-def read_roster(path: Path, column: str | None = None) -> Roster:
+COLUMN_OPTION = "--column"  # how the commands name the column; the web passes its form field's label
+
+
+def read_roster(path: Path, column: str | None = None, option: str = COLUMN_OPTION) -> Roster:
     """The names of a roster (.xlsx: its first sheet; .csv; .txt one a line).
 
     ``column``: a letter (``B``), a number (``2``) or the header's text (``单位全称``);
@@ -92,7 +95,7 @@ def read_roster(path: Path, column: str | None = None) -> Roster:
     roster = Roster(path)
     start = 0  # index of the first row after the header
     if column is not None:
-        roster.column, header_row = _named_column(path, table, column)
+        roster.column, header_row = _named_column(path, table, column, option)
         if header_row is not None:
             roster.header, start = table[header_row][roster.column - 1], header_row + 1
     else:
@@ -101,7 +104,7 @@ def read_roster(path: Path, column: str | None = None) -> Roster:
             header_row, roster.column = found
             roster.header, start = table[header_row][roster.column - 1], header_row + 1
         elif any(sum(1 for c in row if c) > 1 for row in table):
-            raise UnusableInput(_no_name_column(path, table))
+            raise UnusableInput(_no_name_column(path, table, option))
         else:  # a plain list, one entry a row: below its 机关名称 line if it has one (a title may stand above)
             start = next((i + 1 for i, row in enumerate(table[:HEADER_ROWS])
                           if any(_is_name_header(c) for c in row if c)), 0)
@@ -114,7 +117,7 @@ def read_roster(path: Path, column: str | None = None) -> Roster:
         if cell:
             roster.names.append(cell)
             roster.rows.append(i + 1)
-    _refuse_non_names(roster)
+    _refuse_non_names(roster, option)
     return roster
 
 
@@ -158,7 +161,7 @@ def _header(table: list[list[str]]) -> tuple[int, int] | None:
     return None
 
 
-def _named_column(path: Path, table: list[list[str]], column: str) -> tuple[int, int | None]:
+def _named_column(path: Path, table: list[list[str]], column: str, option: str) -> tuple[int, int | None]:
     """``--column``: (1-based column, header row index or None)."""
     text = column.strip()
     if text.isdigit() and int(text) >= 1:
@@ -176,7 +179,7 @@ def _named_column(path: Path, table: list[list[str]], column: str) -> tuple[int,
         heads = _first_filled_row(table)
         raise UnusableInput(f"名单 {path.name} 的前 {HEADER_ROWS} 行里没有表头为“{text}”的列"
                             + (f"（表头有：{'、'.join(c for c in heads if c)}）" if heads else "")
-                            + "。--column 可以写表头文字、列字母（如 B）或第几列（如 2）。")
+                            + f"。{option}{' ' if option.isascii() else ''}可以写表头文字、列字母（如 B）或第几列（如 2）。")
     for i, row in enumerate(table[:HEADER_ROWS]):
         if len(row) >= number and row[number - 1] and (
                 _is_name_header(row[number - 1]) or _is_other_header(row[number - 1])):
@@ -190,19 +193,25 @@ def _first_filled_row(table: list[list[str]]) -> list[str]:
     return next((row for row in rows if sum(1 for c in row if c) > 1), rows[0] if rows else [])
 
 
-def _no_name_column(path: Path, table: list[list[str]]) -> str:
+def _how_to_name(option: str, example: str) -> str:
+    """“用 --column 指定机关名称所在的列（…）” — or, where the column is a form's field, “在…一栏写…”."""
+    if option == COLUMN_OPTION:
+        return f"用 {option} 指定机关名称所在的列（{example}）"
+    return f"在{option}一栏写出机关名称所在的列（列字母如 B，或表头文字）"
+
+
+def _no_name_column(path: Path, table: list[list[str]], option: str) -> str:
     heads = [c for c in _first_filled_row(table) if c]
     return (f"名单 {path.name} 有好几列，但没有“机关名称”“单位名称”或“名称”这样的表头"
             + (f"（表头是：{'、'.join(heads[:8])}）" if heads else "")
-            + "，不知道哪一列是机关名称。请加表头，或用 --column 指定机关名称所在的列（如 --column B，"
-              "或 --column 表头文字）。")
+            + f"，不知道哪一列是机关名称。请加表头，或{_how_to_name(option, '如 --column B，或 --column 表头文字')}。")
 
 
-def _refuse_non_names(roster: Roster) -> None:
+def _refuse_non_names(roster: Roster, option: str) -> None:
     """Numbers (a 序号 or 电话 column) and header words are not agency names: refused,
     naming the column used and the first such entry."""
     where = roster.where
-    fix = "请用 --column 指定机关名称所在的列（列字母如 B，或表头文字）。"
+    fix = f"请{_how_to_name(option, '列字母如 B，或表头文字')}。"
     if roster.header and _is_other_header(roster.header):
         place = _column_name(roster.path, roster.column)
         raise UnusableInput(f"名单 {roster.path.name} 的{place}是“{roster.header}”，不是机关名称。{fix}")

@@ -59,9 +59,11 @@ def resolve_use(use: Iterable[str | Path], paths: Sequence[Path]) -> set[Path]:
 
 
 def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: Iterable[Path] = (),
-                roster: "Roster | None" = None) -> list[FileStatus]:
+                roster: "Roster | None" = None, can_choose: bool = True) -> list[FileStatus]:
     """The statuses with the batch's rules applied (in place), plus one 未交 status per
-    roster agency that sent nothing (at the end, in roster order)."""
+    roster agency that sent nothing (at the end, in roster order).  ``can_choose``: the
+    caller can name the workbook to use (the commands' ``--use``); the web cannot, so
+    its messages do not offer it."""
     used = {_key(p) for p in use}
     readable = [s for s in statuses if s.status in (OK, WARNINGS, ERRORS, RENDER_FAILED)]
     is_used = {id(s): _key(s.path) in used for s in readable}
@@ -73,7 +75,8 @@ def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: It
         if expected is not None and s.year is not None and s.year != expected:
             if not is_used[id(s)]:
                 _hold(s, OTHER_YEAR, F.make("collection-other-year", _at("year"), value=s.year, expected=expected,
-                                            file=s.path.name))
+                                            file=s.path.name,
+                                            choose=f"；确实要用这一份的，{_use(s)}" if can_choose else ""))
                 continue
             s.note = "；".join(filter(None, [s.note, f"按 --use 选用：这一份是 {s.year} 年的，本批是 {expected} 年"]))
         in_year.append(s)
@@ -94,11 +97,30 @@ def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: It
         for s in same:
             others = "、".join(o.path.name for o in same if o is not s)
             _hold(s, DUPLICATE, F.make("collection-duplicate-agency", _at("agency"), value=s.agency, others=others,
-                                       count=len(same), file=s.path.name))
+                                       count=len(same), file=s.path.name,
+                                       choose=f"，或{_use(s)} 指定用这一份" if can_choose else ""))
     out = list(statuses)
     if roster is not None:
         out += _compare_with_roster(statuses, roster)
     return out
+
+
+def foreign_agency(status: FileStatus, expected_name: str) -> F.Finding | None:
+    """An 错误 when a workbook sent for ``expected_name`` (an agency's own link on the web)
+    names another agency: added to ``status`` first (it can no longer be rendered) and
+    returned; None when the names agree (as the batch compares them) or none was read."""
+    if status.status not in (OK, WARNINGS, ERRORS) or not status.agency \
+            or normalise_agency(status.agency) == normalise_agency(expected_name):
+        return None
+    finding = F.make("web-other-agency", _at("agency"), value=status.agency, expected=expected_name)
+    status.findings.insert(0, finding)
+    status.status = ERRORS
+    return finding
+
+
+def _use(status: FileStatus) -> str:
+    """The command-line way to choose a workbook (offered only where it exists)."""
+    return f"加 --use {status.path.name}"
 
 
 def batch_year(statuses: Sequence[FileStatus], year: int | None = None) -> int | None:

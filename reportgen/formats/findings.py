@@ -175,12 +175,12 @@ _TYPES = (
     # ---- a collection of workbooks (collection.py)
     FindingType("collection-duplicate-agency", E, "同一机关交了不止一份工作簿",
                 "机关名称“{value}”在本批 {count} 个工作簿中都出现，另见：{others}。这几份都不生成报告、不计入汇总，"
-                "直到确定用哪一份：请把不用的移出文件夹，或加 --use {file} 指定用这一份。",
+                "直到确定用哪一份：请把不用的移出文件夹{choose}。",
                 "Two or more workbooks of a batch name the same agency (with the other files' names): none is "
                 "rendered or summed until the office takes the others out or names the one to use (``--use``)."),
     FindingType("collection-other-year", E, "报告年度与本批其他工作簿不同",
                 "报告年度是 {value}，本批是 {expected} 年的工作簿。这一份不生成报告、不计入汇总：请换交 {expected} 年的"
-                "工作簿；确实要用这一份的，加 --use {file}。",
+                "工作簿{choose}。",
                 "A workbook's year differs from the batch's (``--year``, or the most common year): not rendered or "
                 "summed unless the office names it (``--use``)."),
     FindingType("collection-mixed-years", W, "本批工作簿的年度不一致",
@@ -192,6 +192,11 @@ _TYPES = (
                 "机关名称“{value}”不在名单 {roster} 上。{hint}请核对机关名称是否写错，或名单是否漏了这个机关。",
                 "With ``--roster``: a workbook's agency is not on the office's list (the closest agency of the list "
                 "that sent nothing is suggested)."),
+    FindingType("web-other-agency", E, "工作簿是另一个机关的",
+                "这份工作簿的机关名称是“{value}”，但这是“{expected}”的报送链接。请上传{expected}的工作簿；"
+                "若只是机关名称填错了，请改为“{expected}”后重新上传。",
+                "An upload through an agency's personal link (``serve``) names another agency: not rendered, so "
+                "one agency cannot report in another's name."),
     # ---- importing a published report (importers/)
     FindingType("import-missing-part", E, "报告缺少一个部分",
                 "没有找到“{label}”这一部分（标题可能被改动或漏掉）。报告应包括前言和第一至第六部分。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -37,12 +38,25 @@ def database_settings(url: str | None, data: Path) -> dict:
 
 
 def secret_key(data: Path) -> str:
-    """The instance's secret, made once and kept in the data folder (mode 0600)."""
+    """The instance's secret, made once and kept in the data folder (mode 0600).
+
+    Written whole to a scratch file, flushed, then linked into place: a crash never leaves
+    an empty or short key (every session and link would change with it), and of two
+    processes starting at once the first link wins and both read the same key."""
     path = data / SECRET_FILE
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        fd, scratch = tempfile.mkstemp(prefix=".secret-", dir=data)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(scratch, path)
+            except FileExistsError:
+                pass  # another process made it first: theirs is the key
+        finally:
+            os.unlink(scratch)
     return path.read_text(encoding="ascii").strip()
 
 

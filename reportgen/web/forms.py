@@ -46,4 +46,6 @@ class AccountForm(forms.Form):
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    from django.utils import timezone
+
+    return timezone.localdate()  # the office's day (settings.TIME_ZONE), not the server process's

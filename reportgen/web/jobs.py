@@ -74,7 +74,12 @@ def _run(job: Job, rnd, actor: str, address: str) -> None:
         job.path = final
         job.state = DONE
         svc.log("render-all", actor, address, rnd, detail=f"{job.rendered} 份报告")
-    except Exception as exc:  # said on the page; the uploads are untouched
-        job.state, job.message = FAILED, f"生成失败（{type(exc).__name__}）。已上传的文件没有受影响，请重试。"
+    except BaseException as exc:  # said on the page; the uploads are untouched
+        # BaseException too: a stop signal (core.interrupt.Interrupted) may end this thread, and a job
+        # left “running” would block every later render of the round.
+        from reportgen.web import library as lib
+
+        reason = "服务正在停止" if not isinstance(exc, Exception) else lib.describe_failure(exc)
+        job.state, job.message = FAILED, f"生成失败（{reason}）。已上传的文件没有受影响，请重试。"
     finally:
         connection.close()  # this thread's database connection

@@ -9,10 +9,10 @@ from reportgen.collection.aggregate import aggregate, write_aggregate  # noqa: F
 from reportgen.collection.batch import check_one, normalise_agency, rejected_statuses  # noqa: F401
 from reportgen.collection.distribute import distribute_one  # noqa: F401
 from reportgen.collection.files import Collected, collect  # noqa: F401
-from reportgen.collection.pool import start_worker  # noqa: F401
+from reportgen.collection.pool import describe_failure, start_worker  # noqa: F401
 from reportgen.collection.render import check_and_render_collection, unique_names  # noqa: F401
 from reportgen.collection.roster import Roster, read_roster  # noqa: F401
-from reportgen.collection.rules import judge_batch  # noqa: F401
+from reportgen.collection.rules import foreign_agency, judge_batch  # noqa: F401
 from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLSX, OK, STATUS_LABELS,  # noqa: F401
                                          UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)
 from reportgen.collection.status_sheet import write_status  # noqa: F401

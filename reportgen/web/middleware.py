@@ -14,7 +14,8 @@ from django.http import HttpResponse
 
 from reportgen.web.conf import UPLOAD_LIMIT
 
-AGENCY_PATH = re.compile(r"/a/[^/\s]+")
+# The secret part of a path: an agency's link (/a/…) and an account's one-time invitation (/setup/…).
+TOKEN_PATH = re.compile(r"/(a|setup)/[^/\s]+")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # The whole body of a request: the workbook and a little form around it.
@@ -22,11 +23,11 @@ BODY_LIMIT = UPLOAD_LIMIT + 64 * 1024
 
 
 def mask(text: str) -> str:
-    return AGENCY_PATH.sub("/a/***", text)
+    return TOKEN_PATH.sub(r"/\1/***", text)
 
 
 class MaskTokens(logging.Filter):
-    """Logged paths never show an agency's link token."""
+    """Logged paths never show an agency's link token or an invitation's."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask(str(record.msg))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reportgen.web.conf import setup
@@ -34,30 +35,54 @@ def first_admin_link() -> str | None:
 
 def export_data(target: Path) -> int:
     """Every row (accounts, rounds, agencies, versions, decisions, the log) as JSON, for
-    moving an instance to another database; the files stay in the data folder."""
+    moving an instance to another database; the files stay in the data folder.  It holds
+    the accounts' password hashes: private (0600), and whole or not at all."""
     from django.core.management import call_command
 
+    from reportgen.core.fileio import atomic_path
     from reportgen.web.models import Agency, Decision, Event, Invite, Round, Version
 
-    with open(target, "w", encoding="utf-8") as handle:
-        call_command("dumpdata", "auth.user", "web", natural_foreign=True, indent=1, stdout=handle,
-                     verbosity=0)
+    with atomic_path(Path(target)) as scratch:
+        os.chmod(scratch, 0o600)  # before a byte is written
+        with open(scratch, "w", encoding="utf-8") as handle:
+            call_command("dumpdata", "auth.user", "web", natural_foreign=True, indent=1, stdout=handle,
+                         verbosity=0)
+            handle.flush()
+            os.fsync(handle.fileno())
     return sum(m.objects.count() for m in (Round, Agency, Version, Decision, Event, Invite))
 
 
 def import_data(source: Path) -> None:
-    """Load what :func:`export_data` wrote into an empty database (one transaction)."""
+    """Load what :func:`export_data` wrote into an empty database (one transaction).
+    A file that is not such an export (another kind, or cut short) is refused plainly,
+    before anything is loaded."""
+    import json
+
     from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.core.serializers.base import DeserializationError
     from django.db import connection, transaction
 
+    from reportgen.web.library import UnusableInput
     from reportgen.web.models import Round
 
+    source = Path(source)
+    not_export = f"{source.name} 不是 reportgen serve --export 导出的 .json 文件（或不完整）：没有导入任何记录。"
+    if source.suffix.lower() != ".json":
+        raise UnusableInput(not_export)
+    try:
+        rows = json.loads(source.read_bytes())
+    except (UnicodeDecodeError, ValueError):
+        raise UnusableInput(not_export) from None
+    if not isinstance(rows, list):
+        raise UnusableInput(not_export)
     if Round.objects.exists():
-        from reportgen.web.library import UnusableInput
-
         raise UnusableInput("目标数据库里已有报送数据；导入只能用于新的空数据库。")
-    with transaction.atomic():
-        call_command("loaddata", str(source), verbosity=0)
+    try:
+        with transaction.atomic():
+            call_command("loaddata", str(source), verbosity=0)
+    except (DeserializationError, CommandError) as exc:  # rows of another shape: nothing was kept
+        raise UnusableInput(not_export) from exc
     if connection.vendor == "postgresql":  # ids were given: move every sequence past them
         from django.core.management.color import no_style
         from django.apps import apps

@@ -51,13 +51,19 @@ def scratch() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def safe_name(name: str) -> str:
+    """A sender's file name made safe for a disk or a download: no path, no control
+    character, a short alphanumeric suffix kept (lower-cased), any other made .bin."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > UPLOAD_SUFFIX_CHARS or not suffix.isalnum() or not suffix.isascii():
+        stem, suffix = name, "bin"
+    return f"{lib.safe_filename(stem or 'upload')}.{suffix.lower()}"
+
+
 def working_copy(digest: str, folder: Path, name: str) -> Path:
     """The stored file under a readable name in ``folder`` (messages name the file as its
     sender did); ``name`` is made safe here and is never a path of its own."""
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or len(suffix) > UPLOAD_SUFFIX_CHARS or not suffix.isalnum():
-        stem, suffix = name, "bin"
-    target = folder / f"{lib.safe_filename(stem or 'upload')}.{suffix.lower()}"
+    target = folder / safe_name(name)
     source = store().path(digest)
     try:
         os.link(source, target)  # same disk: no copy
@@ -149,11 +155,18 @@ def new_invite(administrator: bool) -> str:
     return token
 
 
-def import_last_year(rnd: Round, handle, filename: str, user, address: str) -> tuple[int, list[str]]:
-    """Last year's accepted workbooks (a .zip of .xlsx) for ``rnd``: kept as an accepted round
-    of the year before (its links revoked at once), so pre-fill and the cross-year checks
-    find them as they find a round run on this server.  Returns (how many imported, and
-    why the others were not), in plain Chinese."""
+@dataclass
+class LastYear:
+    """Last year's workbooks read from a .zip, stored and checked: what to import."""
+
+    kept: list  # (name, digest, size, FileStatus) of each workbook that can be imported
+    skipped: list[str]  # why the others cannot, in plain Chinese
+
+
+def read_last_year(handle, filename: str, year: int) -> LastYear:
+    """Last year's accepted workbooks (a .zip of .xlsx) for a round of ``year``, stored and
+    checked.  Called before the round's transaction: checking takes seconds, and SQLite's
+    write lock is held from a transaction's start (see conf.database_settings)."""
     import zipfile as zf
 
     data = handle.read()
@@ -171,11 +184,20 @@ def import_last_year(rnd: Round, handle, filename: str, user, address: str) -> t
                 continue
             content = lib.read_member(archive, info, filename)
             digest, size = store().put(iter([content]))
-            status = check_stored(digest, name, None, rnd.year - 1)
+            status = check_stored(digest, name, None, year - 1)
             if status.can_render and status.agency:
                 kept.append((name, digest, size, status))
             else:
                 skipped.append(f"{name}（{status.label}：{status.first_findings(1)}）")
+    return LastYear(kept, skipped)
+
+
+def import_last_year(rnd: Round, found: LastYear, user, address: str) -> tuple[int, list[str]]:
+    """What :func:`read_last_year` found, kept as an accepted round of the year before
+    ``rnd``'s (its links revoked at once), so pre-fill and the cross-year checks find them
+    as they find a round run on this server.  Only inserts: quick inside a transaction.
+    Returns (how many imported, and why the others were not), in plain Chinese."""
+    kept, skipped = found.kept, list(found.skipped)
     if not kept:
         return 0, skipped
     with transaction.atomic():
@@ -238,10 +260,11 @@ def check_stored(digest: str, filename: str, last: Version | None, year: int | N
         try:
             status = checker.check(path, previous)
         except Exception as exc:  # a bug of ours: the upload is kept and the agency told plainly
-            return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现内部错误（{type(exc).__name__}），"
+            return lib.FileStatus(path, lib.INTERNAL, reason=f"检查时出现{lib.describe_failure(exc)}。"
                                                              f"文件已保存，请联系汇总单位。")
         # The batch's rules, the round being the batch: a workbook of another year is held, as `check` holds it.
-        lib.judge_batch([status], year, roster=roster_for(rnd, status) if rnd is not None else None)
+        lib.judge_batch([status], year, roster=roster_for(rnd, status) if rnd is not None else None,
+                        can_choose=False)  # no --use on the web
         return status
 
 
@@ -295,6 +318,7 @@ def receive(agency: Agency, handle, filename: str, address: str) -> Version:
     digest, size = store().put_file(handle)
     rnd = agency.round
     status = check_stored(digest, filename, previous_year_file(agency), rnd.year, rnd)
+    lib.foreign_agency(status, agency.name)  # a link reports for its own agency only
     with writing():
         count = Agency.objects.select_for_update().values_list("versions_count", flat=True).get(pk=agency.pk)
         version = Version.objects.create(
@@ -388,6 +412,16 @@ def file_statuses(versions: Sequence[Version]) -> list:
     """The versions as the collection's file statuses (for the status sheet)."""
     return [lib.FileStatus(Path(v.filename), v.status, reason=v.reason, agency=v.agency_name, year=v.year,
                            title=v.title, findings=findings_of(v)) for v in versions]
+
+
+def batch_statuses(rnd: Round) -> list:
+    """The round as ``check --summary --roster`` sees a folder of its latest versions: the
+    batch's rules over them all (two agencies' links with one agency's workbook are
+    duplicates) and a 未交 row for every agency that sent nothing."""
+    statuses = file_statuses(latest_versions(rnd))
+    for s in statuses:  # told at upload against the same roster; judged again below, not twice
+        s.findings = [f for f in s.findings if f.code != "collection-not-on-roster"]
+    return lib.judge_batch(statuses, rnd.year, roster=round_roster(rnd), can_choose=False)
 
 
 def latest_versions(rnd: Round) -> list[Version]:

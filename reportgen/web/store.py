@@ -1,6 +1,6 @@
 """The file store: every uploaded file kept as received, named by its content hash.
 
-``DIR/files/ab/abcdef….xlsx``: the name is the SHA-256 of the bytes (never anything an
+``DIR/files/ab/abcdef….bin``: the name is the SHA-256 of the bytes (never anything an
 uploader typed), a file is written under a scratch name, flushed to disk and renamed,
 and an existing file is never written again — the same bytes uploaded twice are one
 file.  A version's database row is committed only after its file is in the store, so a
@@ -48,7 +48,11 @@ class Store:
             target.parent.mkdir(exist_ok=True)
             if target.exists():  # the same bytes: kept as they are, never overwritten
                 os.unlink(scratch)
+                if target.stat().st_mode & 0o222:  # stored before files were made read-only
+                    os.chmod(target, 0o444)
             else:
+                # Read-only: working copies are hard links to it, and nothing may write through them.
+                os.chmod(scratch, 0o444)
                 os.replace(scratch, target)
                 _fsync_dir(target.parent)
             return digest, size

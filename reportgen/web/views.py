@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
-import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
@@ -28,6 +27,12 @@ from reportgen.web.models import ACCEPT, RETURN, STATUSES, Agency, Event, Invite
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SHOWN_PER_GROUP = 20  # as the console: a sample of each kind, the annotated copy has every cell
+REPORT_FORMATS = ("docx", "html")  # what a page offers; PDF is the command line's
+
+
+class NotFound(Http404):
+    """A 404 with our own plain-Chinese message, shown on the page (Django's own 404s,
+    e.g. get_object_or_404's English, are not: the page then says 页面不存在。)."""
 
 
 def download(path: Path, name: str, content_type: str) -> FileResponse:
@@ -45,7 +50,7 @@ def _with_scratch(build, name: str, content_type: str):
 def _agency(token: str) -> Agency:
     agency = svc.agency_for(token)
     if agency is None:
-        raise Http404("链接无效或已停用。请向汇总单位索取新的链接。")
+        raise NotFound("链接无效或已停用。请向汇总单位索取新的链接。")
     return agency
 
 
@@ -67,9 +72,14 @@ def agency_page(request, token: str):
         with transaction.atomic():
             Agency.objects.filter(pk=agency.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
             svc.log("link-opened", f"机关：{agency.name}", client_address(request), agency.round, agency)
+    return render(request, "web/agency.html", _agency_context(agency, token, UploadForm()))
+
+
+def _agency_context(agency: Agency, token: str, form: UploadForm) -> dict:
+    """The agency's page: its versions and the latest one's result (also under a refused upload)."""
     versions, latest, previous = _versions(agency)
-    context = {"agency": agency, "round": agency.round, "token": token, "form": UploadForm(),
-               "versions": versions, "latest": latest, "past_deadline": dt.date.today() > agency.round.deadline,
+    context = {"agency": agency, "round": agency.round, "token": token, "form": form,
+               "versions": versions, "latest": latest, "past_deadline": timezone.localdate() > agency.round.deadline,
                "has_last_year": svc.previous_year_file(agency) is not None}
     if latest is not None:
         findings = svc.findings_of(latest)
@@ -77,7 +87,7 @@ def agency_page(request, token: str):
         context["verdict"] = "" if latest.reason else lib.verdict(latest)  # a file that could not be read: its reason
         if previous is not None:
             context["comparison"] = svc.compare(previous, latest)
-    return render(request, "web/agency.html", context)
+    return context
 
 
 @require_POST
@@ -88,9 +98,7 @@ def agency_upload(request, token: str):
         return plain(429, TOO_MANY)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "web/agency.html", {"agency": agency, "round": agency.round, "token": token,
-                                                   "form": form, "versions": list(agency.versions.order_by("-number"))},
-                      status=400)
+        return render(request, "web/agency.html", _agency_context(agency, token, form), status=400)
     upload = form.cleaned_data["workbook"]
     svc.receive(agency, upload, upload.name or "工作簿.xlsx", address)
     return HttpResponseRedirect(f"/a/{token}/#result")
@@ -115,14 +123,16 @@ def agency_report(request, token: str, number: int, fmt: str):
 
 def _annotated(version: Version):
     if version.status not in (lib.OK, lib.WARNINGS, lib.ERRORS):
-        raise Http404("这个文件无法读取，没有标注副本。")
+        raise NotFound("这个文件无法读取，没有标注副本。")
     name = f"{Path(lib.safe_filename(Path(version.filename).stem))}-标注.xlsx"
     return _with_scratch(lambda folder: svc.annotated_copy(version, folder / "annotated.xlsx"), name, XLSX)
 
 
 def _report(version: Version, fmt: str):
+    if fmt not in REPORT_FORMATS:
+        raise NotFound("只能下载 Word（.docx）或网页（.html）版报告。")
     if not version.can_render:
-        raise Http404("这一版有错误，改正后才能生成报告。")
+        raise NotFound("这一版有错误，改正后才能生成报告。")
     path = svc.rendered(version, fmt)
     return download(path, path.name, DOCX if fmt == "docx" else "text/html; charset=utf-8")
 
@@ -132,7 +142,7 @@ def _report(version: Version, fmt: str):
 def invite(request, token: str):
     found = Invite.objects.filter(token_hash=svc.token_hash(token), used_at__isnull=True).first()
     if found is None:
-        raise Http404("这个链接已经用过或无效。")
+        raise NotFound("这个链接已经用过或无效。")
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         User = get_user_model()
@@ -148,7 +158,7 @@ def invite(request, token: str):
         if not form.errors:
             with transaction.atomic():
                 if Invite.objects.filter(pk=found.pk, used_at__isnull=True).update(used_at=timezone.now()) != 1:
-                    raise Http404("这个链接已经用过或无效。")
+                    raise NotFound("这个链接已经用过或无效。")
                 user = User.objects.create_user(form.cleaned_data["username"], password=form.cleaned_data["password"],
                                                 is_staff=found.administrator)
                 svc.log("account-created", user.get_username(), client_address(request),
@@ -172,7 +182,11 @@ def office_login(request):
             svc.log("login", user.get_username(), address)
             target = request.GET.get("next", "/office/")
             return HttpResponseRedirect(target if target.startswith("/office/") else "/office/")
-        svc.log("login-failed", request.POST.get("username", "")[:150], address)
+        # Only a real account's name is logged: whatever else was typed there may be a password.
+        typed = request.POST.get("username", "")
+        known = get_user_model().objects.filter(username=typed).exists()
+        svc.log("login-failed", typed if known else "（不存在的用户名）", address,
+                detail="密码不正确" if known else "用户名不存在")
         error = "用户名或密码不正确。"
     return render(request, "web/login.html", {"error": error})
 
@@ -203,7 +217,7 @@ def office_home(request):
 @administrator
 @require_http_methods(["GET", "POST"])
 def round_new(request):
-    form = RoundForm(request.POST or None, request.FILES or None, initial={"year": dt.date.today().year - 1})
+    form = RoundForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         names = [n for n in (data.get("names") or "").splitlines() if n.strip()]
@@ -216,25 +230,27 @@ def round_new(request):
                     for chunk in data["roster"].chunks():
                         handle.write(chunk)
                 try:
-                    names += lib.read_roster(path, (data.get("column") or "").strip() or None).names
+                    names += lib.read_roster(path, (data.get("column") or "").strip() or None,
+                                             option="“机关名称所在的列”").names
                 except lib.UnusableInput as exc:
                     form.add_error("roster", str(exc))
+        last_year = None
+        if not form.errors and data.get("last_year"):
+            # Read, stored and checked before the transaction (seconds of work would hold SQLite's write lock);
+            # a zip that cannot be read leaves no round behind.
+            try:
+                last_year = svc.read_last_year(data["last_year"], data["last_year"].name or "上年.zip", data["year"])
+            except lib.UnusableInput as exc:
+                form.add_error("last_year", str(exc))
         if not form.errors:
-            with transaction.atomic():  # a last-year zip that cannot be read leaves no round behind
+            with transaction.atomic():
                 rnd = svc.create_round(data["name"], data["office"], data["year"], data["deadline"], names,
                                        request.user, client_address(request))
-                if data.get("last_year"):
-                    try:
-                        done, skipped = svc.import_last_year(rnd, data["last_year"], data["last_year"].name or "上年.zip",
-                                                             request.user, client_address(request))
-                    except lib.UnusableInput as exc:
-                        form.add_error("last_year", str(exc))
-                        transaction.set_rollback(True)
-                    else:
-                        request.session[f"round-note-{rnd.pk}"] = (
-                            f"已导入上年的工作簿 {done} 份。" + (f"未导入：{'；'.join(skipped)}。" if skipped else ""))
-            if not form.errors:
-                return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
+                if last_year is not None:
+                    done, skipped = svc.import_last_year(rnd, last_year, request.user, client_address(request))
+                    request.session[f"round-note-{rnd.pk}"] = (
+                        f"已导入上年的工作簿 {done} 份。" + (f"未导入：{'；'.join(skipped)}。" if skipped else ""))
+            return HttpResponseRedirect(f"/office/rounds/{rnd.pk}/")
     return render(request, "web/round_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -299,12 +315,12 @@ def dashboard(request, pk: int):
         "round": rnd, "rows": rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], "shown": len(rows), "counts": counts,
         "note": request.session.pop(f"round-note-{rnd.pk}", ""),
         "total": len(agencies), "wanted": wanted, "sort": sort, "late": late,
-        "past_deadline": dt.date.today() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
+        "past_deadline": timezone.localdate() > rnd.deadline, "statuses": STATUSES, "page": page, "pages": pages,
         "page_numbers": range(1, pages + 1), "query": query,
         "not_uploaded": sum(1 for a in agencies if a.uploaded_at is None)})
 
 
-@login_required
+@administrator  # the sheet holds every agency's link: whoever has it can upload as any agency
 @require_GET
 def links_sheet(request, pk: int):
     rnd = get_object_or_404(Round, pk=pk)
@@ -336,7 +352,7 @@ def links_sheet(request, pk: int):
 @require_GET
 def status_sheet(request, pk: int):
     rnd = get_object_or_404(Round, pk=pk)
-    statuses = lib.sort_for_action(svc.file_statuses(svc.latest_versions(rnd)))
+    statuses = lib.sort_for_action(svc.batch_statuses(rnd))
     return _with_scratch(lambda folder: lib.write_status(folder / "status.xlsx", statuses),
                          f"{lib.safe_filename(rnd.name)}-状态表.xlsx", XLSX)
 
@@ -407,10 +423,10 @@ def office_file(request, pk: int, what: str):
     version = get_object_or_404(Version.objects.select_related("agency"), pk=pk)
     if what == "annotated":
         return _annotated(version)
-    if what in ("docx", "html"):
+    if what in REPORT_FORMATS:
         return _report(version, what)
     if what == "original":
-        name = lib.safe_filename(Path(version.filename).stem) + (Path(version.filename).suffix.lower()[:8] or ".bin")
+        name = svc.safe_name(version.filename)  # as the working copies are named
         with svc.store().open(version.sha256) as handle:
             return FileResponse(io.BytesIO(handle.read()), as_attachment=True, filename=name,
                                 content_type="application/octet-stream")
@@ -450,7 +466,7 @@ def _job(pk: int, job_id: str):
     rnd = get_object_or_404(Round, pk=pk)
     job = jobs.get(job_id, rnd.pk)
     if job is None:
-        raise Http404("没有找到这次生成（服务重新启动过？请重新生成）。")
+        raise NotFound("没有找到这次生成（服务重新启动过？请重新生成）。")
     return rnd, job
 
 
@@ -474,7 +490,7 @@ def render_state(request, pk: int, job_id: str):
 def render_zip(request, pk: int, job_id: str):
     rnd, job = _job(pk, job_id)
     if job.path is None:
-        raise Http404("还没有生成完。")
+        raise NotFound("还没有生成完。")
     return FileResponse(open(job.path, "rb"), as_attachment=True, filename=f"{lib.safe_filename(rnd.name)}-报告.zip",
                         content_type="application/zip")
 
@@ -515,7 +531,7 @@ def static(request, name: str):
 
 
 def not_found(request, exception=None):
-    message = str(exception) if exception and str(exception) and not str(exception).startswith("{") else "页面不存在。"
+    message = str(exception) if isinstance(exception, NotFound) and str(exception) else "页面不存在。"
     return render(request, "web/error.html", {"message": message}, status=404)
 
 
