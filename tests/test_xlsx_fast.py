@@ -251,10 +251,12 @@ def test_the_fast_reader_reads_any_sheet_as_the_expat_reader(xml):
 
 
 def test_the_generated_sheets_mostly_take_the_fast_way():
-    """The property above would prove nothing if every example fell back."""
+    """The property above would prove nothing if every example fell back.  A statement about
+    the generator's spread, not a search: the same 100 examples every run (CI draws fresh ones
+    for the property itself), so it cannot fail by the luck of a seed."""
     examples = []
 
-    @settings(max_examples=100, **SETTINGS)
+    @settings(max_examples=100, **{**SETTINGS, "derandomize": True})
     @given(sheet_xml())
     def collect(xml):
         examples.append(xml)

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic.base import RedirectView
 
+from reportgen.web import office_views as office
 from reportgen.web import views
 
 handler404 = "reportgen.web.views.not_found"
@@ -15,25 +16,25 @@ urlpatterns = [
     path("a/<str:token>/workbook.xlsx", views.agency_workbook),
     path("a/<str:token>/v/<int:number>/annotated.xlsx", views.agency_annotated),
     path("a/<str:token>/v/<int:number>/report.<str:fmt>", views.agency_report),
-    path("setup/<str:token>/", views.invite),
-    path("office/login", views.office_login),
-    path("office/logout", views.office_logout),
-    path("office/", views.office_home),
-    path("office/accounts", views.accounts),
-    path("office/events", views.events),
-    path("office/rounds/new", views.round_new),
-    path("office/rounds/<int:pk>/", views.dashboard),
-    path("office/rounds/<int:pk>/links.xlsx", views.links_sheet),
-    path("office/rounds/<int:pk>/status.xlsx", views.status_sheet),
-    path("office/rounds/<int:pk>/annotated.zip", views.annotated_zip),
-    path("office/rounds/<int:pk>/aggregate", views.aggregate_view),
-    path("office/rounds/<int:pk>/render", views.render_all),
-    path("office/rounds/<int:pk>/render/<str:job_id>.json", views.render_state),  # before the page: <str> takes dots
-    path("office/rounds/<int:pk>/render/<str:job_id>.zip", views.render_zip),
-    path("office/rounds/<int:pk>/render/<str:job_id>", views.render_progress),
-    path("office/rounds/<int:pk>/events", views.events),
-    path("office/agencies/<int:pk>/", views.agency_detail),
-    path("office/agencies/<int:pk>/<str:action>", views.link_action),
-    path("office/versions/<int:pk>/decide/<str:kind>", views.decide),
-    path("office/versions/<int:pk>/<str:what>", views.office_file),
+    path("setup/<str:token>/", office.invite),
+    path("office/login", office.office_login),
+    path("office/logout", office.office_logout),
+    path("office/", office.office_home),
+    path("office/accounts", office.accounts),
+    path("office/events", office.events),
+    path("office/rounds/new", office.round_new),
+    path("office/rounds/<int:pk>/", office.dashboard),
+    path("office/rounds/<int:pk>/links.xlsx", office.links_sheet),
+    path("office/rounds/<int:pk>/status.xlsx", office.status_sheet),
+    path("office/rounds/<int:pk>/annotated.zip", office.annotated_zip),
+    path("office/rounds/<int:pk>/aggregate", office.aggregate_view),
+    path("office/rounds/<int:pk>/render", office.render_all),
+    path("office/rounds/<int:pk>/render/<str:job_id>.json", office.render_state),  # before the page: <str> takes dots
+    path("office/rounds/<int:pk>/render/<str:job_id>.zip", office.render_zip),
+    path("office/rounds/<int:pk>/render/<str:job_id>", office.render_progress),
+    path("office/rounds/<int:pk>/events", office.events),
+    path("office/agencies/<int:pk>/", office.agency_detail),
+    path("office/agencies/<int:pk>/<str:action>", office.link_action),
+    path("office/versions/<int:pk>/decide/<str:kind>", office.decide),
+    path("office/versions/<int:pk>/<str:what>", office.office_file),
 ]
