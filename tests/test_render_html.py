@@ -175,3 +175,29 @@ def test_hostile_text_typed_into_workbook_fields_comes_out_literally_in_both_for
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% for x in y %}" in page
     assert "<script>" not in page and "<i>x</i>" not in page
     assert "<title>测试局&lt;&amp;&gt;&#34;&#39;2023年政府信息公开工作年度报告</title>" in page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("agency, date", [("湘乡市科技和工业信息化局", "2024年1月20日"),  # the name is longer
+                                          ("某某局", "2024年12月20日")])  # the date is longer
+def test_the_signature_is_placed_as_gb_t_9704_says(agency, date, browser, tmp_path):
+    """§7.3.5.2: the date's first character two characters right of the agency's first, the longer
+    line ending two characters from the right (the Word report does the same)."""
+    data = read_workbook(sample(SEED)).data
+    data.info.update(agency=agency, publication_date=date)
+    [path] = render_report(data, tmp_path, ["html"])
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    page.goto(path.as_uri())
+    box = page.evaluate("""() => {
+        const first = p => { const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 1);
+                             return r.getBoundingClientRect(); };
+        const last = p => { const r = document.createRange(); const n = p.firstChild.length;
+                            r.setStart(p.firstChild, n - 1); r.setEnd(p.firstChild, n); return r.getBoundingClientRect(); };
+        const a = document.querySelector('.signature-agency'), d = document.querySelector('.signature-date');
+        const text = a.closest('main, .report, body').querySelector('p:not(.signature p)');
+        return {em: parseFloat(getComputedStyle(a).fontSize), agencyLeft: first(a).left, dateLeft: first(d).left,
+                right: Math.max(last(a).right, last(d).right), textRight: text.getBoundingClientRect().right};
+    }""")
+    em = box["em"]
+    assert abs(box["dateLeft"] - box["agencyLeft"] - 2 * em) < 0.1 * em, box
+    assert abs(box["textRight"] - box["right"] - 2 * em) < 0.6 * em, box  # digits are narrower than a character
