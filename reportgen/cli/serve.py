@@ -40,6 +40,9 @@ def serve(data: Path, host: str, port: int, database: str | None, proxy: bool, w
         fail(INSTALL_HINT)
     from reportgen.web import server
 
+    # The server's compiled templates live with its data (the user's cache folder may not be
+    # writable for a service account), unless REPORTGEN_CACHE_DIR says otherwise; workers inherit it.
+    os.environ.setdefault("REPORTGEN_CACHE_DIR", str(Path(data).resolve() / "cache"))
     try:
         server.prepare(data, database, proxy=proxy)
     except Exception as exc:  # the database cannot be reached or opened: say so plainly
