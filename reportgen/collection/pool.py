@@ -121,6 +121,10 @@ class WorkerDied(Exception):
 class FileTimedOut(Exception):
     """A task ran past the collection's per-file time limit and its worker was ended."""
 
+    @classmethod
+    def after(cls, seconds: float) -> "FileTimedOut":
+        return cls(f"处理这个文件超过 {seconds:g} 秒，已停止（其他文件不受影响）")
+
 
 def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: list[int], workers: int, context,
                 record: Callable[[int, Any, BaseException | None], None], time_limit: float) -> list[int]:
@@ -186,8 +190,7 @@ def _pool_round(worker: Callable[..., Any], tasks: Sequence[tuple], indices: lis
             if stuck:
                 for future in stuck:
                     timed_out.add(future)
-                    record(in_flight[future], None, FileTimedOut(
-                        f"处理这个文件超过 {time_limit:g} 秒，已停止（其他文件不受影响）"))
+                    record(in_flight[future], None, FileTimedOut.after(time_limit))
                 # A running task cannot be cancelled: end the pool's processes; the
                 # other tasks in flight come back as lost and are run again.
                 compat.end_pool_processes(pool)

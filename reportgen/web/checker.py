@@ -12,7 +12,9 @@ otherwise wait on their task queue for ever): on Linux the kernel kills a worker
 its parent dies (``PR_SET_PDEATHSIG``); everywhere, a thread in each worker waits on the
 pipe the server holds open for it (``multiprocessing.parent_process().sentinel``) and
 ends the worker when it closes.  A worker that dies (out of memory, killed) breaks the
-pool: that upload is checked in the server itself and a new pool is started."""
+pool: that upload is checked in the server itself and a new pool is started.  A check
+running past the collections' per-file limit is stopped the same way (its workers
+ended), and the upload is told so."""
 
 from __future__ import annotations
 
@@ -57,10 +59,19 @@ def check(path: Path, previous: Path | None):
     pool = _pool
     if pool is None:
         return lib.check_one(path, previous)
+    from concurrent.futures import TimeoutError as CheckTimedOut
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return pool.submit(lib.check_one, path, previous).result()
+        return pool.submit(lib.check_one, path, previous).result(timeout=time_limit())
+    except CheckTimedOut:
+        # A running check cannot be cancelled: its workers are ended (the other uploads
+        # they held are checked here as after a worker's death) and a new pool started.
+        with _lock:
+            if _pool is pool:
+                lib.end_pool_processes(pool)
+                _new_pool()
+        return lib.FileStatus(Path(path), lib.UNUSABLE, reason=str(lib.FileTimedOut.after(time_limit())))
     except BrokenProcessPool:
         # A worker died (this file may be why, or another's): check it here, and give
         # the next uploads a fresh pool.
@@ -68,6 +79,13 @@ def check(path: Path, previous: Path | None):
             if _pool is pool:
                 _new_pool()
         return lib.check_one(path, previous)
+
+
+def time_limit() -> float:
+    """How long one upload's check may take in a worker (the collections' per-file limit)."""
+    from reportgen.web import library as lib
+
+    return lib.LIMITS.max_file_seconds
 
 
 def stop() -> None:

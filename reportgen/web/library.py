@@ -9,7 +9,7 @@ from reportgen.collection.aggregate import aggregate, write_aggregate  # noqa: F
 from reportgen.collection.batch import check_one, normalise_agency, rejected_statuses  # noqa: F401
 from reportgen.collection.distribute import distribute_one  # noqa: F401
 from reportgen.collection.files import Collected, collect  # noqa: F401
-from reportgen.collection.pool import describe_failure, start_worker  # noqa: F401
+from reportgen.collection.pool import FileTimedOut, describe_failure, start_worker  # noqa: F401
 from reportgen.collection.render import check_and_render_collection, unique_names  # noqa: F401
 from reportgen.collection.roster import Roster, read_roster  # noqa: F401
 from reportgen.collection.rules import foreign_agency, judge_batch  # noqa: F401
@@ -17,8 +17,9 @@ from reportgen.collection.status import (ERRORS, INTERNAL, NOT_WORKBOOK, NOT_XLS
                                          UNUSABLE, WARNINGS, FileStatus, sort_for_action, verdict)
 from reportgen.collection.status_sheet import write_status  # noqa: F401
 from reportgen.checks import check_report  # noqa: F401  (imported up front by the check workers)
-from reportgen.core.compat import pool_processes  # noqa: F401
+from reportgen.core.compat import end_pool_processes, pool_processes  # noqa: F401
 from reportgen.core.errors import UnusableInput  # noqa: F401
+from reportgen.core.limits import LIMITS  # noqa: F401
 from reportgen.core.safety import safe_filename, write_cell  # noqa: F401
 from reportgen.core.zipguard import open_package, read_member  # noqa: F401
 from reportgen.core.version import __version__  # noqa: F401

@@ -213,3 +213,27 @@ def test_an_upload_is_still_checked_when_its_worker_dies_and_a_new_worker_takes_
     finally:
         checker.stop()
     assert second != first and status.errors == again.errors >= 1
+
+
+def test_a_check_past_the_time_limit_is_stopped_and_the_next_upload_checked(tmp_path, workbook, monkeypatch):
+    """A workbook whose check never ends (a crafted one, say) must not hold a worker for ever: the
+    upload is told, in words, and a new worker checks the next one."""
+    from reportgen.web import checker
+
+    faulty = workbook("示范市卯局", faulty=True)
+    checker.start(1)
+    try:
+        (first,) = checker.running()
+        monkeypatch.setattr(checker, "time_limit", lambda: 0)  # no check finishes in no time
+        stopped = checker.check(faulty, None)
+        monkeypatch.undo()
+        (second,) = checker.running()
+        again = checker.check(faulty, None)
+    finally:
+        checker.stop()
+    assert stopped.status == "unusable" and stopped.reason == "处理这个文件超过 0 秒，已停止（其他文件不受影响）"
+    deadline = time.monotonic() + 20
+    while alive(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert second != first and not alive(first)
+    assert again.errors >= 1
