@@ -296,3 +296,27 @@ def test_the_detail_sheet_prints_as_15_readable_pages_each_with_the_agencies(sum
                               capture_output=True, text=True).stdout
         assert "机关名称" in text and "示范市财政局" in text and "合计" in text, page
         assert "示范市人民政府办公室2025年汇总明细" in text and f"第 {page} 页，共 15 页" in text, page
+
+
+def test_a_numbered_plain_list_gives_the_names_without_their_numbers(tmp_path):
+    path = tmp_path / "名单.txt"
+    path.write_text("1、乙局\n2. 丁局\n３）戊局\n4 己局\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert roster.names == ["乙局", "丁局", "戊局", "己局"]
+    assert roster.where == "名单.txt（每行一个名称，已去掉行首的序号）"
+
+
+def test_a_total_row_is_no_agency_and_the_roster_says_it_was_left_out(tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_text("序号,单位名称\n1,乙局\n2,丁局\n合计,2\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert roster.names == ["乙局", "丁局"]
+    assert roster.where == "名单.csv 的第 2 列（单位名称，第 4 行是合计行，不算机关）"
+    wb = Workbook()
+    for row in (["单位名称", "联系人"], ["乙局", "张"], ["丁局", "李"], ["合 计", "3个单位"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "名单.xlsx")
+    assert read_roster(tmp_path / "名单.xlsx").names == ["乙局", "丁局"]
+    plain = tmp_path / "列表.txt"
+    plain.write_text("乙局\n丁局\n总计：2个\n", encoding="utf-8")
+    assert read_roster(plain).names == ["乙局", "丁局"]

@@ -37,6 +37,10 @@ OTHER_HEADERS = ("序号", "编号", "号", "联系人", "联系电话", "电话
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _LETTERS = re.compile(r"[^\W\d_]")  # any letter of any script (汉字 included)
 _COLUMN_LETTERS = re.compile(r"[A-Za-z]{1,3}")
+# A numbered plain list (“1、乙局”, “2. 丁局”, “３）戊局”): the number is not part of the name.
+_LEADING_NUMBER = re.compile(r"^\s*[0-9０-９]+\s*[、.．)）]?\s*")
+# A table's total row (合计 | 3个单位) is no agency: its first filled cell is one of these.
+TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 
 
 @dataclass
@@ -46,14 +50,23 @@ class Roster:
     rows: list[int] = field(default_factory=list)  # the row (line) of each name, 1-based
     column: int | None = None  # 1-based; None for a plain list (one entry a row)
     header: str = ""  # the column's header, when it has one
+    numbered: bool = False  # a plain list's leading 序号 (“1、”) was taken off its names
+    total_rows: list[int] = field(default_factory=list)  # rows of 合计/总计 … left out, 1-based
 
     @property
     def where(self) -> str:
         """Which column was used, in words: “名单.xlsx 的 B 列（单位名称）”."""
         if self.column is None:
-            return f"{self.path.name}（每行一个名称）"
+            notes = ["每行一个名称"] + (["已去掉行首的序号"] if self.numbered else []) + self._total_note()
+            return f"{self.path.name}（{'，'.join(notes)}）"
         place = _column_name(self.path, self.column)
-        return f"{self.path.name} 的{place}" + (f"（{self.header}）" if self.header else "")
+        notes = ([self.header] if self.header else []) + self._total_note()
+        return f"{self.path.name} 的{place}" + (f"（{'，'.join(notes)}）" if notes else "")
+
+    def _total_note(self) -> list[str]:
+        if not self.total_rows:
+            return []
+        return [f"第 {'、'.join(str(r) for r in self.total_rows)} 行是合计行，不算机关"]
 
     def distinct(self) -> list[str]:
         """The names without repeats (compared as :func:`normalise_agency` does), in order."""
@@ -110,8 +123,14 @@ def read_roster(path: Path, column: str | None = None, option: str = COLUMN_OPTI
                           if any(_is_name_header(c) for c in row if c)), 0)
     for i in range(start, len(table)):
         row = table[i]
+        if _is_total_row(row):
+            roster.total_rows.append(i + 1)
+            continue
         if roster.column is None:
             cell = next((c for c in row if c), "")
+            bare = _LEADING_NUMBER.sub("", cell)
+            if bare != cell and _LETTERS.search(bare):  # “1、乙局” → 乙局; a bare “1” is refused below
+                cell, roster.numbered = bare, True
         else:
             cell = row[roster.column - 1] if len(row) >= roster.column else ""
         if cell:
@@ -127,6 +146,13 @@ def _tidy(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 序号 1.0 read from a spreadsheet reads as 1
     return " ".join(str(value).split())
+
+
+def _is_total_row(row: list[str]) -> bool:
+    """合计 | 3个单位, “合计：”, “总 计”: the row sums the list, it names no agency."""
+    first = normalise_agency(next((c for c in row if c), ""))
+    # “总计：2个” in a plain list's one cell: the word, then nothing that continues a name
+    return any(first.startswith(w) and not _LETTERS.match(first[len(w):]) for w in TOTAL_WORDS)
 
 
 def _bare(text: str) -> str:
