@@ -113,6 +113,8 @@ def test_returns_are_matched_by_agency_or_by_the_file_name_distribute_gave(tmp_p
         "机关名称“示范市教育厅”不在名单 名单.txt 上。名单上相近的“示范市教育局”没有交工作簿，是否就是它？"
         "请核对机关名称是否写错，或名单是否漏了这个机关。")
     assert judged[1].findings == [] and judged[1].status == OK
+    # the unreadable one's status row names its agency, and says where the name came from
+    assert judged[0].agency == "示范市商务局" and judged[0].note == "机关名称按文件名取自名单"
 
 
 # --------------------------------------------------------------------------- the walk
@@ -221,8 +223,20 @@ def test_render_publishes_neither_duplicate_nor_the_other_year_until_the_office_
     assert "      按 --use 选用：这一份是 2024 年的，本批是 2025 年" in proc.stdout.splitlines()
 
     proc = run_reportgen("render", walk["back"], "-o", tmp_path / "x", "--use", "没有这个.xlsx")
+    assert proc.returncode == 2 and proc.stderr == (  # the batch's names offered, never the failing one back
+        "错误：--use 没有这个.xlsx：本批工作簿中没有这个文件。本批的文件有：示范市交通局.xlsx、示范市教育局.xlsx、"
+        "示范市水利局.xlsx等。请写其中的文件名，或文件的路径。\n")
+    proc = run_reportgen("render", walk["back"], "-o", tmp_path / "x", "--use", "示范市教育局(改).xlsx")
     assert proc.returncode == 2 and proc.stderr == (
-        "错误：--use 没有这个.xlsx：本批工作簿中没有这个文件。请写本批中的文件名（如 --use 没有这个.xlsx），或文件的路径。\n")
+        "错误：--use 示范市教育局(改).xlsx：本批工作簿中没有这个文件。是不是：示范市教育局（改）.xlsx、示范市教育局.xlsx？"
+        "请写本批中的文件名，或文件的路径。\n")
+
+    out = tmp_path / "两份"
+    proc = run_reportgen("render", walk["back"], "-o", out, "--use", "示范市教育局（改）.xlsx",
+                         "--use", "示范市教育局.xlsx")
+    assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == (
+        "错误：--use 指定了同一机关（示范市教育局）的 2 份（示范市教育局.xlsx、示范市教育局（改）.xlsx），只能指定一份。")
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_aggregate_counts_the_batch_as_check_and_render_do(walk, tmp_path):

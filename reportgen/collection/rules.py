@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +50,39 @@ def resolve_use(use: Iterable[str | Path], paths: Sequence[Path]) -> set[Path]:
         if not matches:
             matches = [p for p in paths if p.name == given.name]
         if not matches:
-            raise UnusableInput(f"--use {raw}：本批工作簿中没有这个文件。请写本批中的文件名（如 --use {given.name}），"
-                                f"或文件的路径。")
+            raise UnusableInput(f"--use {raw}：本批工作簿中没有这个文件。{_names_offered(given.name, paths)}")
         if len(matches) > 1:
             raise UnusableInput(f"--use {raw}：本批有 {len(matches)} 个文件都叫 {given.name}"
                                 f"（{'、'.join(str(p) for p in matches)}）。请写出文件的路径。")
         chosen.add(matches[0])
     return chosen
+
+
+def _names_offered(name: str, paths: Sequence[Path]) -> str:
+    """The batch's file names closest to a --use name that matched none (else its first few)."""
+    names = list(dict.fromkeys(p.name for p in paths))
+    # Compared without “.xlsx” (every name shares it), full- and half-width brackets alike.
+    by_stem = {unicodedata.normalize("NFKC", Path(n).stem): n for n in names}
+    wanted = unicodedata.normalize("NFKC", Path(name).stem)
+    near = [by_stem[m] for m in difflib.get_close_matches(wanted, list(by_stem), n=3, cutoff=0.6)]
+    if near:
+        return f"是不是：{'、'.join(near)}？请写本批中的文件名，或文件的路径。"
+    if not names:
+        return "请写本批中的文件名，或文件的路径。"
+    shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    return f"本批的文件有：{shown}。请写其中的文件名，或文件的路径。"
+
+
+def _refuse_two_chosen(statuses: Sequence[FileStatus], is_used: dict[int, bool]) -> None:
+    """--use naming two workbooks of one agency cannot choose between them: refused (exit 2)."""
+    by_agency: dict[str, list[FileStatus]] = {}
+    for s in statuses:
+        if s.agency and is_used.get(id(s)):
+            by_agency.setdefault(normalise_agency(s.agency), []).append(s)
+    for same in by_agency.values():
+        if len(same) > 1:
+            raise UnusableInput(f"--use 指定了同一机关（{same[0].agency}）的 {len(same)} 份"
+                                f"（{'、'.join(s.path.name for s in same)}），只能指定一份。")
 
 
 def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: Iterable[Path] = (),
@@ -67,6 +94,7 @@ def judge_batch(statuses: Sequence[FileStatus], year: int | None = None, use: It
     used = {_key(p) for p in use}
     readable = [s for s in statuses if s.status in (OK, WARNINGS, ERRORS, RENDER_FAILED)]
     is_used = {id(s): _key(s.path) in used for s in readable}
+    _refuse_two_chosen(readable, is_used)
     expected = batch_year([s for s in readable if not is_used[id(s)]] or readable, year)
     if expected is None:
         _mixed_years(readable)
@@ -171,6 +199,9 @@ def _compare_with_roster(statuses: Sequence[FileStatus], roster: "Roster") -> li
             key = stems.get(normalise_agency(s.path.stem))
             if key:
                 returned.add(key)
+                # The status sheet's 机关名称 is not left empty: the roster's name, said where it came from.
+                s.agency = on_roster[key]
+                s.note = "；".join(filter(None, [s.note, "机关名称按文件名取自名单"]))
     missing = [n for n in names if normalise_agency(n) not in returned]
     for s in statuses:
         if s.agency and normalise_agency(s.agency) not in on_roster and s.status != SET_ASIDE:
