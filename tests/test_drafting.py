@@ -64,3 +64,20 @@ def test_draft_refuses_to_write_in_place(tmp_path):
     path = write_workbook(tmp_path / "new.xlsx", year=2023)
     proc = run_reportgen("draft", path, "-o", path)
     assert proc.returncode == 2 and "不能覆盖原工作簿" in proc.stderr
+
+
+def test_the_fee_is_named_as_the_format_names_it(tmp_path):
+    """The fee's name is the format's (fee_keyword), typed nowhere else: a format naming it
+    otherwise gets its own word in the drafted sentence and in the workbook's instructions."""
+    from dataclasses import replace
+
+    from reportgen.data.sentences import fee_sentence
+
+    fmt = replace(DEFAULT_FORMAT, fee_keyword="政府信息公开处理费")
+    assert standard_text(fmt, 2024)["other_matters"][0].text == DRAFT_MARK + "2024年，本机关未收取政府信息公开处理费。"
+    assert fee_sentence(None, fmt.fee_keyword) == "本年度本机关未收取政府信息公开处理费。"
+    assert "other_matters" not in standard_text(replace(DEFAULT_FORMAT, fee_keyword=""), 2020)  # no fee before 2021
+    path = write_workbook(tmp_path / "new.xlsx", fmt=fmt, year=2024)
+    lines = [c.value for c in load_workbook(path).worksheets[0]["A"] if c.value]
+    assert "6. “六、其他需要报告的事项”必须写明收取政府信息公开处理费的情况，未收取也要写明。" in lines
+    assert not any("信息处理费的情况" in line and "公开处理费" not in line for line in lines)

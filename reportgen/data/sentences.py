@@ -31,12 +31,20 @@ def standard_text(fmt: ReportFormat, year: int | None, agency: str | None = None
     preamble = (f"{title}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
                 f"《中华人民共和国政府信息公开工作年度报告格式》要求，由{who}编制。"
                 f"全文包括{parts}。{period}")
-    return {"preamble": [Paragraph(DRAFT_MARK + preamble)], "other_matters": [Paragraph(DRAFT_MARK + fee_sentence(year))]}
+    text = {"preamble": [Paragraph(DRAFT_MARK + preamble)]}
+    if fmt.fee_keyword:  # a format without the fee (reports before 2021) drafts no fee sentence
+        text["other_matters"] = [Paragraph(DRAFT_MARK + fee_sentence(year, fmt.fee_keyword))]
+    return text
 
 
-def fee_sentence(year: int | None) -> str:
-    """The sentence part 六 starts from: no 信息处理费 charged (the clerk corrects it if one was)."""
-    return f"{year}年，本机关未收取信息处理费。" if isinstance(year, int) else "本年度本机关未收取信息处理费。"
+def fee_sentence(year: int | None, keyword: str | None = None) -> str:
+    """The sentence part 六 starts from: no fee charged (the clerk corrects it if one was).
+    ``keyword``: the format's name of the fee (its ``fee_keyword``), the default format's if not given."""
+    if keyword is None:
+        from reportgen.formats import DEFAULT_FORMAT
+
+        keyword = DEFAULT_FORMAT.fee_keyword
+    return f"{year}年，本机关未收取{keyword}。" if isinstance(year, int) else f"本年度本机关未收取{keyword}。"
 
 
 # ---------------------------------------------------------------- the fee paragraph
@@ -146,5 +154,5 @@ def draft_from_tables(data: ReportData) -> dict[str, list[Paragraph]]:
     other = data.section_text("other_matters")
     if fmt.fee_keyword and other.strip() and not states_fee(other, fmt.fee_keyword):
         # 六 holds other matters but not the fee: the fee sentence is added after them
-        drafted["other_matters"] = [Paragraph(DRAFT_MARK + fee_sentence(data.year))]
+        drafted["other_matters"] = [Paragraph(DRAFT_MARK + fee_sentence(data.year, fmt.fee_keyword))]
     return drafted

@@ -63,7 +63,8 @@ def draft_workbook(source: Path | str, target: Path | str) -> list[Drafted]:
             write_cell(ws.cell(row=row, column=L.TEXT_SECTION_COL), label)
             write_cell(ws.cell(row=row, column=L.TEXT_HEADING_COL), paragraph.heading or None)
             write_cell(ws.cell(row=row, column=L.TEXT_BODY_COL), paragraph.text)
-            why = "这一部分已有文字，但没有说明信息处理费" if data.section_text(section.key).strip() else ""
+            why = (f"这一部分已有文字，但没有说明{data.format.fee_keyword}"
+                   if data.section_text(section.key).strip() else "")
             written.append(Drafted(row, label, paragraph, why))
     with atomic_path(target) as tmp:
         wb.save(tmp)

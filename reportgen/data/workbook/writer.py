@@ -86,7 +86,8 @@ def _instructions(ws: Worksheet, fmt: ReportFormat) -> None:
         (f"4. {tables}：与国家规定的表格完全一致。所有数字格都要填写，没有数据填 0，不要留空，"
          f"不要填“/”“—”“无”，不要带单位。件数填整数；收费金额以万元为单位，可带小数。", None),
         (f"5. {fmt.table('t3').number}的勾稽关系：每一列{_balance_in_words(fmt)}。", None),
-        (f"6. “{fmt.text_section('other_matters').label}”必须写明收取信息处理费的情况，未收取也要写明。", None),
+        *([(f"6. “{fmt.text_section('other_matters').label}”必须写明收取{fmt.fee_keyword}的情况，未收取也要写明。",
+            None)] if fmt.fee_keyword else []),
         ("", None),
         ("填好以后", Font(name=FONT, size=12, bold=True)),
         ("运行 reportgen check 工作簿.xlsx 检查：一次列出全部问题。空格、以文本填写的数字、被改成手填数字的总计，"
