@@ -209,6 +209,11 @@ def test_render_publishes_neither_duplicate_nor_the_other_year_until_the_office_
                                  for ext in ("docx", "html"))
     assert proc.stdout.splitlines()[-3:] == ROSTER_LINES + [
         f"共 7 个工作簿：已为 3 个生成报告（docx、html），0 个有错误未生成，1 个无法读取，{HELD}，均未生成。报告在：{out}"]
+    # stderr is no terminal here: one progress line a file, none claiming a report the batch then held back
+    progress = [line for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert len(progress) == 6 and progress[0].startswith("[1/6] ")  # the .xls is turned away before any worker
+    assert any(line.endswith(f"{walk['back'] / '示范市交通局.xlsx'}：已处理") for line in progress)  # held: 年度不符
+    assert all(line.endswith("：已处理") for line in progress) and "已生成" not in proc.stderr
 
     chosen = tmp_path / "选定后"
     proc = run_reportgen("render", walk["back"], "--roster", walk["roster"], "-o", chosen, "-j", "1",

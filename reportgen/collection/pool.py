@@ -227,9 +227,8 @@ class Progress:
             return
         if self.bar is not None:
             self.bar.update(1)
-        else:
-            label = getattr(result, "label", "")
-            click.echo(f"[{self.done}/{self.total}] {self.paths[index]}：{label}", err=True)
+        else:  # neutral: the batch's rules (rules.judge_batch) may yet hold this file back, so no “已生成” here
+            click.echo(f"[{self.done}/{self.total}] {self.paths[index]}：已处理", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
