@@ -114,7 +114,12 @@ def test_returns_are_matched_by_agency_or_by_the_file_name_distribute_gave(tmp_p
         "请核对机关名称是否写错，或名单是否漏了这个机关。")
     assert judged[1].findings == [] and judged[1].status == OK
     # the unreadable one's status row names its agency, and says where the name came from
-    assert judged[0].agency == "示范市商务局" and judged[0].note == "机关名称按文件名取自名单"
+    assert judged[0].agency == "示范市商务局" and judged[0].reason == "是 .xls 文件；机关名称按文件名取自名单"
+    from reportgen.collection.status_sheet import write_status
+
+    sheet = load_workbook(write_status(tmp_path / "情况.xlsx", judged)).active
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] and str(r[0]).endswith("示范市商务局.xls"))
+    assert row[1] == "示范市商务局" and "机关名称按文件名取自名单" in row[6]
 
 
 # --------------------------------------------------------------------------- the walk

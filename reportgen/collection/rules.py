@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from reportgen.collection.roster import Roster
 
 NOT_RETURNED_REASON = "名单上有这个机关，但本批没有它的工作簿"
+FROM_FILE_NAME = "机关名称按文件名取自名单"  # an unreadable workbook's agency, matched by its file name
 
 
 def resolve_use(use: Iterable[str | Path], paths: Sequence[Path]) -> set[Path]:
@@ -201,7 +202,7 @@ def _compare_with_roster(statuses: Sequence[FileStatus], roster: "Roster") -> li
                 returned.add(key)
                 # The status sheet's 机关名称 is not left empty: the roster's name, said where it came from.
                 s.agency = on_roster[key]
-                s.note = "；".join(filter(None, [s.note, "机关名称按文件名取自名单"]))
+                s.reason = "；".join(filter(None, [s.reason, FROM_FILE_NAME]))  # shown in the sheet's 问题 column
     missing = [n for n in names if normalise_agency(n) not in returned]
     for s in statuses:
         if s.agency and normalise_agency(s.agency) not in on_roster and s.status != SET_ASIDE:
