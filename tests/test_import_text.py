@@ -107,3 +107,21 @@ def test_a_row_with_a_cell_missing_is_named(tmp_path):
     cut = [f for f in result.findings if f.code == "import-cell-count"]
     assert [str(f.location) for f in cut] == ["表三 D24:J24（（五）不予处理 3.要求提供公开出版物）"]
     assert cut[0].message.startswith("只找到 6 个数字，这一行应有 7 个")
+
+
+@pytest.mark.parametrize("year", ["二〇二一", "二○二一", "二零二一"])
+def test_title_with_the_year_in_chinese_numerals(tmp_path, year):
+    text = (DATA / "pingtan-2021.txt").read_text(encoding="utf-8").replace("平潭综合实验区2021年度", f"平潭综合实验区{year}年度")
+    assert "2021年度政府信息公开" not in text
+    source = tmp_path / "cn.txt"
+    source.write_text(text, encoding="utf-8")
+    result = import_report(source)
+    assert (result.data.agency, result.data.year) == ("平潭综合实验区", 2021)
+    assert "missing-info" not in run_reportgen("audit", source).stdout
+
+
+def test_a_title_without_a_year_takes_the_statistics_period():
+    text = ("某某县科学技术局政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
+            "一、总体情况\n正文。\n")
+    data, _ = read_document(document_from_text(text, "t.txt"), DEFAULT_FORMAT)
+    assert data.year == 2023
