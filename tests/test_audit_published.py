@@ -434,3 +434,22 @@ def test_a_title_with_guanyu_a_unit_after_a_number_and_a_renumbered_part(corpus)
     data = import_report(PUBLISHED / "pingtan-lyy-2020.txt").data
     assert data.section_text("preamble").startswith("根据《中华人民共和国政府信息公开条例》")
     assert data.section_text("other_matters") == "本年度无收取信息处理费情况。"
+
+
+def test_a_row_missing_from_the_report_is_unread_not_blank(tmp_path):
+    """A 表三 row the page does not print: check names its cells as unread, fix writes no 0 there."""
+    text = (IMPORT / "pingtan-2021.txt").read_text(encoding="utf-8")
+    assert text.count("3.要求提供公开出版物0000000") == 1
+    source = tmp_path / "cut.txt"
+    source.write_text(text.replace("3.要求提供公开出版物0000000", ""), encoding="utf-8")
+    out = tmp_path / "平潭.xlsx"
+    imported = run_reportgen("import", source, "-o", out)
+    assert "import-missing-row" in run_reportgen("import", source, "-o", tmp_path / "again.xlsx", "--json").stdout
+    checked = run_reportgen("check", out)
+    assert "表三 D24（" in checked.stdout and "原文没有“3.要求提供公开出版物”这一行" in checked.stdout, checked.stdout
+    fixed = tmp_path / "修正.xlsx"
+    assert run_reportgen("fix", out, "-o", fixed).returncode == 0, imported.stdout
+    sheet = load_workbook(fixed)["表三"]
+    assert [sheet[f"{c}24"].value for c in "DEFGHI"] == [None] * 6
+    assert sheet["J24"].value in (None, "=SUM(D24:I24)")  # the workbook's own total formula, no typed 0
+    assert [sheet[f"{c}23"].value for c in "DEFGHI"] == [0] * 6  # the row printed is kept
