@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,19 @@ def test_a_title_without_a_year_takes_the_statistics_period():
             "一、总体情况\n正文。\n")
     data, _ = read_document(document_from_text(text, "t.txt"), DEFAULT_FORMAT)
     assert data.year == 2023
+
+
+def test_a_page_flattened_to_one_line_with_a_tab_before_each_number(tmp_path):
+    """The tables of a page copied onto one line with a tab before each number but a space
+    before each label: a tab cell “7 （二）部分公开…” is the number 7, then the next row's label."""
+    original = Path(__file__).parent / "data" / "published" / "pingtan-jtj-2022.txt"
+    text = original.read_text(encoding="utf-8")
+    start, end = text.index(" 二、主动公开政府信息情况"), text.index(" 五、存在的主要问题")
+    tabbed = text[:start] + re.sub(r" (?=[0-9])", "\t", text[start:end]) + text[end:]
+    assert "予以公开\t7\t0\t0\t0\t0\t0\t7 （二）部分公开" in tabbed
+    source = tmp_path / "tabs.txt"
+    source.write_text(tabbed, encoding="utf-8")
+    expected, got = import_report(original), import_report(source)
+    assert got.data.values == expected.data.values
+    assert [(f.code, str(f.location)) for f in got.findings] == [(f.code, str(f.location)) for f in expected.findings]
+    assert [f.code for f in expected.findings if f.is_error] == []
