@@ -434,3 +434,42 @@ def test_a_title_with_guanyu_a_unit_after_a_number_and_a_renumbered_part(corpus)
     data = import_report(PUBLISHED / "pingtan-lyy-2020.txt").data
     assert data.section_text("preamble").startswith("根据《中华人民共和国政府信息公开条例》")
     assert data.section_text("other_matters") == "本年度无收取信息处理费情况。"
+
+
+def test_a_row_missing_from_the_report_is_unread_not_blank(tmp_path):
+    """A 表三 row the page does not print: check names its cells as unread, fix writes no 0 there."""
+    text = (IMPORT / "pingtan-2021.txt").read_text(encoding="utf-8")
+    assert text.count("3.要求提供公开出版物0000000") == 1
+    source = tmp_path / "cut.txt"
+    source.write_text(text.replace("3.要求提供公开出版物0000000", ""), encoding="utf-8")
+    out = tmp_path / "平潭.xlsx"
+    imported = run_reportgen("import", source, "-o", out)
+    assert "import-missing-row" in run_reportgen("import", source, "-o", tmp_path / "again.xlsx", "--json").stdout
+    checked = run_reportgen("check", out)
+    assert "表三 D24（" in checked.stdout and "原文没有“3.要求提供公开出版物”这一行" in checked.stdout, checked.stdout
+    fixed = tmp_path / "修正.xlsx"
+    assert run_reportgen("fix", out, "-o", fixed).returncode == 0, imported.stdout
+    sheet = load_workbook(fixed)["表三"]
+    assert [sheet[f"{c}24"].value for c in "DEFGHI"] == [None] * 6
+    assert sheet["J24"].value in (None, "=SUM(D24:I24)")  # the workbook's own total formula, no typed 0
+    assert [sheet[f"{c}23"].value for c in "DEFGHI"] == [0] * 6  # the row printed is kept
+
+
+def test_audit_advises_on_the_published_report_not_on_a_workbook(tmp_path):
+    """The screen and the 全部问题 sheet of ``audit`` speak of the published report; the same
+    faults found in a clerk's workbook keep the clerk's advice."""
+    summary = tmp_path / "审查表.xlsx"
+    result = run_reportgen("audit", PUBLISHED, "--summary", summary)
+    sheet = load_workbook(summary)["全部问题"]
+    messages = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    for output in (result.stdout, messages):
+        # The faults the words were about are still reported.
+        for code in ("fee-not-reported", "relations-unchecked", "crossyear-stock"):
+            assert code in output, code
+        for clerk_words in ("reportgen draft", "请在基本信息表填写", "请再检查一次", "上年工作簿", "reportgen fix"):
+            assert clerk_words not in output, clerk_words
+    assert "上年数字在上年报告 表二 D7" in result.stdout
+    data = ReportData(get_format("gov-2021"), info={"year": 2023})
+    for published, advice in ((True, "报告的标题、落款和正文中都没有找到"), (False, "请在基本信息表填写。")):
+        missing = [f for f in check_report(data, published=published) if f.code == "missing-info"]
+        assert [f.message for f in missing] == [f"“机关名称”没有填写。{advice}" + ("，请对照原文核对。" if published else "")]

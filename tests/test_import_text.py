@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,37 @@ def test_a_row_with_a_cell_missing_is_named(tmp_path):
     cut = [f for f in result.findings if f.code == "import-cell-count"]
     assert [str(f.location) for f in cut] == ["表三 D24:J24（（五）不予处理 3.要求提供公开出版物）"]
     assert cut[0].message.startswith("只找到 6 个数字，这一行应有 7 个")
+
+
+@pytest.mark.parametrize("year", ["二〇二一", "二○二一", "二零二一"])
+def test_title_with_the_year_in_chinese_numerals(tmp_path, year):
+    text = (DATA / "pingtan-2021.txt").read_text(encoding="utf-8").replace("平潭综合实验区2021年度", f"平潭综合实验区{year}年度")
+    assert "2021年度政府信息公开" not in text
+    source = tmp_path / "cn.txt"
+    source.write_text(text, encoding="utf-8")
+    result = import_report(source)
+    assert (result.data.agency, result.data.year) == ("平潭综合实验区", 2021)
+    assert "missing-info" not in run_reportgen("audit", source).stdout
+
+
+def test_a_title_without_a_year_takes_the_statistics_period():
+    text = ("某某县科学技术局政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
+            "一、总体情况\n正文。\n")
+    data, _ = read_document(document_from_text(text, "t.txt"), DEFAULT_FORMAT)
+    assert data.year == 2023
+
+
+def test_a_page_flattened_to_one_line_with_a_tab_before_each_number(tmp_path):
+    """The tables of a page copied onto one line with a tab before each number but a space
+    before each label: a tab cell “7 （二）部分公开…” is the number 7, then the next row's label."""
+    original = Path(__file__).parent / "data" / "published" / "pingtan-jtj-2022.txt"
+    text = original.read_text(encoding="utf-8")
+    start, end = text.index(" 二、主动公开政府信息情况"), text.index(" 五、存在的主要问题")
+    tabbed = text[:start] + re.sub(r" (?=[0-9])", "\t", text[start:end]) + text[end:]
+    assert "予以公开\t7\t0\t0\t0\t0\t0\t7 （二）部分公开" in tabbed
+    source = tmp_path / "tabs.txt"
+    source.write_text(tabbed, encoding="utf-8")
+    expected, got = import_report(original), import_report(source)
+    assert got.data.values == expected.data.values
+    assert [(f.code, str(f.location)) for f in got.findings] == [(f.code, str(f.location)) for f in expected.findings]
+    assert [f.code for f in expected.findings if f.is_error] == []

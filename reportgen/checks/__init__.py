@@ -45,9 +45,11 @@ CHECKS: tuple[Check, ...] = (check_identity, check_sums, check_balance, check_un
                              check_text_vs_tables, check_cross_year)
 
 
-def check_report(data: ReportData, previous: ReportData | None = None, today: dt.date | None = None) -> list[Finding]:
-    """Run every check on report data; returns the findings in print order."""
-    context = CheckContext(data, previous, today or dt.date.today())
+def check_report(data: ReportData, previous: ReportData | None = None, today: dt.date | None = None,
+                 published: bool = False) -> list[Finding]:
+    """Run every check on report data; returns the findings in print order.  ``published``: the
+    data was imported from a published report (advice about the report, not a workbook)."""
+    context = CheckContext(data, previous, today or dt.date.today(), published)
     return [finding for check in CHECKS for finding in check(context)]
 
 

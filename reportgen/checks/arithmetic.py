@@ -26,6 +26,10 @@ TYPED_OVER_ADVICE = ("请先恢复这一格的自动合计公式（运行 report
                      "不要为了凑这个总计去改各格；如果各格本身有误，再改各格。")
 
 
+# For a clerk's workbook [False] and for a report already published (``audit``) [True].
+UNCHECKED_ADVICE = {False: "改正这些格子后请再检查一次。", True: "请对照原文核对这些格子。"}
+
+
 def _skipped(data: ReportData, keys) -> bool:
     """A relation in a table whose rows were inserted or deleted (reported by the reader)."""
     return bool(data.shifted_tables) and any(data.format.field(k).table in data.shifted_tables for k in keys)
@@ -176,4 +180,4 @@ def check_unchecked(context: CheckContext) -> Iterator[Finding]:
     first = data.format.field(keys[0])
     yield F.make("relations-unchecked", F.Location(first.sheet), value=len(unchecked),
                  cells=tuple(cells_by_sheet[first.sheet]), rules=shown_rules, cells_text=shown_cells,
-                 keys=keys)
+                 keys=keys, advice=UNCHECKED_ADVICE[context.published])

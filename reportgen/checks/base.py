@@ -15,6 +15,9 @@ class CheckContext:
     data: ReportData
     previous: ReportData | None = None  # last year's report, for the cross-year rules
     today: dt.date | None = None
+    # The data was imported from a published report (``audit``): a message's advice is about
+    # that report, not about a workbook a clerk fills (the ``advice`` parameter of a message).
+    published: bool = False
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]

@@ -31,10 +31,11 @@ def check_cross_year(context: CheckContext) -> Iterator[Finding]:
     yield from _repeated_text(context)
 
 
-def _last_place(data, key: str) -> str:
-    """Last year's cell, as a message names it."""
-    where = field_location(data, key)
-    return f"上年工作簿 {where.sheet} {where.cell}"
+def _last_place(context: CheckContext, key: str) -> str:
+    """Last year's cell, as a message names it: in last year's workbook, or in the table of
+    last year's published report (``audit``)."""
+    where = field_location(context.previous, key)
+    return f"{'上年报告' if context.published else '上年工作簿'} {where.sheet} {where.cell}"
 
 
 def _year(context: CheckContext) -> Iterator[Finding]:
@@ -53,7 +54,7 @@ def _carry(context: CheckContext) -> Iterator[Finding]:
         where, last_field = field_location(data, rule.this), fmt.field(rule.last)
         yield F.make("crossyear-carry", where, value=this_value, expected=last_value, key=rule.this,
                      cells=(where.cell,), row=where.row_label, column=where.col_label,
-                     last_row=last_field.row_label, last_place=_last_place(last, rule.last))
+                     last_row=last_field.row_label, last_place=_last_place(context, rule.last))
 
 
 def _stock(context: CheckContext) -> Iterator[Finding]:
@@ -70,7 +71,7 @@ def _stock(context: CheckContext) -> Iterator[Finding]:
         cells = tuple(field_location(data, k).cell for k in (rule.stock, rule.added, rule.removed))
         yield F.make("crossyear-stock", where, value=stock, expected=expected, key=rule.stock, cells=cells,
                      row=where.row_label, last=before, added=added, removed=removed,
-                     last_place=_last_place(last, rule.stock))
+                     last_place=_last_place(context, rule.stock))
 
 
 def _repeated_text(context: CheckContext) -> Iterator[Finding]:

@@ -14,13 +14,20 @@ from reportgen.data.workbook import layout as L
 from reportgen.checks.base import CheckContext, field_location
 
 
+# The advice of a message (its ``advice`` parameter), for a clerk's workbook [False] and for a
+# report already published (``audit``) [True].
+MISSING_INFO_ADVICE = {False: "请在基本信息表填写。", True: "报告的标题、落款和正文中都没有找到，请对照原文核对。"}
+FEE_ADVICE = {False: "reportgen draft 可把这句话作为草拟文字写进工作簿。", True: ""}
+
+
 def check_identity(context: CheckContext) -> Iterator[Finding]:
     """Agency and year present; the year is one the format applies to."""
     data, fmt = context.data, context.data.format
     for info in fmt.info_fields:
         if info.required and data.info.get(info.key) in (None, ""):
             where = Location(L.INFO_SHEET, L.info_cell(fmt, info.key), info.label)
-            yield F.make("missing-info", where, label=info.label)
+            yield F.make("missing-info", where, label=info.label,
+                         advice=MISSING_INFO_ADVICE[context.published])
     year = data.info.get("year")
     if year in (None, ""):
         return
@@ -53,7 +60,8 @@ def check_text(context: CheckContext) -> Iterator[Finding]:
     other = data.section_text("other_matters")
     if fmt.fee_keyword and other.strip() and not states_fee(other, fmt.fee_keyword):
         where, cells = _paragraphs_location(data, "other_matters")
-        yield F.make("fee-not-reported", where, cells=cells, sentence=fee_sentence(data.year))
+        yield F.make("fee-not-reported", where, cells=cells, sentence=fee_sentence(data.year),
+                     advice=FEE_ADVICE[context.published])
     for section in fmt.text_sections:
         for paragraph in data.text.get(section.key, []):
             if DRAFT_MARK in paragraph.plain():

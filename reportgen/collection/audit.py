@@ -39,6 +39,16 @@ NOT_A_REPORT = "不是报告"
 VERDICTS = (FAULTS, DOUBTS, UNREADABLE, NO_FAULT)
 
 
+# The note of a status read from a standard workbook (not imported from a published report).
+WORKBOOK_FORM = "工作簿"
+
+
+def _published(status: FileStatus) -> bool:
+    """Whether the report was imported from a published page or document (its messages then
+    advise on the report, not on a workbook a clerk fills)."""
+    return not (status.note or "").startswith(WORKBOOK_FORM)
+
+
 def verdict_of(status: FileStatus) -> str:
     if status.status == NOT_WORKBOOK:
         return NOT_A_REPORT
@@ -71,7 +81,7 @@ def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
         if path.suffix.lower() == ".xlsx":
             from reportgen.data.workbook import read_workbook
             read = read_workbook(path)
-            data, findings, form = read.data, read.findings, "工作簿"
+            data, findings, form = read.data, read.findings, WORKBOOK_FORM
         else:
             from reportgen.data.importers import import_report
             result = import_report(path)
@@ -79,7 +89,7 @@ def audit_one(path: Path) -> tuple[FileStatus, dict[str, Any] | None]:
             findings = settle_doubts(data, result.findings)
     except UnusableInput as exc:
         return FileStatus(path, UNUSABLE, reason=str(exc), verdict=UNREADABLE), None
-    findings = findings + check_report(data)
+    findings = findings + check_report(data, published=form != WORKBOOK_FORM)
     status = FileStatus(path, _status(findings), agency=data.agency, year=data.year,
                         title=data.title if data.agency else "", findings=findings, note=form)
     status.verdict = verdict_of(status)  # (the progress line shows it; settled again after pairing)
@@ -144,7 +154,7 @@ def _settle_across_years(by_key: dict[tuple[str, int], FileStatus], reports: dic
             imported = [f for f in status.findings if f.code.startswith("import-")]
             findings = settle_doubts(current, imported, previous, following)
             if current.doubts != before:
-                status.findings = findings + check_report(current)
+                status.findings = findings + check_report(current, published=_published(status))
                 status.status = _status(status.findings)
                 changed = True
         if not changed:
@@ -187,7 +197,8 @@ def audit_collection(found: Collected, jobs: int | None = None,
         if last is None:
             continue
         current, previous = reports[(agency, year)], reports[(agency, year - 1)]
-        status.findings += list(check_cross_year(CheckContext(current, previous, today or dt.date.today())))
+        context = CheckContext(current, previous, today or dt.date.today(), published=_published(status))
+        status.findings += list(check_cross_year(context))
         status.status = _status(status.findings)
         status.note = f"{status.note}；与上年报告 {last.path.name} 比较" if status.note else f"与上年报告 {last.path.name} 比较"
     rejected = rejected_statuses(found)

@@ -109,12 +109,12 @@ _TYPES = (
                 "formula, the message says the formula was typed over and gives the typed and the computed value."),
     FindingType("relations-unchecked", W, "部分合计、勾稽关系暂时无法核对",
                 "有 {value} 个关系（{rules}）用到的格子没有可用的数字（{cells_text}），这些关系这次无法核对；"
-                "其余关系都已核对（空格按 0 计算）。改正这些格子后请再检查一次。",
+                "其余关系都已核对（空格按 0 计算）。{advice}",
                 "A sum or balance involves a cell that is not a number (e.g. “12件”): only those relations "
                 "are left unchecked, and this one summary says how many and why."),
     # ---- the report as a whole
     FindingType("missing-info", E, "基本信息缺项",
-                "“{label}”没有填写。请在基本信息表填写。",
+                "“{label}”没有填写。{advice}",
                 "The agency name or the report year is missing."),
     FindingType("invalid-year", E, "报告年度无效",
                 "报告年度是“{value}”，不是有效的年份。请填写四位数字的年份，如 2023。",
@@ -133,7 +133,7 @@ _TYPES = (
                 "A mandatory text part (一, 五 or 六) is empty."),
     FindingType("fee-not-reported", E, "未说明信息处理费收取情况",
                 "第六部分没有说明是否收取了信息处理费（只写“无”或只写其他事项都不算）。没有收取也要写明，"
-                "可以写：“{sentence}”；收取了的请写明金额。reportgen draft 可把这句话作为草拟文字写进工作簿。",
+                "可以写：“{sentence}”；收取了的请写明金额。{advice}",
                 "Part 六 does not say whether 信息处理费 was charged (the notice requires it); the message proposes "
                 "the sentence ``draft`` writes."),
     FindingType("overview-too-long", W, "总体情况超过一千字",

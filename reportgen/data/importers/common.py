@@ -46,11 +46,29 @@ def read_document(doc: Document, fmt: ReportFormat) -> tuple[ReportData, list[Fi
     _text(job, headings, title_end)
     _closing(job)
     _agency_from_text(job)
+    _year_from_period(job)
     read_tables(job, headings)
     return job.data, job.findings
 
 
 # --------------------------------------------------------------------------- title, agency, year
+# A title's year in digits or in Chinese numerals (“二〇二二年度”, also written with ○ or 零).
+YEAR_DIGITS = r"[0-9０-９]{4}|[〇○零一二三四五六七八九]{4}"
+CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+# The period sentence of part 一 or the tables' note: “统计期限自2022年1月1日起…”.
+PERIOD_YEAR = re.compile(r"统计期限\s*(?:为|是)?\s*自?\s*(?P<year>[0-9０-９]{4})\s*年\s*1\s*月\s*1\s*日")
+
+
+def _year(printed: str) -> int:
+    return int(normalise("".join(CHINESE_DIGITS.get(c, c) for c in printed)))
+
+
+def _year_from_period(job: ImportJob) -> None:
+    """A title without a year (or without a title): the year of the statistics period."""
+    if job.data.info.get("year") is None and (m := PERIOD_YEAR.search(job.doc.flat)):
+        job.data.info["year"] = _year(m.group("year"))
+
+
 def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     """The format's title pattern as a regex over the raw text: any spaces, 年 or 年度."""
     pattern = fmt.title_pattern
@@ -61,7 +79,7 @@ def _title_regex(fmt: ReportFormat) -> re.Pattern[str]:
     # “工作” is often left out of a title (“…2021年政府信息公开年度报告”).
     literal = literal.replace(r"工\s*作", r"(?:工\s*作)?", 1)
     # “某某局 关于2020年度…报告” (关于 is cut off the agency by _info).
-    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?:关于\s*)?(?P<year>[0-9０-９]{4})\s*"
+    return re.compile(r"(?P<agency>[^\s:：，,。;；>›»|/\\《》“”\"（）()]{2,40}?)\s*(?:关于\s*)?(?P<year>" + YEAR_DIGITS + r")\s*"
                       + literal)
 
 
@@ -72,7 +90,7 @@ def _year_first_regex(fmt: ReportFormat) -> re.Pattern[str]:
     tail = fmt.title_pattern.split("{year}", 1)[1]
     first, rest = tail[0], tail[1:]  # “年”, “政府信息公开工作年度报告”
     literal = r"\s*".join(re.escape(c) for c in rest).replace(r"工\s*作", r"(?:工\s*作)?", 1)
-    return re.compile(r"(?P<year>[0-9０-９]{4})\s*" + re.escape(first) + r"度?\s*"
+    return re.compile(r"(?P<year>" + YEAR_DIGITS + r")\s*" + re.escape(first) + r"度?\s*"
                       r"(?P<agency>[\u4e00-\u9fff（）()]{2,40}?)\s*" + literal)
 
 
@@ -93,12 +111,12 @@ def _info(job: ImportJob) -> int:
     for text, in_doc in ((job.doc.flat, True), (job.doc.title_hint, False)):
         first, before = bare.search(text), year_first.search(text)
         if before is not None and (first is None or before.start() < first.start()):
-            job.data.info["year"] = int(normalise(before.group("year")))
+            job.data.info["year"] = _year(before.group("year"))
             job.data.info["agency"] = _year_first_agency(before)
             return before.end() if in_doc else 0
         if first is None:
             continue
-        job.data.info["year"] = int(normalise(first.group("year")))
+        job.data.info["year"] = _year(first.group("year"))
         m = next((m for m in regex.finditer(text, max(0, first.start() - 60), first.end() + 1)
                   if m.end() == first.end()), None)
         agency = normalise(VERB_BEFORE_AGENCY.sub("", m.group("agency"))) if m else ""

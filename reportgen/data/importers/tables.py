@@ -101,6 +101,8 @@ def _table(job: ImportJob, table: Table, region: tuple[int, int]) -> list[RowRea
     for row in rows:
         if row.label and row.match is None:
             job.add(F.make("import-missing-row", _row_location(row), label=row.label, table=table.number))
+            # Not blanks: ``fix`` must not write 0 over numbers the report may have printed elsewhere.
+            _unread_row(job, row, f"原文没有“{normalise(row.label)}”这一行")
             continue
         if row.old_label:
             job.add(F.make("import-label-old", _row_location(row), value=row.old_label,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from reportgen.data.importers.document import Document
+from reportgen.data.importers.document import Document, is_value_cell
 from reportgen.data.importers.source import decode, read_bounded
 
 
@@ -24,8 +25,24 @@ def document_from_text(text: str, source: str, form: str = "文本") -> Document
             if first.strip():
                 doc.prose(first)
             for cell in cells:
-                doc.cell(cell)
+                _cell(doc, cell)
         else:
             doc.prose(line)
         doc.paragraph_break()
     return doc
+
+
+# A tab cell that runs on into the next row's label: a page flattened to one line keeps a tab
+# before each number but not before a label (“…予以公开\t7\t0\t7 （二）部分公开\t0…”).
+CELL_THEN_TEXT = re.compile(r"\s*(?P<cell>\S+)\s+(?P<text>\S.*)", re.S)
+
+
+def _cell(doc: Document, text: str) -> None:
+    """One tab cell; a number followed by text is the number's cell and then prose (the text
+    is the next row's label, not part of this cell)."""
+    m = CELL_THEN_TEXT.fullmatch(text)
+    if m and is_value_cell(m.group("cell")) and not is_value_cell(m.group("text")):
+        doc.cell(m.group("cell"))
+        doc.prose(m.group("text"))
+    else:
+        doc.cell(text)
