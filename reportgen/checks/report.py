@@ -60,7 +60,7 @@ def check_text(context: CheckContext) -> Iterator[Finding]:
     other = data.section_text("other_matters")
     if fmt.fee_keyword and other.strip() and not states_fee(other, fmt.fee_keyword):
         where, cells = _paragraphs_location(data, "other_matters")
-        yield F.make("fee-not-reported", where, cells=cells, sentence=fee_sentence(data.year, data.format.fee_keyword),
+        yield F.make("fee-not-reported", where, cells=cells, sentence=fee_sentence(data.year, fmt.fee_keyword),
                      advice=FEE_ADVICE[context.published])
     for section in fmt.text_sections:
         for paragraph in data.text.get(section.key, []):
