@@ -173,7 +173,7 @@ def main() -> None:
         from django.db import transaction
 
         from reportgen.web import services as svc
-        from reportgen.web.models import ACCEPT, Agency, Round, Version
+        from reportgen.web.models import ACCEPT, Agency, Version
 
         user = get_user_model().objects.get(username="管理员")
         big = svc.create_round("三千个机关", "示范省人民政府办公厅", 2023, __import__("datetime").date(2099, 1, 31),

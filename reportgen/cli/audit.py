@@ -86,7 +86,7 @@ def audit(inputs: tuple[str, ...], summary: Path | None, as_json: bool, show_all
     退出码：0 没有报告有错误；1 有报告有错误；2 有文件无法读取。
     """
     from reportgen.collection import Progress, collect
-    from reportgen.cli.console import SHOWN_PER_GROUP
+    from reportgen.formats.grouping import SHOWN_PER_GROUP
     from reportgen.collection.audit import AUDIT_SUFFIXES, NOT_A_REPORT, VERDICTS, audit_collection, verdict_counts
     from reportgen.collection.status_sheet import write_status
 

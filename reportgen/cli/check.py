@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reportgen.core.version import __version__
-from reportgen.cli.console import SHOWN_PER_GROUP
+from reportgen.formats.grouping import SHOWN_PER_GROUP
 from reportgen.core.errors import UnusableInput
 from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 

@@ -36,7 +36,7 @@ def fix(workbook: Path, out: Path, show_all: bool) -> None:
 def _print_by_kind(items: list, show_all: bool) -> None:
     """Changes (or cells left) grouped by kind as ``check`` groups findings: a heading
     with the count, then each cell, or, for many on one sheet, one line per block of rows."""
-    from reportgen.formats.findings import ADDRESS, GROUP_FROM, block_lines
+    from reportgen.formats.grouping import ADDRESS, GROUP_FROM, block_lines
 
     kinds: dict[str, list] = {}
     for item in items:

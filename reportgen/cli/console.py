@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import click
 
 from reportgen.collection.status import verdict
-from reportgen.formats.findings import Finding, finding_groups
+from reportgen.formats.findings import Finding
+from reportgen.formats.grouping import finding_groups
 
 if TYPE_CHECKING:
     from reportgen.checks import CheckResult
     from reportgen.collection import FileStatus
 
-SHOWN_PER_GROUP = 20  # findings of one kind that are not grouped: the console lists a sample
 
 
 def print_findings(findings: list[Finding], limit: int | None = None, hints: bool = True) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from reportgen.checks import check_workbook
-from reportgen.cli.console import SHOWN_PER_GROUP, print_result
+from reportgen.cli.console import print_result
+from reportgen.formats.grouping import SHOWN_PER_GROUP
 from reportgen.core.errors import TemplateProblem, UnusableInput
 from reportgen.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, fail, fail_os, main
 from reportgen.cli.check import (batch_options, check_summary_target, collect_or_fail, is_single_file, jobs_option,

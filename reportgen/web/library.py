@@ -24,5 +24,6 @@ from reportgen.core.safety import safe_filename, write_cell  # noqa: F401
 from reportgen.core.zipguard import open_package, read_member  # noqa: F401
 from reportgen.core.version import __version__  # noqa: F401
 from reportgen.data.workbook import annotate_workbook, read_workbook  # noqa: F401
-from reportgen.formats.findings import CATALOGUE, Finding, Location, finding_groups  # noqa: F401
+from reportgen.formats.findings import CATALOGUE, Finding, Location  # noqa: F401
+from reportgen.formats.grouping import SHOWN_PER_GROUP, finding_groups  # noqa: F401
 from reportgen.render import render_report  # noqa: F401

@@ -23,7 +23,8 @@ from reportgen.web.forms import AccountForm, DecisionForm, RoundForm
 from reportgen.web.middleware import (LOGINS_PER_ADDRESS, TOO_MANY, client_address,
                          plain)
 from reportgen.web.models import ACCEPT, RETURN, STATUSES, Agency, Event, Invite, Round, Version, status_of
-from reportgen.web.views import (REPORT_FORMATS, SHOWN_PER_GROUP, XLSX, NotFound, _annotated, _report, _versions, _with_scratch, download)
+from reportgen.web.views import (REPORT_FORMATS, XLSX, NotFound, _annotated, _report, _versions, _with_scratch,
+                                 download)
 
 
 # =========================================================================== accounts
@@ -271,7 +272,7 @@ def agency_detail(request, pk: int):
     context = {"agency": agency, "round": agency.round, "versions": versions, "latest": latest,
                "form": DecisionForm(), "new_link": request.session.pop(f"new-link-{agency.pk}", "")}
     if latest is not None:
-        context["groups"] = lib.finding_groups(svc.findings_of(latest), SHOWN_PER_GROUP)
+        context["groups"] = lib.finding_groups(svc.findings_of(latest), lib.SHOWN_PER_GROUP)
         if previous is not None:
             context["comparison"] = svc.compare(previous, latest)
     return render(request, "web/agency_office.html", context)

@@ -21,7 +21,6 @@ from reportgen.web.models import Agency, Version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SHOWN_PER_GROUP = 20  # as the console: a sample of each kind, the annotated copy has every cell
 REPORT_FORMATS = ("docx", "html")  # what a page offers; PDF is the command line's
 
 
@@ -78,7 +77,7 @@ def _agency_context(agency: Agency, token: str, form: UploadForm) -> dict:
                "has_last_year": svc.previous_year_file(agency) is not None}
     if latest is not None:
         findings = svc.findings_of(latest)
-        context["groups"] = lib.finding_groups(findings, SHOWN_PER_GROUP)
+        context["groups"] = lib.finding_groups(findings, lib.SHOWN_PER_GROUP)
         context["verdict"] = "" if latest.reason else lib.verdict(latest)  # a file that could not be read: its reason
         if previous is not None:
             context["comparison"] = svc.compare(previous, latest)

@@ -13,7 +13,8 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from reportgen.core.errors import UnusableInput
 from reportgen.core.fileio import atomic_path, same_file
-from reportgen.formats.findings import CATALOGUE, Finding, grouped, groupable
+from reportgen.formats.findings import CATALOGUE, Finding
+from reportgen.formats.grouping import groupable, grouped
 from reportgen.data.workbook import layout as L
 from reportgen.data.workbook.package import openpyxl_workbook
 
